@@ -1,0 +1,115 @@
+"""Agencies, staff users and their roles, and the audit log."""
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+
+
+class Agency(models.Model):
+    """An organisation that takes part: a fire and rescue service, a police force, a council, a charity."""
+
+    class Kind(models.TextChoices):
+        FIRE_RESCUE = "fire_rescue", "Fire and rescue service"
+        POLICE = "police", "Police force"
+        COUNCIL = "council", "Council"
+        CHARITY = "charity", "Charity"
+        HEALTH = "health", "Health"
+        EDUCATION = "education", "Education"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    slug = models.SlugField(max_length=80, unique=True)
+    website = models.URLField(blank=True)
+    is_fictional = models.BooleanField(
+        default=False, help_text="Part of the fictional demo county, not a real organisation."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    """What a staff user may do. A user may hold several."""
+
+    ADMINISTRATOR = "administrator", "Administrator"
+    ANALYST = "analyst", "Analyst"
+    COORDINATOR = "coordinator", "Booking coordinator"
+    OFFICER = "officer", "Education officer"
+    PARTNER = "partner", "Partner"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("A user needs an email address")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("roles", [Role.ADMINISTRATOR])
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A member of staff who signs in with email and password."""
+
+    username = None
+    email = models.EmailField("email address", unique=True)
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="users")
+    roles = models.JSONField(default=list, blank=True,
+                             help_text="Any of: " + ", ".join(Role.values))
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def has_role(self, *roles: str) -> bool:
+        """True when the user holds any of `roles`; administrators hold every role."""
+        held = set(self.roles or [])
+        return bool(held & set(roles)) or Role.ADMINISTRATOR in held or self.is_superuser
+
+    def save(self, *args, **kwargs):
+        # The Django admin is for administrators: the role and the staff flag move together.
+        self.is_staff = Role.ADMINISTRATOR in (self.roles or []) or self.is_superuser
+        super().save(*args, **kwargs)
+
+
+class AuditEvent(models.Model):
+    """Who did what to which data, kept for sensitive views, exports and loads."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL)
+    actor = models.CharField(max_length=200, blank=True,
+                             help_text="Who acted when no user signed in, e.g. a command line user.")
+    action = models.CharField(max_length=60)
+    target = models.CharField(max_length=300, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor or self.user} {self.action} {self.target}"

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from safereach.accounts import views as account_views
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/", include("safereach.accounts.urls")),
+    path("evidence/", include("safereach.evidence.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,62 @@
+"""Officers who deliver sessions, and the stations they work from."""
+
+from django.db import models
+
+
+class Station(models.Model):
+    """A fire or police station: where officers start and end their day."""
+
+    class Service(models.TextChoices):
+        FIRE = "fire", "Fire and rescue"
+        POLICE = "police", "Police"
+        OTHER = "other", "Other"
+
+    service = models.CharField(max_length=10, choices=Service.choices)
+    name = models.CharField(max_length=200)
+    operator = models.CharField(max_length=200, blank=True,
+                                help_text="The service that runs it, as the source names it.")
+    operator_code = models.CharField(max_length=9, blank=True,
+                                     help_text="ONS code of the fire and rescue authority or force.")
+    address = models.CharField(max_length=300, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    easting = models.FloatField()
+    northing = models.FloatField()
+    lon = models.FloatField()
+    lat = models.FloatField()
+    lsoa = models.ForeignKey("areas.Area", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    is_fictional = models.BooleanField(default=False)
+    dataset = models.ForeignKey("evidence.Dataset", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["operator", "name"], name="station_unique_per_operator")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Officer(models.Model):
+    """An education officer of an agency, who delivers sessions in schools."""
+
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="officers")
+    user = models.OneToOneField("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="officer")
+    name = models.CharField(max_length=200)
+    base = models.ForeignKey(Station, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="officers")
+    working_days = models.CharField(max_length=7, default="12345",
+                                    help_text="ISO weekdays worked, 1 = Monday.")
+    day_starts = models.TimeField(default="08:30")
+    day_ends = models.TimeField(default="16:30")
+    max_visits_per_day = models.PositiveSmallIntegerField(default=3)
+    is_fictional = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
