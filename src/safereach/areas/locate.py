@@ -1,0 +1,62 @@
+"""Which area contains each point: vectorised point-in-polygon over loaded boundaries."""
+
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+
+from safereach.areas.models import Area
+
+
+@dataclass
+class AreaLocator:
+    """Polygons of one level and vintage, indexed for bulk point-in-polygon queries."""
+
+    ids: np.ndarray
+    codes: list[str]
+    tree: shapely.STRtree
+
+    @classmethod
+    def for_level(cls, level: str, vintage: int | None = None) -> "AreaLocator | None":
+        rows = Area.objects.filter(level=level).exclude(geometry="")
+        if vintage is not None:
+            rows = rows.filter(vintage=vintage)
+        rows = list(rows.values_list("id", "code", "geometry"))
+        if not rows:
+            return None
+        ids, codes, geojson = zip(*rows)
+        polygons = shapely.from_geojson(list(geojson))
+        return cls(ids=np.array(ids, dtype=np.int64), codes=list(codes),
+                   tree=shapely.STRtree(polygons))
+
+    def locate(self, lon, lat) -> np.ndarray:
+        """Area id for each WGS84 point, or -1 where no polygon contains it (or no location).
+
+        A point on a shared edge belongs to whichever polygon the index lists first, so
+        the answer is stable between runs.
+        """
+        lon = np.asarray(lon, dtype=float)
+        lat = np.asarray(lat, dtype=float)
+        found = np.full(lon.shape, -1, dtype=np.int64)
+        present = np.flatnonzero(~(np.isnan(lon) | np.isnan(lat)))
+        if present.size == 0:
+            return found
+        points = shapely.points(lon[present], lat[present])
+        point_idx, poly_idx = self.tree.query(points, predicate="intersects")
+        # Keep the first polygon per point: reverse so earlier pairs overwrite later ones.
+        found[present[point_idx[::-1]]] = self.ids[poly_idx[::-1]]
+        return found
+
+
+def locate_lsoas(lon, lat) -> tuple[np.ndarray, np.ndarray]:
+    """(LSOA 2011 id, LSOA 2021 id) for each point; -1 where none is loaded or none contains it.
+
+    Both vintages are kept because sources disagree: IMD 2019 uses 2011 LSOAs, police.uk
+    from 2024 uses 2021 LSOAs, and only the location tells where a point really is.
+    """
+    lon = np.asarray(lon, dtype=float)
+    result = []
+    for vintage in (2011, 2021):
+        locator = AreaLocator.for_level(Area.Level.LSOA, vintage)
+        result.append(locator.locate(lon, lat) if locator else np.full(lon.shape, -1, np.int64))
+    return result[0], result[1]

@@ -1,0 +1,246 @@
+"""What every importer shares: reading a source file, naming problems, the importer contract."""
+
+import csv
+import gzip
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+MAX_SHOWN_PROBLEMS = 50
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, precise enough to find and fix it."""
+
+    path: str
+    line: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.column}: {self.reason}"
+
+
+class LoadFailed(Exception):
+    """The input cannot be loaded; nothing was written."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(self.report())
+
+    def report(self, limit: int = MAX_SHOWN_PROBLEMS) -> str:
+        lines = [str(p) for p in self.problems[:limit]]
+        hidden = len(self.problems) - limit
+        if hidden > 0:
+            lines.append(f"… and {hidden} more problem{'s' if hidden != 1 else ''}")
+        return "\n".join(lines)
+
+
+class Problems:
+    """Collects the problems of one file; raise() stops the load if there are any."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.items: list[Problem] = []
+
+    def add(self, line: int, column: str, reason: str) -> None:
+        self.items.append(Problem(self.path, line, column, reason))
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise LoadFailed(sorted(self.items, key=lambda p: p.line))
+
+
+def normalise_header(name: str) -> str:
+    """'Crime ID' and 'crime_id' compare equal; so do 'LA (code)' and 'la_code'."""
+    return re.sub(r"[^a-z0-9]+", "_", name.strip().lower()).strip("_")
+
+
+@dataclass
+class SourceFile:
+    """A file as loaded: its bytes (gunzipped), text, checksum and name for messages."""
+
+    path: Path
+    data: bytes
+    checksum: str
+    encoding: str = "utf-8"
+    _text: str | None = field(default=None, repr=False)
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def label(self) -> str:
+        """How problems name the file: as the user typed it."""
+        return str(self.path)
+
+    @classmethod
+    def read(cls, path: str | Path, encoding: str = "utf-8") -> "SourceFile":
+        path = Path(path)
+        problems = Problems(str(path))
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            problems.add(0, "(file)", f"cannot be read: {error.strerror or error}")
+            problems.raise_if_any()
+        checksum = hashlib.sha256(raw).hexdigest()
+        if raw[:2] == b"\x1f\x8b":
+            try:
+                raw = gzip.decompress(raw)
+            except (OSError, EOFError) as error:
+                problems.add(0, "(file)", f"looks gzip-compressed but cannot be decompressed: {error}")
+                problems.raise_if_any()
+        if not raw.strip():
+            problems.add(1, "(file)", "the file is empty")
+            problems.raise_if_any()
+        return cls(path=path, data=raw, checksum=checksum, encoding=encoding)
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            try:
+                text = self.data.decode(self.encoding)
+            except UnicodeDecodeError as error:
+                line = self.data[: error.start].count(b"\n") + 1
+                raise LoadFailed([Problem(
+                    self.label, line, "(encoding)",
+                    f"byte 0x{self.data[error.start]:02x} is not valid {self.encoding}; "
+                    "save the file as UTF-8, or give its encoding with --encoding "
+                    "(GIAS downloads are often windows-1252)",
+                )]) from None
+            self._text = text.removeprefix("\ufeff")
+        return self._text
+
+    def csv_records(self) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+        """The header and an iterator of (line number where the record starts, fields)."""
+        reader = csv.reader(io.StringIO(self.text, newline=""))
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise LoadFailed([Problem(self.label, 1, "(file)", "the file is empty")]) from None
+        except csv.Error as error:
+            raise LoadFailed([Problem(self.label, 1, "(header)", f"not valid CSV: {error}")]) from None
+
+        def records():
+            start = reader.line_num + 1
+            while True:
+                try:
+                    row = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as error:
+                    raise LoadFailed([Problem(self.label, start, "(row)",
+                                              f"not valid CSV: {error}")]) from None
+                if row:  # blank lines carry nothing
+                    yield start, row
+                start = reader.line_num + 1
+
+        return header, records()
+
+
+@dataclass
+class Columns:
+    """Where each field the importer needs sits in the header."""
+
+    index: dict[str, int]
+    header: list[str]
+
+    def __contains__(self, field_name: str) -> bool:
+        return field_name in self.index
+
+    def __getitem__(self, field_name: str) -> int:
+        return self.index[field_name]
+
+
+def find_columns(source: SourceFile, header: list[str], aliases: dict[str, tuple[str, ...]],
+                 required: set[str]) -> Columns:
+    """Match header names (in any spelling that normalises the same) to fields.
+
+    `aliases` maps each field to the header names it may come under. A missing required
+    column is a problem on line 1 naming the column and what the header does hold.
+    """
+    positions = {normalise_header(name): i for i, name in enumerate(header)}
+    index = {}
+    for field_name, names in aliases.items():
+        for name in names:
+            if normalise_header(name) in positions:
+                index[field_name] = positions[normalise_header(name)]
+                break
+    missing = [f for f in aliases if f in required and f not in index]
+    if missing:
+        shown = ", ".join(h for h in header[:30]) or "nothing"
+        raise LoadFailed([
+            Problem(source.label, 1, aliases[f][0],
+                    f"missing column (expected one of: {', '.join(aliases[f])}; the header has: {shown})")
+            for f in missing
+        ])
+    return Columns(index=index, header=header)
+
+
+@dataclass
+class DatasetInfo:
+    """Provenance a person gives, or the importer's defaults for its source."""
+
+    publisher: str = ""
+    licence: str = ""
+    classification: str = ""
+    sharing_agreement: str = ""
+    period_start: date | None = None
+    period_end: date | None = None
+    name: str = ""
+
+
+@dataclass
+class Parsed:
+    """What an importer made of one file, ready to write: no database change yet."""
+
+    source: SourceFile
+    row_count: int
+    name: str
+    payload: Any
+    period_start: date | None = None
+    period_end: date | None = None
+
+
+class Importer:
+    """Reads one kind of source into the database.
+
+    `parse` reads and validates a whole file without touching the database (beyond reading
+    reference data) and raises LoadFailed with every problem it finds; `write` stores what
+    parse produced, inside the caller's transaction, replacing what an earlier load of the
+    same records put there so that loading twice never duplicates.
+    """
+
+    kind: str = ""
+    help: str = ""
+    defaults = DatasetInfo(licence="Open Government Licence v3.0", classification="OFFICIAL")
+
+    def parse(self, source: SourceFile, options: dict, progress: Callable[[int], None]) -> Parsed:
+        raise NotImplementedError  # abstract
+
+    def write(self, parsed: Parsed, dataset, progress: Callable[[int], None]) -> None:
+        raise NotImplementedError  # abstract
+
+
+def month_start(text: str) -> date | None:
+    """'2018-01' → 2018-01-01; None if it is not a YYYY-MM month."""
+    if len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:].isdigit():
+        month = int(text[5:])
+        if 1 <= month <= 12:
+            return date(int(text[:4]), month, 1)
+    return None
+
+
+LSOA_CODE = re.compile(r"^[EW]01\d{6}$")
