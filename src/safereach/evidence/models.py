@@ -108,20 +108,21 @@ class Incident(models.Model):
     location = models.CharField(max_length=200, blank=True)
     reported_lsoa_code = models.CharField(max_length=9, blank=True,
                                           help_text="LSOA code as the source gave it.")
+    # No index on the LSOA links: analysis reads incidents in bulk, and each index would
+    # slow every import of a month of crime.
     lsoa = models.ForeignKey("areas.Area", null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="+", help_text="LSOA (2011) containing the location.")
+                             related_name="+", db_index=False,
+                             help_text="LSOA (2011) containing the location.")
     lsoa21 = models.ForeignKey("areas.Area", null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="+", help_text="LSOA (2021) containing the location.")
+                               related_name="+", db_index=False,
+                               help_text="LSOA (2021) containing the location.")
     outcome = models.CharField(max_length=120, blank=True)
     property_type = models.CharField(max_length=120, blank=True)
     deliberate = models.BooleanField(null=True, blank=True)
     reported_by = models.CharField(max_length=100, blank=True)
 
     class Meta:
-        indexes = [
-            models.Index(fields=["source", "category", "month"]),
-            models.Index(fields=["month"]),
-        ]
+        indexes = [models.Index(fields=["source", "category", "month"])]
 
     def __str__(self) -> str:
         return f"{self.category} {self.month:%Y-%m}"

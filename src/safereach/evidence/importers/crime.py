@@ -51,84 +51,88 @@ class CrimeImporter(Importer):
                            licence="Open Government Licence v3.0", classification="OFFICIAL")
 
     def parse(self, source, options, progress) -> Parsed:
-        header, records = source.csv_records()
+        header, rows, lines = source.csv_table()
         cols = find_columns(source, header, ALIASES, REQUIRED)
         problems = Problems(source.label)
         width = len(header)
-        i_id = cols.index.get("crime_id")
-        i_month, i_lon, i_lat = cols["month"], cols["lon"], cols["lat"]
-        i_lsoa, i_type = cols["lsoa_code"], cols["crime_type"]
-        i_location = cols.index.get("location")
-        i_outcome = cols.index.get("outcome")
-        i_force = cols.index.get("falls_within", cols.index.get("reported_by"))
-        months_seen: dict[str, date | None] = {}
-        lines, months, lon_text, lat_text = [], [], [], []
-        refs, locations, lsoas, types, outcomes, forces = [], [], [], [], [], []
-        for count, (line, row) in enumerate(records, 1):
-            if len(row) != width:
-                problems.add(line, "(row)", f"expected {width} fields, found {len(row)}")
-                continue
-            month_text = row[i_month].strip()
-            if month_text not in months_seen:
-                months_seen[month_text] = month_start(month_text)
-            month = months_seen[month_text]
-            if month is None:
-                problems.add(line, header[i_month], f"{month_text!r} is not a month (YYYY-MM)")
-            crime_type = row[i_type].strip()
-            if not crime_type:
-                problems.add(line, header[i_type], "is empty")
-            lsoa = row[i_lsoa].strip()
-            if lsoa and not LSOA_CODE.match(lsoa):
-                problems.add(line, header[i_lsoa], f"{lsoa!r} is not an LSOA code (E01 or W01 and six digits)")
-            lines.append(line)
-            months.append(month)
-            lon_text.append(row[i_lon].strip())
-            lat_text.append(row[i_lat].strip())
-            refs.append(row[i_id].strip() if i_id is not None else "")
-            locations.append(row[i_location].strip() if i_location is not None else "")
-            lsoas.append(lsoa)
-            types.append(crime_type)
-            outcomes.append(row[i_outcome].strip() if i_outcome is not None else "")
-            forces.append(row[i_force].strip() if i_force is not None else "")
-            if count % 20_000 == 0:
-                progress(20_000)
-        progress(len(lines) % 20_000)
-        if not lines and not problems:
+        if any(len(row) != width for row in rows):
+            keep = []
+            for i, row in enumerate(rows):
+                if len(row) == width:
+                    keep.append(i)
+                else:
+                    problems.add(lines[i], "(row)", f"expected {width} fields, found {len(row)}")
+            rows, lines = [rows[i] for i in keep], [lines[i] for i in keep]
+        if not rows and not problems:
             problems.add(2, "(file)", "the file has a header but no rows")
-        lon, lat = self._coordinates(lon_text, lat_text, lines, header, cols, problems)
-        for i, reason in lonlat_problems(lon, lat):
-            problems.add(lines[i], f"{header[i_lon]}/{header[i_lat]}", reason)
         problems.raise_if_any()
-        valid_months = [m for m in months_seen.values() if m]
+        # Work column by column: every check runs over distinct values or whole arrays,
+        # which keeps a month of a national force's crime to a second or two.
+        columns = list(zip(*rows))
+        blank = ("",) * len(rows)
+
+        def column(name):
+            return columns[cols[name]] if name in cols else blank
+
+        months = self._months(column("month"), lines, header[cols["month"]], problems)
+        types = column("crime_type")
+        if "" in set(types):
+            for i in (i for i, t in enumerate(types) if not t.strip()):
+                problems.add(lines[i], header[cols["crime_type"]], "is empty")
+        lsoas = column("lsoa_code")
+        bad_codes = {c for c in set(lsoas) if c and not LSOA_CODE.match(c)}
+        if bad_codes:
+            for i in (i for i, c in enumerate(lsoas) if c in bad_codes):
+                problems.add(lines[i], header[cols["lsoa_code"]],
+                             f"{lsoas[i]!r} is not an LSOA code (E01 or W01 and six digits)")
+        lon, lat = self._coordinates(column("lon"), column("lat"), lines, header, cols, problems)
+        for i, reason in lonlat_problems(lon, lat):
+            problems.add(lines[i], f"{header[cols['lon']]}/{header[cols['lat']]}", reason)
+        problems.raise_if_any()
+        progress(len(rows))
+        forces = columns[cols.index["falls_within"]] if "falls_within" in cols else column("reported_by")
+        valid_months = sorted({date.fromisoformat(m) for m in set(months)})
         return Parsed(
-            source=source, row_count=len(lines),
+            source=source, row_count=len(rows),
             name=self._name(sorted(set(forces)), valid_months),
-            period_start=min(valid_months), period_end=max(valid_months),
-            payload=dict(months=months, lon=lon, lat=lat, refs=refs, locations=locations,
-                         lsoas=lsoas, types=types, outcomes=outcomes, forces=forces),
+            period_start=valid_months[0], period_end=valid_months[-1],
+            payload=dict(months=months, lon=lon, lat=lat, refs=column("crime_id"),
+                         locations=column("location"), lsoas=lsoas, types=types,
+                         outcomes=column("outcome"), forces=forces),
         )
 
     @staticmethod
+    def _months(values, lines, column_name, problems) -> list[str]:
+        """ISO dates ('2018-01-01') for each row's month, checked once per distinct value."""
+        parsed = {text: month_start(text.strip()) for text in set(values)}
+        for text, month in parsed.items():
+            if month is None:
+                for i in (i for i, v in enumerate(values) if v == text):
+                    problems.add(lines[i], column_name, f"{text!r} is not a month (YYYY-MM)")
+        iso = {text: month.isoformat() for text, month in parsed.items() if month}
+        return [iso.get(v, "") for v in values]
+
+    @staticmethod
     def _coordinates(lon_text, lat_text, lines, header, cols, problems):
-        """Vectorised float parsing; rows with both coordinates blank have no location."""
-        lon = np.full(len(lines), np.nan)
-        lat = np.full(len(lines), np.nan)
-        for values, texts, column in ((lon, lon_text, cols["lon"]), (lat, lat_text, cols["lat"])):
-            blank = np.array([t == "" for t in texts], dtype=bool)
-            filled = np.flatnonzero(~blank)
+        """Floats, NaN where blank; rows with both blank have no location."""
+        arrays = []
+        for texts, name in ((lon_text, "lon"), (lat_text, "lat")):
             try:
-                values[filled] = np.array([texts[i] for i in filled], dtype=float)
+                values = np.array([t or "nan" for t in texts], dtype=float)
             except ValueError:
-                for i in filled:  # find exactly which rows are not numbers
+                values = np.full(len(texts), np.nan)
+                for i, t in enumerate(texts):  # find exactly which rows are not numbers
                     try:
-                        values[i] = float(texts[i])
+                        values[i] = float(t) if t.strip() else np.nan
                     except ValueError:
-                        problems.add(lines[i], header[column], f"{texts[i]!r} is not a number")
-        one_missing = np.isnan(lon) != np.isnan(lat)
-        for i in np.flatnonzero(one_missing):
-            if lon_text[i] == "" or lat_text[i] == "":
-                problems.add(lines[i], f"{header[cols['lon']]}/{header[cols['lat']]}",
-                             "has only one of longitude and latitude")
+                        problems.add(lines[i], header[cols[name]], f"{t!r} is not a number")
+            arrays.append(values)
+        lon, lat = arrays
+        lon_blank = np.array([not t.strip() for t in lon_text])
+        lat_blank = np.array([not t.strip() for t in lat_text])
+        for i in np.flatnonzero(lon_blank != lat_blank):
+            problems.add(lines[i], f"{header[cols['lon']]}/{header[cols['lat']]}",
+                         "has only one of longitude and latitude")
         return lon, lat
 
     @staticmethod
@@ -143,7 +147,7 @@ class CrimeImporter(Importer):
         # police.uk republishes a force's month as a whole: a newer file for the same force
         # and month replaces the older one's rows.
         for force in set(p["forces"]):
-            months = {m for m, f in zip(p["months"], p["forces"]) if f == force}
+            months = {m for m, f in set(zip(p["months"], p["forces"])) if f == force}
             Incident.objects.filter(source=Incident.Source.POLICE, reported_by=force,
                                     month__in=months).delete()
         Dataset.objects.filter(kind=self.kind, incidents__isnull=True).exclude(pk=dataset.pk).delete()

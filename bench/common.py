@@ -1,0 +1,44 @@
+"""What every benchmark shares: a scratch database, a timer, and a results file."""
+
+import json
+import os
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+
+
+def setup_django(scratch: bool = True) -> None:
+    """Start Django; with `scratch`, on a new SQLite database unless DATABASE_URL is given."""
+    sys.path.insert(0, str(ROOT / "src"))
+    if scratch and "DATABASE_URL" not in os.environ:
+        folder = tempfile.mkdtemp(prefix="safereach-bench-")
+        os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safereach.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
+@contextmanager
+def timed():
+    """Yields a dict whose 'seconds' is filled in when the block ends."""
+    result = {}
+    start = time.perf_counter()
+    yield result
+    result["seconds"] = time.perf_counter() - start
+
+
+def report(name: str, figures: dict, lines: list[str]) -> None:
+    """Print the lines and write the same figures to bench/results/<name>.json."""
+    for line in lines:
+        print(line)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{name}.json").write_text(json.dumps(figures, indent=2) + "\n")
+    print(f"wrote {RESULTS.relative_to(ROOT) / (name + '.json')}")

@@ -1,0 +1,34 @@
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """The real open data beside the project. It must be there under CI; elsewhere its
+    absence skips the test rather than failing it."""
+    path = Path(settings.SHARED_DATA_DIR)
+    if not path.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set but the shared data folder {path} is missing")
+        pytest.skip(f"shared data folder {path} is absent")
+    return path
+
+
+@pytest.fixture
+def table_counts():
+    """A callable giving the row count of every SafeReach table, to show a failed load
+    changed nothing."""
+    from django.apps import apps
+
+    def counts() -> dict[str, int]:
+        return {
+            model._meta.label: model.objects.count()
+            for model in apps.get_models()
+            if model._meta.label.startswith(("accounts.", "areas.", "schools.", "evidence.",
+                                             "workforce."))
+        }
+
+    return counts
