@@ -1,0 +1,74 @@
+"""Production settings come from the environment, and Django's deployment check agrees they
+are safe. Each case runs `safereach` in its own process because settings are read at import."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def production_environment(**overrides: str) -> dict[str, str]:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("SAFEREACH_")}
+    # Browser tests set this in the test process for Playwright; a deployment never has it.
+    environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    environ.update(
+        {
+            "SAFEREACH_DEBUG": "0",
+            "SAFEREACH_SECRET_KEY": secrets.token_urlsafe(64),
+            "SAFEREACH_ALLOWED_HOSTS": "safereach.example.org",
+            "SAFEREACH_SECURE": "1",
+        }
+    )
+    environ.update(overrides)
+    return environ
+
+
+def safereach(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "safereach.manage", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_deploy_check_is_clean_with_production_environment():
+    # Static files from npm are part of a deployment: without them the check rightly warns.
+    # `make test` installs them; a bare `pytest` on a new clone may not have, so it skips there
+    # (never under CI, where a missing install must fail).
+    if not (PROJECT_DIR / "node_modules").is_dir() and not os.environ.get("CI"):
+        pytest.skip("front-end packages not installed: run `make test` (it runs npm ci)")
+
+    result = safereach("check", "--deploy", "--fail-level", "WARNING", env=production_environment())
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_deploy_check_flags_debug_left_on():
+    # The same check must not be clean when the environment forgets to turn DEBUG off, or the
+    # test above would prove nothing.
+    env = production_environment(SAFEREACH_DEBUG="1")
+
+    result = safereach("check", "--deploy", "--fail-level", "WARNING", env=env)
+
+    assert result.returncode != 0
+    assert "security.W018" in result.stdout + result.stderr
+
+
+def test_refuses_to_start_without_a_secret_key_when_debug_is_off():
+    env = production_environment()
+    del env["SAFEREACH_SECRET_KEY"]
+
+    result = safereach("check", env=env)
+
+    assert result.returncode != 0
+    assert "SAFEREACH_SECRET_KEY must be set" in result.stderr
+
