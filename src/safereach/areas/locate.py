@@ -5,7 +5,12 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
+from django.db.models import Count, Max, Sum
+from django.db.models.functions import Length
+
 from safereach.areas.models import Area
+
+_cache: dict[tuple, "AreaLocator | None"] = {}
 
 
 @dataclass
@@ -18,10 +23,23 @@ class AreaLocator:
 
     @classmethod
     def for_level(cls, level: str, vintage: int | None = None) -> "AreaLocator | None":
-        rows = Area.objects.filter(level=level).exclude(geometry="")
+        """The locator for the boundaries loaded now, reused while they stay the same:
+        a load of sixteen months of crime parses the polygons once, not sixteen times."""
+        areas = Area.objects.filter(level=level).exclude(geometry="")
         if vintage is not None:
-            rows = rows.filter(vintage=vintage)
-        rows = list(rows.values_list("id", "code", "geometry"))
+            areas = areas.filter(vintage=vintage)
+        version = areas.aggregate(n=Count("id"), last=Max("id"), data=Max("dataset_id"),
+                                  size=Sum(Length("geometry")))
+        key = (level, vintage, *version.values())
+        if key not in _cache:
+            for stale in [k for k in _cache if k[:2] == key[:2]]:
+                del _cache[stale]  # these boundaries changed since
+            _cache[key] = cls._build(areas)
+        return _cache[key]
+
+    @classmethod
+    def _build(cls, areas) -> "AreaLocator | None":
+        rows = list(areas.values_list("id", "code", "geometry"))
         if not rows:
             return None
         ids, codes, geojson = zip(*rows)
