@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -31,7 +32,11 @@ SECRET_KEY = os.environ.get("SAFEREACH_SECRET_KEY") or (
     "demo-only-insecure-key-set-SAFEREACH_SECRET_KEY-in-production" if DEBUG else ""
 )
 if not SECRET_KEY:
-    raise RuntimeError("SAFEREACH_SECRET_KEY must be set when SAFEREACH_DEBUG is off")
+    # Refuse to start rather than sign sessions with a guessable key.
+    raise ImproperlyConfigured(
+        "SAFEREACH_SECRET_KEY must be set when SAFEREACH_DEBUG is off. Generate one with: "
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 
 ALLOWED_HOSTS = env_list("SAFEREACH_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("SAFEREACH_CSRF_TRUSTED_ORIGINS")
@@ -140,7 +145,7 @@ SECURE = env_bool("SAFEREACH_SECURE", not DEBUG)
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 SECURE_SSL_REDIRECT = SECURE and env_bool("SAFEREACH_SSL_REDIRECT", True)
-SECURE_HSTS_SECONDS = int(os.environ.get("SAFEREACH_HSTS_SECONDS", 31536000 if SECURE else 0))
+SECURE_HSTS_SECONDS = int(os.environ.get("SAFEREACH_HSTS_SECONDS", "31536000" if SECURE else "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE else None
