@@ -4,6 +4,6 @@ from safereach.accounts import views
 
 app_name = "accounts"
 urlpatterns = [
-    path("sign-in/", views.SignInView.as_view(), name="sign-in"),
+    path("sign-in/", views.sign_in, name="sign-in"),
     path("sign-out/", views.sign_out, name="sign-out"),
 ]
