@@ -67,12 +67,14 @@ def bng_problems(easting: np.ndarray, northing: np.ndarray) -> list[tuple[int, s
     easting = np.asarray(easting, dtype=float)
     northing = np.asarray(northing, dtype=float)
     present = ~(np.isnan(easting) | np.isnan(northing))
-    ok = _inside(easting, GB_EASTING) & _inside(northing, GB_NORTHING)
-    looks_wgs84 = _inside(easting, GB_LON) & _inside(northing, GB_LAT)
+    # Degrees typed into grid columns (0.47, 51.73) fall inside the grid's range, but no
+    # land in Great Britain lies within a few hundred metres of the grid's origin.
+    looks_degrees = ((_inside(easting, GB_LON) & _inside(northing, GB_LAT))
+                     | (_inside(northing, GB_LON) & _inside(easting, GB_LAT)))
+    ok = _inside(easting, GB_EASTING) & _inside(northing, GB_NORTHING) & ~looks_degrees
     problems = []
     for i in np.flatnonzero(present & ~ok):
-        if looks_wgs84[i] or (_inside(northing[i:i + 1], GB_LON)[0]
-                              and _inside(easting[i:i + 1], GB_LAT)[0]):
+        if looks_degrees[i]:
             reason = (f"easting {easting[i]:g}, northing {northing[i]:g} look like degrees, "
                       "not British National Grid metres")
         else:

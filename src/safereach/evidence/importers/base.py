@@ -236,6 +236,9 @@ class Parsed:
     payload: Any
     period_start: date | None = None
     period_end: date | None = None
+    # Provenance the file itself implies, in place of the importer's defaults: a notices file
+    # with child abduction warning notices is OFFICIAL-SENSITIVE, a fire mapping names its service.
+    defaults: DatasetInfo | None = None
 
 
 class Importer:

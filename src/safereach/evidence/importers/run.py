@@ -43,9 +43,9 @@ def load(kind: str, paths: list[str | Path], info: DatasetInfo | None = None, *,
             problems.extend(failed.problems)
     if problems:
         raise LoadFailed(problems)
-    defaults = importer.defaults
     with transaction.atomic():
         for parsed in ready:
+            defaults = parsed.defaults or importer.defaults
             dataset = Dataset.objects.create(
                 kind=kind,
                 name=info.name or parsed.name,

@@ -40,6 +40,8 @@ class Command(BaseCommand):
                             help="Column mapping file (fire-incidents: which column holds what)")
         parser.add_argument("--place-kind", default="",
                             help="places: the kind for every row when the file has no kind column")
+        parser.add_argument("--service", default="", choices=["fire", "police", "other"],
+                            help="stations: the service for rows without a Service column")
         parser.add_argument("--loaded-by", default="",
                             help="Who is loading (default: the operating-system user)")
 
@@ -52,7 +54,8 @@ class Command(BaseCommand):
             period_start=opts["period_start"], period_end=opts["period_end"], name=opts["name"],
         )
         who = opts["loaded_by"] or getpass.getuser()
-        options = {"mapping": opts["mapping"], "place_kind": opts["place_kind"]}
+        options = {"mapping": opts["mapping"], "place_kind": opts["place_kind"],
+                   "service": opts["service"]}
         bar = tqdm(desc=f"Loading {kind}", unit=" rows", file=sys.stderr, disable=None,
                    mininterval=0.5)
         try:

@@ -1,0 +1,521 @@
+"""Vulnerable places: any CSV with a name, a kind and a location; and NaPTAN stops.
+
+Three shapes are read:
+- a CSV with a name, a kind (or `--place-kind` for the whole file) and latitude/longitude or
+  easting/northing, optionally a reference, address and postcode, under the usual spellings;
+- NaPTAN's Stops.csv (ATCOCode, CommonName, …, StopType), the kind coming from the stop type;
+- the reduced NaPTAN JSON array some tools publish ({atcoCode, commonName, indicator,
+  coordinates: {latitude, longitude}, street, locality}), every stop a bus stop.
+
+This module also holds what the other located importers (stations, notices, fire incidents)
+share: reading a coordinate pair from text and tidying a postcode.
+"""
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from safereach.areas.coordinates import bng_problems, lonlat_problems, to_bng, to_wgs84
+from safereach.areas.locate import locate_lsoas
+from safereach.evidence.importers.base import (
+    DatasetInfo, Importer, LoadFailed, Parsed, Problem, Problems, find_columns, normalise_header,
+)
+from safereach.evidence.importers.bulk import insert_rows
+from safereach.evidence.models import Dataset, Place
+
+# ---------------------------------------------------------------- shared by located importers
+
+LONLAT, BNG = "lonlat", "bng"
+
+
+def _is_blank(text: str) -> bool:
+    # LFB publishes NULL where it withholds a dwelling's exact coordinates.
+    return text == "" or text.upper() == "NULL"
+
+
+def numbers(texts: list[str], lines: list[int], column: str,
+            problems: Problems) -> tuple[np.ndarray, np.ndarray]:
+    """Floats parsed from text (NaN where blank or NULL) and a mask of the values that were
+    not numbers, each of which is reported on its line."""
+    values = np.full(len(texts), np.nan)
+    invalid = np.zeros(len(texts), dtype=bool)
+    filled = [i for i, text in enumerate(texts) if not _is_blank(text)]
+    try:
+        values[filled] = np.array([texts[i] for i in filled], dtype=float)
+    except ValueError:
+        for i in filled:  # find exactly which rows are not numbers
+            try:
+                values[i] = float(texts[i])
+            except ValueError:
+                invalid[i] = True
+    filled_at = np.array(filled, dtype=np.int64)
+    # 'nan' and 'inf' parse as floats, but are not coordinates.
+    invalid[filled_at[~np.isfinite(values[filled_at]) & ~invalid[filled_at]]] = True
+    values[invalid] = np.nan
+    for i in np.flatnonzero(invalid):
+        problems.add(lines[i], column, f"{texts[i]!r} is not a number")
+    return values, invalid
+
+
+@dataclass
+class Points:
+    """Locations in both systems; NaN in every array where a row has none."""
+
+    lon: np.ndarray
+    lat: np.ndarray
+    easting: np.ndarray
+    northing: np.ndarray
+
+    @property
+    def present(self) -> np.ndarray:
+        return ~np.isnan(self.lon)
+
+
+def points(x_texts: list[str], y_texts: list[str], system: str, lines: list[int],
+           x_column: str, y_column: str, problems: Problems) -> Points:
+    """Read a coordinate pair (longitude/latitude or easting/northing) from text columns.
+
+    Both blank means no location. Non-numbers, a lone coordinate and points outside Great
+    Britain (including latitude and longitude swapped) are problems on their lines.
+    """
+    x, x_invalid = numbers(x_texts, lines, x_column, problems)
+    y, y_invalid = numbers(y_texts, lines, y_column, problems)
+    pair = f"{x_column}/{y_column}"
+    invalid = x_invalid | y_invalid
+    lone = (np.isnan(x) != np.isnan(y)) & ~invalid
+    names = "longitude and latitude" if system == LONLAT else "easting and northing"
+    for i in np.flatnonzero(lone):
+        problems.add(lines[i], pair, f"has only one of {names}")
+    x[lone | invalid] = np.nan
+    y[lone | invalid] = np.nan
+    for i, reason in (lonlat_problems if system == LONLAT else bng_problems)(x, y):
+        problems.add(lines[i], pair, reason)
+        x[i] = y[i] = np.nan
+    if system == BNG:
+        # Degrees in grid columns can fall inside the grid's bounds (Essex lies near longitude
+        # 0.5), but no land in Great Britain is within 180 m of the grid's origin.
+        for i in np.flatnonzero((np.abs(x) <= 180) & (np.abs(y) <= 90)):
+            problems.add(lines[i], pair, f"easting {x[i]:g}, northing {y[i]:g} look like degrees, "
+                                         "not British National Grid metres")
+            x[i] = y[i] = np.nan
+    present = ~np.isnan(x)
+    # The transforms are given zeros where there is no point and the NaNs put back after.
+    a, b = (to_bng if system == LONLAT else to_wgs84)(np.where(present, x, 0.0),
+                                                       np.where(present, y, 0.0))
+    a[~present] = np.nan
+    b[~present] = np.nan
+    if system == LONLAT:
+        return Points(lon=x, lat=y, easting=a, northing=b)
+    return Points(lon=a, lat=b, easting=x, northing=y)
+
+
+def first_present(candidates: list[Points]) -> Points:
+    """Row by row, the first candidate that has a location: exact before rounded, say."""
+    chosen = Points(*(np.array(a, copy=True) for a in (
+        candidates[0].lon, candidates[0].lat, candidates[0].easting, candidates[0].northing)))
+    for other in candidates[1:]:
+        fill = ~chosen.present & other.present
+        for name in ("lon", "lat", "easting", "northing"):
+            getattr(chosen, name)[fill] = getattr(other, name)[fill]
+    return chosen
+
+
+def nullable(values: np.ndarray, present: np.ndarray, digits: int | None = None) -> list:
+    """Floats for the database, with None where there is no value."""
+    if digits is not None:
+        values = np.round(values, digits)
+    out = values.astype(object)
+    out[~present] = None
+    return out.tolist()
+
+
+def area_ids(ids: np.ndarray) -> list:
+    """Area ids from the locator for the database; -1 (nothing contains the point) is None."""
+    return nullable(ids, ids >= 0)
+
+
+_POSTCODE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9O][A-Z]{2})\b")
+
+
+def postcode(text: str, *, anywhere: bool = False) -> str | None:
+    """A UK postcode in its usual form ('cm1  1qq' → 'CM1 1QQ'), '' if blank, None if the text
+    is not a postcode. With `anywhere`, the first postcode inside longer text is taken.
+
+    The letter O typed for the digit that starts the inward code is corrected: the Home
+    Office fire stations list has several ('CH65 OEZ')."""
+    squashed = " ".join(text.upper().split())  # split() also takes non-breaking spaces
+    if not squashed:
+        return ""
+    match = (_POSTCODE.search if anywhere else _POSTCODE.fullmatch)(squashed)
+    if match is None:
+        return None
+    inward = match[2]
+    if inward[0] == "O":
+        inward = "0" + inward[1:]
+    return f"{match[1]} {inward}"
+
+
+def tidy(text: str) -> str:
+    """One line, single spaces, no dangling commas: addresses arrive with embedded newlines."""
+    return " ".join(text.split()).strip(" ,")
+
+
+def check_length(problems: Problems, line: int, column: str, value: str, limit: int) -> None:
+    if len(value) > limit:
+        problems.add(line, column, f"is {len(value)} characters long; at most {limit} fit")
+
+
+LOCATION_ALIASES = {
+    "lon": ("Longitude", "Lon", "Long", "Lng"),
+    "lat": ("Latitude", "Lat"),
+    "easting": ("Easting", "Eastings", "BNG_E", "Grid easting"),
+    "northing": ("Northing", "Northings", "BNG_N", "Grid northing"),
+}
+
+
+def location_pairs(source, cols, required: bool) -> list[tuple[str, int, int]]:
+    """The coordinate pairs a header offers, longitude/latitude first: [(system, x, y)].
+
+    A header with only half of a pair, or (when `required`) with no pair, is a problem on
+    line 1 naming the columns expected."""
+    pairs, problems = [], Problems(source.label)
+    for system, x, y in ((LONLAT, "lon", "lat"), (BNG, "easting", "northing")):
+        if x in cols and y in cols:
+            pairs.append((system, cols[x], cols[y]))
+        elif x in cols or y in cols:
+            have, lack = (x, y) if x in cols else (y, x)
+            problems.add(1, LOCATION_ALIASES[lack][0],
+                         f"missing column (the header has {cols.header[cols[have]]!r} "
+                         f"but none of: {', '.join(LOCATION_ALIASES[lack])})")
+    if required and not pairs and not problems:
+        shown = ", ".join(cols.header[:30]) or "nothing"
+        problems.add(1, "Longitude/Latitude",
+                     "missing columns (expected Latitude and Longitude, or Easting and "
+                     f"Northing; the header has: {shown})")
+    problems.raise_if_any()
+    return pairs
+
+
+class CoordinateTexts:
+    """The text of each coordinate pair a header offers, gathered row by row (only these
+    columns are held, not whole rows), then read into locations."""
+
+    def __init__(self, header: list[str], pairs: list[tuple[str, int, int]]):
+        self.header = header
+        self.pairs = pairs
+        self.texts: list[tuple[list[str], list[str]]] = [([], []) for _ in pairs]
+
+    def add(self, row: list[str]) -> None:
+        for (_, x, y), (xs, ys) in zip(self.pairs, self.texts, strict=True):
+            xs.append(row[x].strip())
+            ys.append(row[y].strip())
+
+    def read(self, lines: list[int], problems: Problems) -> Points:
+        """Each row's location from the first pair it fills in."""
+        if not self.pairs:
+            empty = np.full(len(lines), np.nan)
+            return Points(empty, empty.copy(), empty.copy(), empty.copy())
+        return first_present([
+            points(xs, ys, system, lines, self.header[x], self.header[y], problems)
+            for (system, x, y), (xs, ys) in zip(self.pairs, self.texts, strict=True)
+        ])
+
+
+def duplicate_check(problems: Problems, line: int, column: str, key, label: str,
+                    seen: dict) -> None:
+    """A key met twice in one file is a problem naming where it was first."""
+    if key in seen:
+        problems.add(line, column, f"duplicate {label} (also on line {seen[key]})")
+    else:
+        seen[key] = line
+
+
+# ------------------------------------------------------------------------------------ places
+
+ALIASES = {
+    "name": ("Name", "Place name", "Site name", "Location name", "Establishment name",
+             "Premises name"),
+    "kind": ("Kind", "Place kind", "Type", "Place type", "Category"),
+    "reference": ("Reference", "Ref", "ID", "Identifier", "Location ID", "Site ID", "URN"),
+    "address": ("Address", "Full address", "Street address"),
+    "postcode": ("Postcode", "Post code", "Postal code"),
+    **LOCATION_ALIASES,
+}
+
+NAPTAN_ALIASES = {
+    "reference": ("ATCOCode",),
+    "name": ("CommonName",),
+    "indicator": ("Indicator",),
+    "street": ("Street",),
+    "locality": ("LocalityName",),
+    "stop_type": ("StopType",),
+    "status": ("Status",),
+    **LOCATION_ALIASES,
+}
+
+# One place per bus station, rail station, … : the access area. Its entrances, bays and
+# platforms (BCE, BCS, BCQ, RSE, RPL, TMU, PLT, FTD, FBT, GAT, …) are parts of the same hub
+# and are not loaded as places of their own.
+NAPTAN_KINDS = {
+    "BCT": "bus stop",
+    "BST": "bus station",
+    "RLY": "rail station",
+    "MET": "metro or tram station",
+    "FER": "ferry terminal",
+    "AIR": "airport",
+    "TXR": "taxi rank",
+}
+NAPTAN_GONE = {"inactive", "del", "deleted"}  # NaPTAN keeps withdrawn stops, marked so
+
+LIMITS = {"kind": 60, "name": 200, "reference": 100, "address": 300}
+
+
+@dataclass
+class PlaceRows:
+    """The places one file gives, column by column, and how its problems name things."""
+
+    ref_column: str
+    location_column: str
+    count: int = 0  # data rows in the file, including those not kept as places
+    lines: list[int] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    refs: list[str] = field(default_factory=list)
+    addresses: list[str] = field(default_factory=list)
+    postcodes: list[str] = field(default_factory=list)
+
+    def append(self, line, kind, name, ref, address, code) -> None:
+        self.lines.append(line)
+        self.kinds.append(kind)
+        self.names.append(name)
+        self.refs.append(ref)
+        self.addresses.append(address)
+        self.postcodes.append(code)
+
+
+class PlacesImporter(Importer):
+    kind = "places"
+    help = ("vulnerable places: CSV with name, kind (or --place-kind) and location; "
+            "NaPTAN Stops.csv or its reduced JSON")
+    defaults = DatasetInfo(licence="Open Government Licence v3.0", classification="OFFICIAL")
+
+    def parse(self, source, options, progress) -> Parsed:
+        place_kind = " ".join(options.get("place_kind", "").lower().split())
+        problems = Problems(source.label)
+        if source.text.lstrip().startswith("["):
+            rows, location = self._naptan_json(source, place_kind or "bus stop", problems)
+            label = "NaPTAN stops"
+        else:
+            header, records = source.csv_records()
+            normalised = {normalise_header(h) for h in header}
+            if {"atcocode", "stoptype"} <= normalised:
+                rows, location = self._naptan_csv(source, header, records, problems)
+                label = "NaPTAN stops"
+            else:
+                rows, location = self._csv(source, header, records, place_kind, problems)
+                label = "Places"
+        progress(rows.count)
+        if rows.count == 0 and not problems:
+            problems.add(2, "(file)", "the file has a header but no rows")
+        reported = {problem.line for problem in problems.items}
+        seen: dict = {}
+        for i, line in enumerate(rows.lines):
+            if rows.refs[i]:
+                duplicate_check(problems, line, rows.ref_column, (rows.kinds[i], rows.refs[i]),
+                                f"reference {rows.refs[i]!r} for a {rows.kinds[i]}", seen)
+            if np.isnan(location.lon[i]) and line not in reported:
+                problems.add(line, rows.location_column, "has no location")
+        problems.raise_if_any()
+        kinds = Counter(rows.kinds)
+        summary = ", ".join(f"{kind} ({n:,})" for kind, n in kinds.most_common(3))
+        if len(kinds) > 3:
+            summary += f" and {len(kinds) - 3} more kinds"
+        return Parsed(source=source, row_count=rows.count, name=f"{label}: {summary}",
+                      payload=dict(rows=rows, location=location))
+
+    # Each reader returns the rows it keeps and their locations; problems go to `problems`.
+
+    def _csv(self, source, header, records, place_kind, problems):
+        cols = find_columns(source, header, ALIASES,
+                            required={"name"} if place_kind else {"name", "kind"})
+        pairs = location_pairs(source, cols, required=True)
+        rows = PlaceRows(
+            ref_column=header[cols["reference"]] if "reference" in cols else "(reference)",
+            location_column=_pair_names(header, pairs))
+        width = len(header)
+        get = {f: cols.index.get(f) for f in ("kind", "reference", "address", "postcode")}
+        coordinates = CoordinateTexts(header, pairs)
+        for line, row in records:
+            rows.count += 1
+            if len(row) != width:
+                problems.add(line, "(row)", f"expected {width} fields, found {len(row)}")
+                continue
+            name = tidy(row[cols["name"]])
+            if not name:
+                problems.add(line, header[cols["name"]], "is empty")
+            kind = place_kind
+            if get["kind"] is not None and row[get["kind"]].strip():
+                kind = " ".join(row[get["kind"]].lower().split())
+            if not kind:
+                problems.add(line, header[get["kind"]] if get["kind"] is not None else "(kind)",
+                             "is empty (give a kind, or --place-kind for rows without one)")
+            ref = row[get["reference"]].strip() if get["reference"] is not None else ""
+            address = tidy(row[get["address"]]) if get["address"] is not None else ""
+            code = ""
+            if get["postcode"] is not None:
+                code = postcode(row[get["postcode"]])
+                if code is None:
+                    problems.add(line, header[get["postcode"]],
+                                 f"{row[get['postcode']].strip()!r} is not a UK postcode")
+                    code = ""
+            for name_of, value in (("kind", kind), ("name", name), ("reference", ref),
+                                   ("address", address)):
+                column = header[cols[name_of]] if name_of in cols else "--place-kind"
+                check_length(problems, line, column, value, LIMITS[name_of])
+            rows.append(line, kind, name, ref, address, code)
+            coordinates.add(row)
+        return rows, coordinates.read(rows.lines, problems)
+
+    def _naptan_csv(self, source, header, records, problems):
+        cols = find_columns(source, header, NAPTAN_ALIASES,
+                            required={"reference", "name", "stop_type"})
+        pairs = location_pairs(source, cols, required=True)
+        rows = PlaceRows(ref_column=header[cols["reference"]],
+                         location_column=_pair_names(header, pairs))
+        width = len(header)
+        i_indicator, i_street = cols.index.get("indicator"), cols.index.get("street")
+        i_locality, i_status = cols.index.get("locality"), cols.index.get("status")
+        coordinates = CoordinateTexts(header, pairs)
+        for line, row in records:
+            rows.count += 1
+            if len(row) != width:
+                problems.add(line, "(row)", f"expected {width} fields, found {len(row)}")
+                continue
+            kind = NAPTAN_KINDS.get(row[cols["stop_type"]].strip().upper())
+            if kind is None:
+                continue  # part of a hub, or a kind of stop that is not a place of concern
+            if i_status is not None and row[i_status].strip().lower() in NAPTAN_GONE:
+                continue
+            ref = row[cols["reference"]].strip()
+            if not ref:
+                problems.add(line, header[cols["reference"]], "is empty")
+            name = _stop_name(row[cols["name"]],
+                              row[i_indicator] if i_indicator is not None else "")
+            if not name:
+                problems.add(line, header[cols["name"]], "is empty")
+            address = ", ".join(tidy(row[i]) for i in (i_street, i_locality)
+                                if i is not None and row[i].strip())
+            # NaPTAN's own names and streets fit; clipping only guards the columns' sizes.
+            rows.append(line, kind, name[:LIMITS["name"]], ref, address[:LIMITS["address"]], "")
+            coordinates.add(row)
+        return rows, coordinates.read(rows.lines, problems)
+
+    def _naptan_json(self, source, kind, problems):
+        """The reduced NaPTAN array, read item by item so each problem has its line."""
+        rows = PlaceRows(ref_column="atcoCode", location_column="coordinates")
+        lon_text, lat_text = [], []
+        for line, item in _json_array_items(source):
+            rows.count += 1
+            if not isinstance(item, dict):
+                problems.add(line, "(item)", "is not an object")
+                continue
+            ref = str(item.get("atcoCode") or "").strip()
+            if not ref:
+                problems.add(line, "atcoCode", "is missing or empty")
+            name = _stop_name(str(item.get("commonName") or ""), str(item.get("indicator") or ""))
+            if not name:
+                problems.add(line, "commonName", "is missing or empty")
+            coords = item.get("coordinates")
+            if not isinstance(coords, dict):
+                coords = {}
+            address = ", ".join(tidy(str(item[k])) for k in ("street", "locality")
+                                if str(item.get(k) or "").strip())
+            rows.append(line, kind, name[:LIMITS["name"]], ref, address[:LIMITS["address"]], "")
+            lon_text.append(str(coords.get("longitude", "")).strip())
+            lat_text.append(str(coords.get("latitude", "")).strip())
+        location = points(lon_text, lat_text, LONLAT, rows.lines, "coordinates.longitude",
+                          "coordinates.latitude", problems)
+        return rows, location
+
+    def write(self, parsed, dataset, progress) -> None:
+        rows: PlaceRows = parsed.payload["rows"]
+        location: Points = parsed.payload["location"]
+        self._remove_earlier(rows)
+        Dataset.objects.filter(kind=self.kind, places__isnull=True).exclude(pk=dataset.pk).delete()
+        lsoa11, _ = locate_lsoas(location.lon, location.lat)
+        n = len(rows.lines)
+        insert_rows(Place, ["dataset", "kind", "name", "reference", "address", "postcode", "lon",
+                            "lat", "easting", "northing", "lsoa"],
+                    zip([dataset.pk] * n, rows.kinds, rows.names, rows.refs, rows.addresses,
+                        rows.postcodes, location.lon.tolist(), location.lat.tolist(),
+                        np.round(location.easting, 1).tolist(),
+                        np.round(location.northing, 1).tolist(), area_ids(lsoa11), strict=True))
+
+    @staticmethod
+    def _remove_earlier(rows: PlaceRows) -> None:
+        """Places an earlier load put here that this file gives again: the same kind and
+        reference, or for places without a reference the same kind, name and postcode."""
+        by_ref = {(k, r) for k, r in zip(rows.kinds, rows.refs, strict=True) if r}
+        by_name = {(k, name, code) for k, name, code, r
+                   in zip(rows.kinds, rows.names, rows.postcodes, rows.refs, strict=True) if not r}
+        earlier = Place.objects.filter(kind__in=set(rows.kinds)).values_list(
+            "id", "kind", "reference", "name", "postcode")
+        stale = []
+        for pk, kind, ref, name, code in earlier.iterator(chunk_size=10_000):
+            if (kind, ref) in by_ref if ref else (kind, name, code) in by_name:
+                stale.append(pk)
+        delete_ids(Place, stale)
+
+
+def delete_ids(model, ids: list[int], chunk: int = 5_000) -> None:
+    """Delete rows by id in chunks that stay under the database's limit on parameters."""
+    for start in range(0, len(ids), chunk):
+        model.objects.filter(pk__in=ids[start:start + chunk]).delete()
+
+
+def _pair_names(header: list[str], pairs) -> str:
+    """How a problem names a row's location columns: 'Longitude/Latitude', say."""
+    return " or ".join(f"{header[x]}/{header[y]}" for _, x, y in pairs)
+
+
+def _stop_name(common_name: str, indicator: str) -> str:
+    """'The Crescent' with its indicator 'opp' → 'The Crescent (opp)': the indicator tells
+    apart the stops on either side of a road."""
+    name, indicator = tidy(common_name), tidy(indicator)
+    return f"{name} ({indicator})" if name and indicator else name
+
+
+def _json_array_items(source):
+    """(line, item) for each element of a top-level JSON array."""
+    text = source.text
+    decoder = json.JSONDecoder()
+
+    def fail(at: int, reason: str):
+        raise LoadFailed([Problem(source.label, text.count("\n", 0, at) + 1, "(json)", reason)])
+
+    i = text.index("[") + 1
+    line, counted = 1, 0
+    while True:
+        while i < len(text) and text[i] in " \t\r\n":
+            i += 1
+        if i < len(text) and text[i] == "]":
+            if text[i + 1:].strip():
+                fail(i + 1, "unexpected text after the end of the array")
+            return
+        try:
+            item, end = decoder.raw_decode(text, i)
+        except json.JSONDecodeError as error:
+            fail(error.pos, f"not valid JSON: {error.msg}")
+        line += text.count("\n", counted, i)
+        counted = i
+        yield line, item
+        i = end
+        while i < len(text) and text[i] in " \t\r\n":
+            i += 1
+        if i < len(text) and text[i] == ",":
+            i += 1
+        elif i >= len(text) or text[i] != "]":
+            fail(i, "expected ',' or ']' between the items of the array")
