@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Length
 
 from safereach.areas.models import Area
@@ -25,9 +25,12 @@ class AreaLocator:
     def for_level(cls, level: str, vintage: int | None = None) -> "AreaLocator | None":
         """The locator for the boundaries loaded now, reused while they stay the same:
         a load of sixteen months of crime parses the polygons once, not sixteen times."""
-        areas = Area.objects.filter(level=level).exclude(geometry="")
+        # Real data is never placed in the fictional demo county, which lies in real grid space.
+        areas = Area.objects.filter(level=level, is_fictional=False).exclude(geometry="")
         if vintage is not None:
-            areas = areas.filter(vintage=vintage)
+            # Every area published in that year's set, including those unchanged since an
+            # earlier one (which keep their first year's code).
+            areas = areas.filter(Q(vintage=vintage) | Q(vintage__lt=vintage, last_vintage__gte=vintage))
         version = areas.aggregate(n=Count("id"), last=Max("id"), data=Max("dataset_id"),
                                   size=Sum(Length("geometry")))
         key = (level, vintage, *version.values())

@@ -20,8 +20,12 @@ class Area(models.Model):
     name = models.CharField(max_length=200)
     level = models.CharField(max_length=10, choices=Level.choices, db_index=True)
     vintage = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Year of the geography, e.g. 2011 or 2021 for LSOAs."
+        null=True, blank=True,
+        help_text="First year of the geography the area was published in, e.g. 2011 for LSOAs."
     )
+    last_vintage = models.PositiveSmallIntegerField(
+        null=True, blank=True,
+        help_text="Last year it was published in: an LSOA unchanged in 2021 keeps its 2011 code.")
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="children",
                                help_text="The ward of an LSOA, the district of a ward.")

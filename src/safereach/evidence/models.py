@@ -108,13 +108,15 @@ class Incident(models.Model):
     location = models.CharField(max_length=200, blank=True)
     reported_lsoa_code = models.CharField(max_length=9, blank=True,
                                           help_text="LSOA code as the source gave it.")
-    # No index on the LSOA links: analysis reads incidents in bulk, and each index would
-    # slow every import of a month of crime.
+    # No index or database constraint on the LSOA links: analysis reads incidents in bulk,
+    # an index slows every import of a month of crime, and a constraint without an index
+    # makes PostgreSQL scan the table once per area deleted. Django still nulls the links
+    # of a deleted area.
     lsoa = models.ForeignKey("areas.Area", null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="+", db_index=False,
+                             related_name="+", db_index=False, db_constraint=False,
                              help_text="LSOA (2011) containing the location.")
     lsoa21 = models.ForeignKey("areas.Area", null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="+", db_index=False,
+                               related_name="+", db_index=False, db_constraint=False,
                                help_text="LSOA (2021) containing the location.")
     outcome = models.CharField(max_length=120, blank=True)
     property_type = models.CharField(max_length=120, blank=True)

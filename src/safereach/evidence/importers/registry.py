@@ -1,10 +1,26 @@
 """The importers `safereach load KIND` knows, by KIND."""
 
+from safereach.evidence.importers.boundaries import BoundaryImporter
 from safereach.evidence.importers.crime import CrimeImporter
+from safereach.evidence.importers.deprivation import DeprivationImporter
+from safereach.evidence.importers.fire_incidents import FireIncidentsImporter
+from safereach.evidence.importers.lookups import LookupImporter
+from safereach.evidence.importers.notices import NoticesImporter
+from safereach.evidence.importers.places import PlacesImporter
+from safereach.evidence.importers.schools import SchoolImporter
+from safereach.evidence.importers.stations import StationsImporter
 
 IMPORTERS = {
     importer.kind: importer
     for importer in (
+        BoundaryImporter,
         CrimeImporter,
+        DeprivationImporter,
+        FireIncidentsImporter,
+        LookupImporter,
+        NoticesImporter,
+        PlacesImporter,
+        SchoolImporter,
+        StationsImporter,
     )
 }

@@ -1,0 +1,61 @@
+"""`safereach demo`: build the fictional demo county, replacing any earlier demo."""
+
+import time
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+
+from safereach.demo.build import rebuild_demo
+from safereach.demo.county import COUNTY, DEFAULT_LAST_MONTH, DEFAULT_SEED, generate
+from safereach.demo.partners import DEMO_PASSWORD
+
+
+def _month(value: str) -> date:
+    try:
+        year, month = value.split("-")
+        return date(int(year), int(month), 1)
+    except ValueError as exc:
+        raise CommandError(
+            f"--last-month {value!r}: give a month as YYYY-MM, e.g. 2026-09") from exc
+
+
+class Command(BaseCommand):
+    help = ("Build the fictional demo county (areas, deprivation, schools, incidents, places, "
+            "notices, partners, officers and demo sign-ins), replacing any earlier demo data. "
+            "Real (non-fictional) data is left as it is.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
+                            help=f"Random seed; the same seed builds the same county "
+                                 f"(default {DEFAULT_SEED}).")
+        parser.add_argument("--last-month", default=f"{DEFAULT_LAST_MONTH:%Y-%m}",
+                            help="Last month of the 24 months of incidents, YYYY-MM "
+                                 f"(default {DEFAULT_LAST_MONTH:%Y-%m}).")
+
+    def handle(self, *args, seed: int, last_month: str, **options):
+        started = time.perf_counter()
+        county = generate(seed=seed, last_month=_month(last_month))
+        generated = time.perf_counter()
+        counts = rebuild_demo(county)
+        written = time.perf_counter()
+
+        out = self.stdout
+        months = county.months
+        out.write(f"Built the demo county {COUNTY} from seed {seed} "
+                  f"in {written - started:.1f} s "
+                  f"(generated {generated - started:.1f} s, written {written - generated:.1f} s).")
+        out.write(f"  Areas: {counts['districts']} districts, {counts['wards']} wards, "
+                  f"{counts['lsoas']} LSOAs (2011), with deprivation for each LSOA")
+        out.write(f"  Schools: {counts['schools']}")
+        out.write(f"  Incidents: {counts['police incidents']:,} police, "
+                  f"{counts['fire incidents']:,} fire, "
+                  f"{months[0]:%B %Y} to {months[-1]:%B %Y}")
+        out.write(f"  Vulnerable places: {counts['vulnerable places']}; "
+                  f"notices: {counts['notices']}")
+        out.write(f"  Partners: {counts['agencies']} agencies, {counts['stations']} stations "
+                  f"and offices, {counts['officers']} officers")
+        out.write("")
+        out.write(f"Demo sign-ins (every one has the password {DEMO_PASSWORD}):")
+        width = max(len(u["email"]) for u in county.users)
+        for user in county.users:
+            out.write(f"  {user['email']:<{width}}  {DEMO_PASSWORD}  {', '.join(user['roles'])}")
