@@ -53,6 +53,10 @@ INSTALLED_APPS = [
     "safereach.schools",
     "safereach.evidence",
     "safereach.workforce",
+    "safereach.matrix",
+    "safereach.catalogue",
+    "safereach.routing",
+    "safereach.bookings",
     "safereach.demo",
 ]
 

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class MatrixConfig(AppConfig):
+    name = "safereach.matrix"
