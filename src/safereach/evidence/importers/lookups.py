@@ -14,6 +14,7 @@ from collections.abc import Collection, Iterable, Sequence
 
 from django.db import connection
 
+from safereach.areas.locate import forget_locators
 from safereach.areas.models import Area
 from safereach.evidence.importers.base import (
     DatasetInfo,
@@ -156,6 +157,7 @@ def save_areas(areas: dict[str, dict], dataset_id: int, replace_dataset: bool = 
          *([dataset_id] if replace_dataset else []), code)
         for code in stored
     ), keep=set(fields))
+    forget_locators()  # boundaries changed: point-in-polygon must read them afresh
 
 
 class LookupImporter(Importer):

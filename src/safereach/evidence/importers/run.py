@@ -6,6 +6,7 @@ from typing import Callable
 
 from django.db import transaction
 
+from safereach.areas.locate import reuse_locators
 from safereach.evidence.importers.base import DatasetInfo, LoadFailed, Parsed, SourceFile
 from safereach.evidence.importers.registry import IMPORTERS
 from safereach.evidence.models import Dataset
@@ -43,7 +44,7 @@ def load(kind: str, paths: list[str | Path], info: DatasetInfo | None = None, *,
             problems.extend(failed.problems)
     if problems:
         raise LoadFailed(problems)
-    with transaction.atomic():
+    with transaction.atomic(), reuse_locators():
         for parsed in ready:
             defaults = parsed.defaults or importer.defaults
             dataset = Dataset.objects.create(
