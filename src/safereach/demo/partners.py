@@ -130,6 +130,15 @@ def _town_prefixes(stations: list[dict]) -> set[str]:
             if s["service"] == "police" and not s["name"].endswith("East Police Station")}
 
 
+# The people behind the other demo sign-ins, so pages greet them as they would a colleague.
+STAFF_NAMES = {
+    "administrator": ("Sam", "Okafor"),
+    "analyst": ("Priya", "Lindqvist"),
+    "coordinator": ("Jo", "Brennan"),
+    "partner": ("Chris", "Adeyemi"),
+}
+
+
 def build_users(officers: list[dict]) -> list[dict]:
     """One demo sign-in per role; the officer's is the first fire officer's own account."""
     users = []
@@ -138,7 +147,8 @@ def build_users(officers: list[dict]) -> list[dict]:
         if role == "officer":
             first, last, officer_name = officer["first_name"], officer["last_name"], officer["name"]
         else:
-            first, last, officer_name = "Demo", role.capitalize(), None
+            first, last = STAFF_NAMES[role]
+            officer_name = None
         users.append({
             "email": f"{role}@{DEMO_EMAIL_DOMAIN}",
             "first_name": first,
