@@ -174,6 +174,18 @@ class SourceFile:
         return header, data, lines
 
 
+def require_whole_rows(source: SourceFile, header: list[str], rows: list[list[str]], lines) -> None:
+    """Every record has as many fields as the header, and there is at least one: otherwise
+    LoadFailed names each ragged row, since its values cannot be trusted to their columns."""
+    problems = Problems(source.label)
+    width = len(header)
+    for i in (i for i, row in enumerate(rows) if len(row) != width):
+        problems.add(lines[i], "(row)", f"expected {width} fields, found {len(rows[i])}")
+    if not rows:
+        problems.add(2, "(file)", "the file has a header but no rows")
+    problems.raise_if_any()
+
+
 @dataclass
 class Columns:
     """Where each field the importer needs sits in the header."""

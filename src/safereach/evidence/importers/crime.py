@@ -11,7 +11,14 @@ import numpy as np
 from safereach.areas.coordinates import lonlat_problems, to_bng
 from safereach.areas.locate import locate_lsoas
 from safereach.evidence.importers.base import (
-    LSOA_CODE, DatasetInfo, Importer, Parsed, Problems, find_columns, month_start,
+    LSOA_CODE,
+    DatasetInfo,
+    Importer,
+    Parsed,
+    Problems,
+    find_columns,
+    month_start,
+    require_whole_rows,
 )
 from safereach.evidence.importers.bulk import insert_rows
 from safereach.evidence.models import Dataset, Incident
@@ -53,19 +60,8 @@ class CrimeImporter(Importer):
     def parse(self, source, options, progress) -> Parsed:
         header, rows, lines = source.csv_table()
         cols = find_columns(source, header, ALIASES, REQUIRED)
+        require_whole_rows(source, header, rows, lines)
         problems = Problems(source.label)
-        width = len(header)
-        if any(len(row) != width for row in rows):
-            keep = []
-            for i, row in enumerate(rows):
-                if len(row) == width:
-                    keep.append(i)
-                else:
-                    problems.add(lines[i], "(row)", f"expected {width} fields, found {len(row)}")
-            rows, lines = [rows[i] for i in keep], [lines[i] for i in keep]
-        if not rows and not problems:
-            problems.add(2, "(file)", "the file has a header but no rows")
-        problems.raise_if_any()
         # Work column by column: every check runs over distinct values or whole arrays,
         # which keeps a month of a national force's crime to a second or two.
         columns = list(zip(*rows))

@@ -25,6 +25,7 @@ from safereach.evidence.importers.base import (
     Problems,
     find_columns,
     normalise_header,
+    require_whole_rows,
 )
 from safereach.evidence.importers.bulk import insert_rows
 from safereach.evidence.importers.lookups import update_rows
@@ -161,12 +162,7 @@ class DeprivationImporter(Importer):
                 source.label, 1, "(header)",
                 "no deprivation columns (expected MHCLG's names, such as "
                 f"'{ALIASES['imd_rank'][0]}'; the header has: {', '.join(header[:30])})")])
-        width = len(header)
-        for i in (i for i, row in enumerate(rows) if len(row) != width):
-            problems.add(lines[i], "(row)", f"expected {width} fields, found {len(rows[i])}")
-        if not rows:
-            problems.add(2, "(file)", "the file has a header but no rows")
-        problems.raise_if_any()
+        require_whole_rows(source, header, rows, lines)
         columns = list(zip(*rows, strict=True))
 
         codes = [c.strip() for c in columns[cols["lsoa_code"]]]

@@ -27,11 +27,24 @@ from django.db import connection
 
 from safereach.areas.locate import locate_lsoas
 from safereach.evidence.importers.base import (
-    DatasetInfo, Importer, LoadFailed, Parsed, Problem, Problems, normalise_header,
+    DatasetInfo,
+    Importer,
+    LoadFailed,
+    Parsed,
+    Problem,
+    Problems,
+    normalise_header,
 )
 from safereach.evidence.importers.bulk import insert_rows
 from safereach.evidence.importers.places import (
-    BNG, LONLAT, CoordinateTexts, Points, area_ids, check_length, delete_ids, duplicate_check,
+    BNG,
+    LONLAT,
+    CoordinateTexts,
+    Points,
+    area_ids,
+    check_length,
+    delete_ids,
+    duplicate_check,
     nullable,
 )
 from safereach.evidence.models import Dataset, Incident

@@ -24,6 +24,7 @@ from safereach.evidence.importers.base import (
     Problem,
     Problems,
     normalise_header,
+    require_whole_rows,
 )
 from safereach.evidence.importers.bulk import insert_rows
 
@@ -168,15 +169,9 @@ class LookupImporter(Importer):
 
     def parse(self, source, options, progress) -> Parsed:
         header, rows, lines = source.csv_table()
-        problems = Problems(source.label)
         columns = self._columns(source, header)
-        width = len(header)
-        if not rows:
-            problems.add(2, "(file)", "the file has a header but no rows")
-        for i, row in enumerate(rows):
-            if len(row) != width:
-                problems.add(lines[i], "(row)", f"expected {width} fields, found {len(row)}")
-        problems.raise_if_any()
+        require_whole_rows(source, header, rows, lines)
+        problems = Problems(source.label)
         levels = [level for level in LEVELS if level in columns]
         values = list(zip(*rows, strict=True))
 

@@ -20,11 +20,22 @@ from datetime import date, datetime
 
 from safereach.areas.locate import locate_lsoas
 from safereach.evidence.importers.base import (
-    DatasetInfo, Importer, Parsed, Problems, find_columns,
+    DatasetInfo,
+    Importer,
+    Parsed,
+    Problems,
+    find_columns,
 )
 from safereach.evidence.importers.places import (
-    LOCATION_ALIASES, CoordinateTexts, area_ids, check_length, duplicate_check, location_pairs,
-    nullable, postcode, tidy,
+    LOCATION_ALIASES,
+    CoordinateTexts,
+    area_ids,
+    check_length,
+    duplicate_check,
+    location_pairs,
+    nullable,
+    postcode,
+    tidy,
 )
 from safereach.evidence.models import Classification, Dataset, Notice
 

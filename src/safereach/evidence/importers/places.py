@@ -21,7 +21,14 @@ import numpy as np
 from safereach.areas.coordinates import bng_problems, lonlat_problems, to_bng, to_wgs84
 from safereach.areas.locate import locate_lsoas
 from safereach.evidence.importers.base import (
-    DatasetInfo, Importer, LoadFailed, Parsed, Problem, Problems, find_columns, normalise_header,
+    DatasetInfo,
+    Importer,
+    LoadFailed,
+    Parsed,
+    Problem,
+    Problems,
+    find_columns,
+    normalise_header,
 )
 from safereach.evidence.importers.bulk import insert_rows
 from safereach.evidence.models import Dataset, Place

@@ -22,6 +22,7 @@ from safereach.evidence.importers.base import (
     Parsed,
     Problems,
     find_columns,
+    require_whole_rows,
 )
 from safereach.evidence.importers.bulk import insert_rows
 from safereach.evidence.importers.lookups import update_rows
@@ -104,19 +105,8 @@ class SchoolImporter(Importer):
     def parse(self, source, options, progress) -> Parsed:
         header, rows, lines = source.csv_table()
         cols = find_columns(source, header, ALIASES, REQUIRED)
+        require_whole_rows(source, header, rows, lines)
         problems = Problems(source.label)
-        width = len(header)
-        if any(len(row) != width for row in rows):
-            keep = []
-            for i, row in enumerate(rows):
-                if len(row) == width:
-                    keep.append(i)
-                else:
-                    problems.add(lines[i], "(row)", f"expected {width} fields, found {len(row)}")
-            rows, lines = [rows[i] for i in keep], [lines[i] for i in keep]
-        if not rows and not problems:
-            problems.add(2, "(file)", "the file has a header but no rows")
-        problems.raise_if_any()
         columns = list(zip(*rows, strict=True))
 
         def column(name):

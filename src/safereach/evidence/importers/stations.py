@@ -19,11 +19,23 @@ import numpy as np
 
 from safereach.areas.locate import locate_lsoas
 from safereach.evidence.importers.base import (
-    DatasetInfo, Importer, LoadFailed, Parsed, Problem, Problems, find_columns,
+    DatasetInfo,
+    Importer,
+    LoadFailed,
+    Parsed,
+    Problem,
+    Problems,
+    find_columns,
 )
 from safereach.evidence.importers.places import (
-    LOCATION_ALIASES, CoordinateTexts, area_ids, check_length, duplicate_check, location_pairs,
-    postcode, tidy,
+    LOCATION_ALIASES,
+    CoordinateTexts,
+    area_ids,
+    check_length,
+    duplicate_check,
+    location_pairs,
+    postcode,
+    tidy,
 )
 from safereach.evidence.models import Dataset
 from safereach.workforce.models import Station
