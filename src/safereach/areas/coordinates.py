@@ -3,7 +3,7 @@
 Every location is stored in both systems: WGS84 for maps, BNG metres for distances and radii.
 """
 
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 from pyproj import Transformer
@@ -16,7 +16,7 @@ GB_EASTING = (0.0, 700_000.0)
 GB_NORTHING = (0.0, 1_300_000.0)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _transformer(source: str, target: str) -> Transformer:
     return Transformer.from_crs(source, target, always_xy=True)
 

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
-
 from django.db.models import Q
 
 from safereach.areas.models import Area

@@ -5,10 +5,11 @@ import gzip
 import hashlib
 import io
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 MAX_SHOWN_PROBLEMS = 50
 

@@ -4,7 +4,7 @@ The ORM's bulk_create builds a model instance per row, which costs more than par
 file; these loads insert plain tuples straight into the table instead.
 """
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from django.db import connection
 

@@ -1,8 +1,8 @@
 """Load files of one kind: validate them all, then write them all in one transaction."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from django.db import transaction
 
