@@ -36,3 +36,9 @@ def insert_rows(model, fields: Sequence[str], rows: Iterable[tuple], chunk: int 
             cursor.executemany(sql, batch)
             count += len(batch)
     return count
+
+
+def delete_ids(model, ids: list[int], chunk: int = 5_000) -> None:
+    """Delete rows by id in chunks that stay under the database's limit on parameters."""
+    for start in range(0, len(ids), chunk):
+        model.objects.filter(pk__in=ids[start:start + chunk]).delete()

@@ -35,15 +35,14 @@ from safereach.evidence.importers.base import (
     Problems,
     normalise_header,
 )
-from safereach.evidence.importers.bulk import insert_rows
-from safereach.evidence.importers.places import (
+from safereach.evidence.importers.bulk import delete_ids, insert_rows
+from safereach.evidence.importers.locations import (
     BNG,
     LONLAT,
     CoordinateTexts,
     Points,
     area_ids,
     check_length,
-    delete_ids,
     duplicate_check,
     nullable,
 )

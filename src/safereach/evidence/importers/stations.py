@@ -27,7 +27,7 @@ from safereach.evidence.importers.base import (
     Problems,
     find_columns,
 )
-from safereach.evidence.importers.places import (
+from safereach.evidence.importers.locations import (
     LOCATION_ALIASES,
     CoordinateTexts,
     area_ids,
