@@ -2,7 +2,7 @@
 
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
@@ -38,6 +38,10 @@ class AreaLocator:
     ids: np.ndarray
     codes: list[str]
     tree: shapely.STRtree
+    # Points answered before, as sorted complex lon + i·lat, and their areas: police.uk
+    # reuses the same snap points month after month, so most of a load is already known.
+    seen: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=complex))
+    seen_ids: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
 
     @classmethod
     def for_level(cls, level: str, vintage: int | None = None) -> "AreaLocator | None":
@@ -83,11 +87,21 @@ class AreaLocator:
         # force), so each distinct point is tested once.
         # (As complex numbers: np.unique over rows of an array is several times slower.)
         unique, inverse = np.unique(lon[present] + 1j * lat[present], return_inverse=True)
-        point_idx, poly_idx = self.tree.query(shapely.points(unique.real, unique.imag),
-                                              predicate="intersects")
+        at = np.minimum(np.searchsorted(self.seen, unique), max(len(self.seen) - 1, 0))
+        known = (self.seen[at] == unique) if len(self.seen) else np.zeros(len(unique), bool)
         per_point = np.full(len(unique), -1, dtype=np.int64)
-        # Keep the first polygon per point: reverse so earlier pairs overwrite later ones.
-        per_point[point_idx[::-1]] = self.ids[poly_idx[::-1]]
+        per_point[known] = self.seen_ids[at[known]]
+        new = unique[~known]
+        if len(new):
+            point_idx, poly_idx = self.tree.query(shapely.points(new.real, new.imag),
+                                                  predicate="intersects")
+            new_ids = np.full(len(new), -1, dtype=np.int64)
+            # Keep the first polygon per point: reverse so earlier pairs overwrite later ones.
+            new_ids[point_idx[::-1]] = self.ids[poly_idx[::-1]]
+            per_point[~known] = new_ids
+            order = np.argsort(np.concatenate([self.seen, new]))
+            self.seen = np.concatenate([self.seen, new])[order]
+            self.seen_ids = np.concatenate([self.seen_ids, new_ids])[order]
         found[present] = per_point[inverse.ravel()]
         return found
 
