@@ -1,0 +1,75 @@
+"""Read the evidence the matrix needs out of the database, as arrays."""
+
+import numpy as np
+from django.db.models.functions import ExtractMonth, ExtractYear
+
+from safereach.areas.models import Area
+from safereach.evidence.models import Deprivation, Incident, Place
+from safereach.matrix import indicators as ind
+from safereach.matrix.compute import Evidence
+from safereach.schools.models import School
+
+# The English Indices of Deprivation 2019 rank 32,844 LSOAs: the rank's denominator.
+NATIONAL_LSOAS = 32_844
+CLOSED = ("Closed",)
+
+
+def _floats(values) -> np.ndarray:
+    return np.array([np.nan if v is None else float(v) for v in values], float)
+
+
+def load_evidence(schools=None) -> tuple[Evidence, list[int]]:
+    """Evidence for the open schools with a location (or `schools`, a queryset); returns it
+    and the School ids in the same order as its arrays."""
+    schools = (schools if schools is not None else School.objects.all()).exclude(
+        status__in=CLOSED).filter(easting__isnull=False, northing__isnull=False).order_by("id")
+    rows = list(schools.values_list("id", "easting", "northing", "phase", "lsoa__code",
+                                    "percent_fsm", "need_tier"))
+    lsoas = list(Area.objects.filter(level=Area.Level.LSOA, centroid_easting__isnull=False)
+                 .values_list("code", "centroid_easting", "centroid_northing"))
+    lsoa_at = {code: k for k, (code, _, _) in enumerate(lsoas)}
+    columns = ["imd_score", "imd_rank", "idaci_score", "idaci_rank", "crime_score", "crime_rank",
+               "population"]
+    deprivation = {row[0]: row[1:] for row in Deprivation.objects.filter(
+        lsoa_code__in=lsoa_at).values_list("lsoa_code", *columns)}
+    table = np.array([[np.nan if v is None else float(v) for v in deprivation.get(code, [None] * 7)]
+                      for code, _, _ in lsoas], float).reshape(len(lsoas), 7)
+    measures = {}
+    for k, measure in enumerate(("imd", "idaci", "crime")):
+        score, rank = table[:, 2 * k], table[:, 2 * k + 1]
+        # IoD scores where published; otherwise the rank read as "more deprived than X% of
+        # England", which orders areas the same way.
+        if not np.isnan(score).all():
+            measures[measure] = (score, "score")
+        elif not np.isnan(rank).all():
+            measures[measure] = (ind.rank_to_deprivation(rank, NATIONAL_LSOAS), "rank")
+
+    incidents = list(Incident.objects.filter(easting__isnull=False, northing__isnull=False)
+                     .annotate(y=ExtractYear("month"), m=ExtractMonth("month"))
+                     .values_list("easting", "northing", "y", "m", "category"))
+    if incidents:
+        categories, category_index = np.unique(
+            np.array([r[4] for r in incidents], dtype=object).astype(str), return_inverse=True)
+    else:
+        categories, category_index = np.array([]), np.array([], int)
+    places = list(Place.objects.values_list("easting", "northing", "kind"))
+    kinds, kind_index = (np.unique(np.array([p[2] for p in places], dtype=str), return_inverse=True)
+                         if places else (np.array([]), np.array([], int)))
+    evidence = Evidence(
+        school_xy=np.array([[r[1], r[2]] for r in rows], float).reshape(len(rows), 2),
+        school_phase_group=np.array([ind.phase_group(r[3]) for r in rows], dtype=object).astype(str),
+        school_lsoa=np.array([lsoa_at.get(r[4], -1) for r in rows], int),
+        school_fsm=_floats(r[5] for r in rows),
+        school_need_tier=_floats(r[6] for r in rows),
+        lsoa_xy=np.array([[e, n] for _, e, n in lsoas], float).reshape(len(lsoas), 2),
+        lsoa_deprivation=measures,
+        lsoa_population=table[:, 6],
+        incident_xy=np.array([[r[0], r[1]] for r in incidents], float).reshape(len(incidents), 2),
+        incident_month=np.array([r[2] * 12 + r[3] - 1 for r in incidents], int),
+        incident_category=np.asarray(category_index, int).ravel(),
+        categories=[str(c) for c in categories],
+        place_xy=np.array([[p[0], p[1]] for p in places], float).reshape(len(places), 2),
+        place_kind=np.asarray(kind_index, int).ravel(),
+        place_kinds=[str(k) for k in kinds],
+    )
+    return evidence, [r[0] for r in rows]

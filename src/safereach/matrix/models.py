@@ -1,0 +1,152 @@
+"""Programmes with their targeting profiles (every version kept), target lists and scores."""
+
+from django.conf import settings
+from django.db import models, transaction
+
+from safereach.matrix.profiles import Profile
+
+
+class Programme(models.Model):
+    """A safety programme delivered in schools, with the profile that targets it."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    profile = models.JSONField(help_text="The current targeting profile (see matrix/profiles.py).")
+    version = models.PositiveIntegerField(default=1)
+    agencies = models.ManyToManyField(
+        "accounts.Agency", blank=True, related_name="programmes",
+        help_text="Agencies that deliver it: their partner users see its target list.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def parsed_profile(self) -> Profile:
+        return Profile.from_json(self.profile)
+
+    def current_version(self) -> "ProgrammeVersion":
+        return self.versions.get(version=self.version)
+
+    @transaction.atomic
+    def change_profile(self, profile: dict, *, user=None, note: str = "") -> "ProgrammeVersion":
+        """Save a new profile as the next version; the old one stays for lists it made."""
+        Profile.from_json(profile)  # refuses a profile that cannot be built
+        self.version = (self.versions.aggregate(models.Max("version"))["version__max"] or 0) + 1
+        self.profile = profile
+        self.save(update_fields=["version", "profile"])
+        return ProgrammeVersion.objects.create(programme=self, version=self.version,
+                                               profile=profile, created_by=user, note=note)
+
+    def visible_to(self, user) -> bool:
+        from safereach.accounts.models import Role
+
+        if user.has_role(Role.ANALYST, Role.COORDINATOR):
+            return True
+        return user.agency_id is not None and self.agencies.filter(pk=user.agency_id).exists()
+
+    @classmethod
+    def visible(cls, user):
+        from safereach.accounts.models import Role
+
+        if user.has_role(Role.ANALYST, Role.COORDINATOR):
+            return cls.objects.all()
+        return cls.objects.filter(agencies=user.agency_id) if user.agency_id else cls.objects.none()
+
+
+class ProgrammeVersion(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField()
+    profile = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["programme", "-version"]
+        constraints = [models.UniqueConstraint(fields=["programme", "version"],
+                                               name="programme_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.programme} v{self.version}"
+
+
+class TargetList(models.Model):
+    """One build of one programme's list: which profile version and which data made it."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="target_lists")
+    profile_version = models.ForeignKey(ProgrammeVersion, on_delete=models.PROTECT,
+                                        related_name="target_lists")
+    built_at = models.DateTimeField(auto_now_add=True)
+    built_by = models.CharField(max_length=200, blank=True)
+    until = models.DateField(null=True, blank=True,
+                             help_text="Last month of incidents the list was built from.")
+    school_count = models.PositiveIntegerField(default=0)
+    area = models.ForeignKey("areas.Area", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+",
+                             help_text="The district whose schools were compared; empty for "
+                                       "every school loaded.")
+    is_current = models.BooleanField(default=True, db_index=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-built_at"]
+
+    def __str__(self) -> str:
+        return f"{self.programme} target list, {self.built_at:%Y-%m-%d %H:%M}"
+
+
+class Score(models.Model):
+    """A school's place on one target list, with the named contributions that make its score."""
+
+    target_list = models.ForeignKey(TargetList, on_delete=models.CASCADE, related_name="scores")
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE,
+                               related_name="matrix_scores")
+    phase_group = models.CharField(max_length=30)
+    score = models.FloatField()
+    rank = models.PositiveIntegerField()
+    decile = models.PositiveSmallIntegerField(help_text="1 is the tenth of schools most in need.")
+    contributions = models.JSONField(help_text="One entry per indicator, biggest first.")
+
+    class Meta:
+        ordering = ["rank"]
+        constraints = [models.UniqueConstraint(fields=["target_list", "school"],
+                                               name="score_list_school_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.school} #{self.rank} for {self.programme}"
+
+    def top_reasons(self, n: int = 3, *, shared: bool = False) -> list[str]:
+        """The reasons that add most to the score; `shared` gives counts under 5 as "fewer
+        than 5", for partners."""
+        key = "reason_shared" if shared else "reason"
+        return [c.get(key, c["reason"]) for c in self.contributions if c["points"] > 0][:n]
+
+    def shared_contributions(self) -> list[dict]:
+        """Contributions as a partner sees them: small counts suppressed."""
+        return [{**c, "reason": c.get("reason_shared", c["reason"]),
+                 "display": c.get("display_shared", c["display"])} for c in self.contributions]
+
+
+class Backtest(models.Model):
+    """One back-test of a programme's profile: its figures kept, so the page can show them
+    beside earlier runs without recomputing."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="backtests")
+    profile_version = models.ForeignKey(ProgrammeVersion, on_delete=models.PROTECT,
+                                        related_name="backtests")
+    until = models.DateField(help_text="Last month of data the list was built from.")
+    horizon_months = models.PositiveSmallIntegerField()
+    ran_at = models.DateTimeField(auto_now_add=True)
+    ran_by = models.CharField(max_length=200, blank=True)
+    result = models.JSONField()
+
+    class Meta:
+        ordering = ["-ran_at"]
+
+    def __str__(self) -> str:
+        return f"{self.programme} back-test to {self.until:%Y-%m} + {self.horizon_months} months"

@@ -1,0 +1,153 @@
+"""The six programmes SafeReach starts with, and the profile each starts with.
+
+The data migration seeds these once; analysts then edit the profiles, and every edit is kept
+as a new version. Categories are the police.uk crime types and the fire incident types the
+importers load; an indicator whose categories are absent from the data counts nothing.
+"""
+
+CRIMINAL_DAMAGE = "Criminal damage and arson"
+SECONDARY_FIRE = "Deliberate secondary fire"
+PRIMARY_FIRE = "Deliberate primary fire"
+DWELLING_FIRE = "Accidental dwelling fire"
+FALSE_ALARM = "Malicious false alarm"
+ASB = "Anti-social behaviour"
+PUBLIC_ORDER = "Public order"
+WEAPONS = "Possession of weapons"
+ROBBERY = "Robbery"
+VIOLENCE = "Violence and sexual offences"
+DRUGS = "Drugs"
+
+VULNERABLE_PLACES = ["Children's home", "Semi-independent accommodation", "Hotel", "B&B",
+                     "Bus station", "Rail station"]
+
+
+def _deprivation(weight, measure="imd"):
+    return {"name": f"{measure}_catchment", "kind": "deprivation", "measure": measure,
+            "scope": "catchment", "weight": weight}
+
+
+PROGRAMMES = [
+    {
+        "slug": "home-fire-safety",
+        "name": "Home fire safety",
+        "description": "Fire safety at home: smoke alarms, escape plans, cooking and candles.",
+        "profile": {
+            "phases": ["primary", "secondary", "special and other"],
+            "window_months": 12,
+            "indicators": [
+                {"name": "dwelling_fires", "kind": "incidents", "weight": 3,
+                 "label": "accidental dwelling fires", "categories": [DWELLING_FIRE]},
+                _deprivation(2),
+                _deprivation(1, "idaci"),
+                {"name": "fsm", "kind": "fsm", "weight": 1},
+                {"name": "need", "kind": "need", "weight": 1},
+            ],
+        },
+    },
+    {
+        "slug": "arson",
+        "name": "Arson and deliberate fire-setting",
+        "description": "Why deliberate fires in bins, sheds and cars put lives at risk.",
+        "profile": {
+            "phases": ["primary", "secondary"],
+            "window_months": 12,
+            "indicators": [
+                {"name": "arson", "kind": "incidents", "weight": 3,
+                 "label": "criminal damage and arson crimes and deliberate fires",
+                 "categories": [CRIMINAL_DAMAGE, SECONDARY_FIRE, PRIMARY_FIRE]},
+                {"name": "arson_trend", "kind": "trend", "weight": 1,
+                 "label": "Criminal damage, arson and deliberate fires",
+                 "categories": [CRIMINAL_DAMAGE, SECONDARY_FIRE, PRIMARY_FIRE]},
+                {"name": "arson_hot_spot", "kind": "hotspot", "weight": 1,
+                 "label": "criminal damage, arson and deliberate fires",
+                 "categories": [CRIMINAL_DAMAGE, SECONDARY_FIRE, PRIMARY_FIRE]},
+                _deprivation(1),
+                {"name": "fsm", "kind": "fsm", "weight": 1},
+            ],
+        },
+    },
+    {
+        "slug": "hoax-calls",
+        "name": "Hoax calls",
+        "description": "What a hoax call to 999 costs, and who waits while it is answered.",
+        "profile": {
+            "phases": ["primary", "secondary"],
+            "window_months": 12,
+            "indicators": [
+                {"name": "false_alarms", "kind": "incidents", "weight": 3,
+                 "label": "malicious false alarms", "categories": [FALSE_ALARM]},
+                {"name": "disorder", "kind": "incidents", "weight": 1,
+                 "label": "anti-social behaviour incidents and public order crimes",
+                 "categories": [ASB, PUBLIC_ORDER]},
+                _deprivation(1),
+                {"name": "fsm", "kind": "fsm", "weight": 1},
+            ],
+        },
+    },
+    {
+        "slug": "knife-crime",
+        "name": "Knife crime and gangs",
+        "description": "Carrying a knife, county lines and the choices young people face.",
+        "profile": {
+            "phases": ["secondary", "special and other"],
+            "window_months": 12,
+            "indicators": [
+                {"name": "weapons_violence", "kind": "incidents", "weight": 3,
+                 "label": "weapons, robbery and violence crimes",
+                 "categories": [WEAPONS, ROBBERY, VIOLENCE]},
+                {"name": "weapons_hot_spot", "kind": "hotspot", "weight": 1,
+                 "label": "weapons, robbery and violence crimes",
+                 "categories": [WEAPONS, ROBBERY, VIOLENCE]},
+                {"name": "weapons_trend", "kind": "trend", "weight": 1,
+                 "label": "Weapons, robbery and violence crimes",
+                 "categories": [WEAPONS, ROBBERY, VIOLENCE]},
+                _deprivation(1, "idaci"),
+                {"name": "vulnerable_places", "kind": "places", "weight": 1,
+                 "label": "places where vulnerable young people may be",
+                 "kinds": VULNERABLE_PLACES},
+                {"name": "need", "kind": "need", "weight": 1},
+            ],
+        },
+    },
+    {
+        "slug": "asb",
+        "name": "Anti-social behaviour and community safety",
+        "description": "Respect for neighbours, the consequences of anti-social behaviour.",
+        "profile": {
+            "phases": ["primary", "secondary"],
+            "window_months": 12,
+            "indicators": [
+                {"name": "asb", "kind": "incidents", "weight": 3,
+                 "label": "anti-social behaviour incidents, public order crimes and secondary fires",
+                 "categories": [ASB, PUBLIC_ORDER, SECONDARY_FIRE]},
+                {"name": "asb_trend", "kind": "trend", "weight": 1,
+                 "label": "Anti-social behaviour, public order and secondary fires",
+                 "categories": [ASB, PUBLIC_ORDER, SECONDARY_FIRE]},
+                {"name": "asb_hot_spot", "kind": "hotspot", "weight": 1,
+                 "label": "anti-social behaviour and public order",
+                 "categories": [ASB, PUBLIC_ORDER, SECONDARY_FIRE]},
+                _deprivation(1, "crime"),
+                {"name": "fsm", "kind": "fsm", "weight": 1},
+            ],
+        },
+    },
+    {
+        "slug": "exploitation",
+        "name": "Exploitation and online safety",
+        "description": "Grooming, criminal and sexual exploitation, staying safe online.",
+        "profile": {
+            "phases": ["primary", "secondary", "special and other"],
+            "window_months": 12,
+            "indicators": [
+                _deprivation(2, "idaci"),
+                {"name": "vulnerable_places", "kind": "places", "weight": 2,
+                 "label": "places where vulnerable young people may be",
+                 "kinds": VULNERABLE_PLACES},
+                {"name": "drugs_weapons", "kind": "incidents", "weight": 1,
+                 "label": "drugs and weapons crimes", "categories": [DRUGS, WEAPONS]},
+                {"name": "fsm", "kind": "fsm", "weight": 1},
+                {"name": "need", "kind": "need", "weight": 2},
+            ],
+        },
+    },
+]

@@ -1,0 +1,221 @@
+"""The target list, school profile, district summary, back-test page and exports."""
+
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from safereach.accounts.models import AuditEvent, Role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def analyst(client, small_county):
+    client.force_login(small_county["users"][Role.ANALYST])
+    return client
+
+
+def test_target_list_shows_score_decile_and_reasons(analyst):
+    page = analyst.get("/matrix/arson/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Ashby Primary" in html
+    assert "criminal damage and arson crimes and deliberate fires within 1.5 km" in html
+    scores = page.context["page"].object_list
+    assert [s.rank for s in scores] == sorted(s.rank for s in scores)
+
+
+def test_filters_search_and_sort(analyst, small_county):
+    north = small_county["districts"][0].code
+    page = analyst.get("/matrix/arson/", {"district": north, "phase": "primary", "sort": "name"})
+    scores = list(page.context["page"].object_list)
+    assert scores and all(s.school.lsoa.district.code == north for s in scores)
+    assert all(s.phase_group == "primary" for s in scores)
+    assert [s.school.name for s in scores] == sorted(s.school.name for s in scores)
+    found = analyst.get("/matrix/arson/", {"q": "ashby"}).context["page"].object_list
+    assert [s.school.name for s in found] == ["Ashby Primary"]
+    by_urn = analyst.get("/matrix/arson/", {"q": str(small_county["schools"][1].urn)})
+    assert [s.school.name for s in by_urn.context["page"].object_list] == ["Beech Primary"]
+    ward = small_county["wards"][3].code
+    in_ward = analyst.get("/matrix/arson/", {"ward": ward}).context["page"].object_list
+    assert in_ward and all(s.school.lsoa.parent.code == ward for s in in_ward)
+
+
+@pytest.mark.parametrize("query, message", [
+    ({"district": "E07999999"}, "Choose a district from the list"),
+    ({"phase": "university"}, "Choose a phase from the list"),
+    ({"sort": "shoe-size"}, "Choose a sort by from the list"),
+    ({"page": "two"}, "Page must be a whole number"),
+])
+def test_bad_filters_give_a_clear_error_not_a_500(analyst, query, message):
+    page = analyst.get("/matrix/arson/", query)
+    assert page.status_code == 400
+    assert message in page.content.decode()
+    assert "There is a problem" in page.content.decode()
+    assert analyst.get("/matrix/arson/export.csv", query).status_code == 400
+
+
+def test_a_page_past_the_end_or_an_unknown_programme_is_not_found(analyst):
+    assert analyst.get("/matrix/arson/", {"page": "99"}).status_code == 404
+    assert analyst.get("/matrix/fire-dancing/").status_code == 404
+    assert analyst.get("/matrix/arson/export.pdf").status_code == 404
+
+
+def test_csv_and_xlsx_exports_hold_the_filtered_list_and_are_audited(analyst):
+    response = analyst.get("/matrix/arson/export.csv", {"phase": "secondary"})
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:3] == ["Rank", "URN", "School"]
+    assert len(rows) == 1 + 4 and all("Academy" in r[2] for r in rows[1:])
+    response = analyst.get("/matrix/arson/export.xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = list(sheet.values)
+    assert values[1][2] == "Ashby Primary" and values[1][0] == 1
+    assert len(values) == 1 + 10  # the arson programme ranks primary and secondary schools
+    assert AuditEvent.objects.filter(action__startswith="matrix.export").count() == 2
+
+
+def test_school_profile_shows_every_indicator_and_a_map(analyst, small_county):
+    ashby = small_county["schools"][0]
+    page = analyst.get(f"/matrix/schools/{ashby.urn}/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Arson and deliberate fire-setting" in html and "school-map-data" in html
+    arson = next(s for s in page.context["scores"] if s.programme.slug == "arson")
+    assert len(arson.contributions) == 5
+    assert arson in page.context["high"]
+    assert analyst.get("/matrix/schools/1/").status_code == 404
+
+
+def test_district_summary_counts_top_decile_schools(analyst):
+    page = analyst.get("/matrix/districts/")
+    rows = {r["name"]: r["cells"] for r in page.context["rows"]}
+    names = [p.slug for p in page.context["programmes"]]
+    arson = names.index("arson")
+    # Ashby Primary (Northvale) is the only arson school in the top tenth of 10.
+    assert rows["Northvale"][arson] == (1, 6) and rows["Southmere"][arson] == (0, 4)
+
+
+def test_backtest_page_runs_and_rejects_bad_months(analyst):
+    page = analyst.get("/matrix/arson/backtest/", {"until": "2024-09", "horizon": "3"})
+    assert page.status_code == 200
+    assert page.context["result"]["incidents_after"] == 21
+    assert "Last period&#x27;s count alone" in page.content.decode()
+    assert "fitted on indicators up to 2024-06, incidents 2024-07 to 2024-09" in page.content.decode()
+    bad = analyst.get("/matrix/arson/backtest/", {"until": "Sept", "horizon": "99"})
+    assert bad.status_code == 400
+    assert "Enter a month as YYYY-MM" in bad.content.decode()
+    assert "Look ahead at most 24 months" in bad.content.decode()
+
+
+def test_who_sees_what(client, small_county):
+    users = small_county["users"]
+    assert client.get("/matrix/arson/").status_code == 302  # sign in first
+    client.force_login(users[Role.OFFICER])
+    assert client.get("/matrix/arson/").status_code == 403
+    client.force_login(users[Role.COORDINATOR])
+    assert client.get("/matrix/arson/").status_code == 200
+    # A partner sees the programmes its agency delivers, and nothing else.
+    client.force_login(users[Role.PARTNER])
+    assert client.get("/matrix/knife-crime/").status_code == 200
+    assert client.get("/matrix/arson/").status_code == 403
+    assert [r["programme"].slug for r in client.get("/matrix/").context["rows"]] == ["knife-crime"]
+    client.force_login(users["other partner"])
+    assert client.get("/matrix/knife-crime/export.csv").status_code == 403
+
+
+def test_an_analyst_changes_a_profile_and_the_history_keeps_both(analyst, small_county):
+    import json
+
+    from safereach.matrix.models import Programme
+
+    arson = Programme.objects.get(slug="arson")
+    profile = dict(arson.profile, window_months=6)
+    response = analyst.post("/matrix/arson/profile/", {"profile": json.dumps(profile),
+                                                       "note": "Last six months only"})
+    assert response.status_code == 302
+    arson.refresh_from_db()
+    assert arson.version == 2 and arson.profile["window_months"] == 6
+    page = analyst.get("/matrix/arson/profile/")
+    assert [v.version for v in page.context["versions"]] == [2, 1]
+    assert AuditEvent.objects.filter(action="matrix.profile.change", target="arson").exists()
+
+    bad = analyst.post("/matrix/arson/profile/", {"profile": '{"indicators": [', "note": "x"})
+    assert bad.status_code == 400 and "not valid JSON" in bad.content.decode()
+    bad = analyst.post("/matrix/arson/profile/", {"profile": json.dumps(dict(profile, window_months=99)),
+                                                  "note": "x"})
+    assert bad.status_code == 400 and "window_months must be" in bad.content.decode()
+    arson.refresh_from_db()
+    assert arson.version == 2
+
+
+def test_a_coordinator_reads_a_profile_but_cannot_change_it(client, small_county):
+    client.force_login(small_county["users"][Role.COORDINATOR])
+    assert client.get("/matrix/arson/profile/").status_code == 200
+    assert client.post("/matrix/arson/profile/", {"profile": "{}", "note": "x"}).status_code == 403
+
+
+def test_pages_before_any_list_is_built(client, db):
+    from safereach.accounts.tests import factories as f
+    from safereach.matrix.build import seed_programmes
+
+    seed_programmes()
+    client.force_login(f.make_user(Role.ANALYST))
+    page = client.get("/matrix/arson/")
+    assert page.status_code == 200 and "has no target list yet" in page.content.decode()
+    assert client.get("/matrix/arson/export.csv").status_code == 404
+    assert "No target lists have been built yet" in client.get("/matrix/districts/").content.decode()
+    rows = client.get("/matrix/").context["rows"]
+    assert len(rows) == 6 and all(r["list"] is None for r in rows)
+
+
+def test_backtests_are_kept_and_listed(analyst):
+    from safereach.matrix.models import Backtest
+
+    analyst.get("/matrix/arson/backtest/", {"until": "2024-09", "horizon": "3"})
+    analyst.get("/matrix/arson/backtest/", {"until": "2024-08", "horizon": "2"})
+    page = analyst.get("/matrix/arson/backtest/")
+    assert [r.until.month for r in page.context["earlier"]] == [8, 9]
+    kept = Backtest.objects.get(until__month=9)
+    assert kept.result["incidents_after"] == 21 and kept.profile_version.version == 1
+
+
+def test_partners_see_counts_under_five_suppressed(client, small_county):
+    from safereach.matrix.models import Score
+
+    # Only a scattering of weapons crimes lies away from Ashby Primary: some schools of the
+    # knife crime list count fewer than 5 of them.
+    small = [(score, c) for score in Score.objects.filter(programme__slug="knife-crime")
+             for c in score.contributions
+             if c["kind"] == "incidents" and 0 < int(c["display"].replace(",", "")) < 5]
+    assert small, "the fixture should leave a school with a count under 5"
+    score, counted = small[0]
+    assert "ewer than 5" not in counted["reason"]
+    assert counted["reason_shared"].startswith("Fewer than 5 weapons, robbery and violence crimes")
+    assert counted["display_shared"] == "fewer than 5"
+
+    client.force_login(small_county["users"][Role.PARTNER])
+    page = client.get(f"/matrix/schools/{score.school.urn}/").content.decode()
+    assert counted["reason_shared"] in page and counted["reason"] not in page
+    listed = client.get("/matrix/knife-crime/export.csv").content.decode()
+    assert counted["reason"] not in listed
+    client.force_login(small_county["users"][Role.ANALYST])
+    assert counted["reason"] in client.get(f"/matrix/schools/{score.school.urn}/").content.decode()
+
+
+def test_a_district_list_on_the_page(analyst, small_county):
+    from safereach.matrix.build import build
+    from safereach.matrix.models import Programme
+
+    south = small_county["districts"][1]
+    assert analyst.get("/matrix/arson/", {"area": south.code}).context["list"] is None
+    build([Programme.objects.get(slug="arson")], area=south)
+    page = analyst.get("/matrix/arson/", {"area": south.code, "phase": "primary"})
+    assert page.context["list"].area == south
+    assert all(s.school.lsoa.district == south for s in page.context["page"].object_list)
+    assert "compared with each other only" in page.content.decode()
+    assert f"?area={south.code}" in analyst.get("/matrix/").content.decode()
+    assert analyst.get("/matrix/arson/", {"area": "E07999999"}).status_code == 404
+    csv_rows = analyst.get("/matrix/arson/export.csv", {"area": south.code}).content.decode()
+    assert csv_rows.count("\n") == 1 + page.context["list"].school_count

@@ -1,0 +1,41 @@
+"""The target list and a school profile, as an analyst meets them in a real browser."""
+
+import pytest
+from playwright.sync_api import expect
+
+from safereach.accounts.models import Role
+from safereach.matrix.tests.conftest import small_county  # noqa: F401 (a fixture)
+from tests.browser.conftest import assert_accessible, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_target_list_and_school_profile(page, live_server, small_county):  # noqa: F811
+    sign_in(page, live_server, small_county["users"][Role.ANALYST])
+    page.get_by_role("link", name="Target lists").click()
+    page.get_by_role("link", name="Arson and deliberate fire-setting").click()
+
+    table = page.get_by_role("table")
+    first = table.get_by_role("row").nth(1)
+    expect(first).to_contain_text("Ashby Primary")
+    expect(first).to_contain_text("criminal damage and arson crimes and deliberate fires within 1.5 km")
+    assert_accessible(page, "matrix-target-list")
+
+    page.get_by_label("Phase").select_option("secondary")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.get_by_role("table").get_by_role("row")).to_have_count(1 + 4)
+
+    page.get_by_role("link", name="Grove Academy").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Grove Academy")
+    # The map draws without any tile server.
+    expect(page.locator("#school-map[data-ready=true] path").first).to_be_attached()
+    assert_accessible(page, "matrix-school-profile")
+
+
+def test_bad_filter_shows_an_error_summary(page, live_server, small_county):  # noqa: F811
+    sign_in(page, live_server, small_county["users"][Role.ANALYST])
+    page.goto(f"{live_server.url}/matrix/arson/?phase=university")
+
+    summary = page.locator(".govuk-error-summary")
+    expect(summary.get_by_role("link")).to_have_text("Choose a phase from the list")
+    assert_accessible(page, "matrix-target-list-error")
