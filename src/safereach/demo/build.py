@@ -21,8 +21,9 @@ from django.dispatch import Signal
 from safereach.accounts.models import Agency, User
 from safereach.areas.models import Area
 from safereach.demo.county import DemoCounty
-from safereach.demo.partners import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD
+from safereach.demo.partners import CHARITY, COUNCIL, DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, FIRE, POLICE
 from safereach.evidence.models import Dataset, Deprivation, Incident, Notice, Place
+from safereach.matrix.models import Programme
 from safereach.schools.models import School
 from safereach.workforce.models import Officer, Station
 
@@ -114,6 +115,7 @@ def write_demo(county: DemoCounty) -> dict[str, int]:
                 max_visits_per_day=row["max_visits_per_day"], is_fictional=True)
         for row in county.officers], batch_size=BATCH)
 
+    _link_programmes(agencies)
     demo_built.send(sender=DemoCounty, county=county, agencies=agencies)
     return {
         "districts": sum(a["level"] == "district" for a in county.areas),
@@ -130,6 +132,21 @@ def write_demo(county: DemoCounty) -> dict[str, int]:
         "officers": len(county.officers),
         "users": len(county.users),
     }
+
+
+# Which demo partner delivers which programme, so each sees its own target lists.
+DEMO_PROGRAMMES = {
+    FIRE: ["home-fire-safety", "arson", "hoax-calls"],
+    POLICE: ["knife-crime", "asb", "exploitation"],
+    COUNCIL: ["asb"],
+    CHARITY: ["knife-crime", "exploitation"],
+}
+
+
+def _link_programmes(agencies: dict) -> None:
+    for slug, programmes in DEMO_PROGRAMMES.items():
+        for programme in Programme.objects.filter(slug__in=programmes):
+            programme.agencies.add(agencies[slug])
 
 
 def rebuild_demo(county: DemoCounty) -> dict[str, int]:
