@@ -169,3 +169,30 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SAFEREACH_LOG_LEVEL", "WARNING")},
 }
+
+# --- Bookings and travel times (catalogue, bookings, routing.travel) -------------------------
+# Travel times: "estimate" (great-circle distance × detour factor over speed bands) or "osrm"
+# (an OSRM server's table service). See routing/travel.py for what each figure means.
+SAFEREACH_TRAVEL = {
+    "PROVIDER": os.environ.get("SAFEREACH_TRAVEL_PROVIDER", "estimate"),
+    "DETOUR_FACTOR": float(os.environ.get("SAFEREACH_TRAVEL_DETOUR_FACTOR", "1.3")),
+    "SPEED_BANDS": [(2.0, 20.0), (10.0, 40.0), (None, 65.0)],  # (up to km, km/h)
+    "FIXED_MINUTES": 5.0,  # parking and signing in
+    "OSRM_URL": os.environ.get("SAFEREACH_OSRM_URL", "http://127.0.0.1:5000"),
+    "OSRM_PROFILE": "driving",
+    "OSRM_TIMEOUT_SECONDS": 10.0,
+    "OSRM_MAX_TABLE_SIZE": int(os.environ.get("SAFEREACH_OSRM_MAX_TABLE_SIZE", "100")),
+}
+SAFEREACH_BOOKINGS = {
+    "HOLD_MINUTES": 60,
+    "APPROVAL_HOLD_HOURS": 72,
+    "MANAGE_LINK_DAYS": 200,
+    "OFFERS_SHOWN": 5,
+    "ARRIVE_BEFORE_MINUTES": 10,
+    "HELD_SHARE_FOR_TARGETS": float(os.environ.get("SAFEREACH_HELD_SHARE_FOR_TARGETS", "0.25")),
+    "HOLD_FOR_TARGETS_DAYS": int(os.environ.get("SAFEREACH_HOLD_FOR_TARGETS_DAYS", "21")),
+    "RATE_LIMIT": (int(os.environ.get("SAFEREACH_PUBLIC_FORM_LIMIT", "30")), 600),
+    # Behind a load balancer, the header it puts the client's address in (e.g. HTTP_X_FORWARDED_FOR).
+    "CLIENT_ADDRESS_HEADER": os.environ.get("SAFEREACH_CLIENT_ADDRESS_HEADER") or None,
+}
+DEFAULT_FROM_EMAIL = os.environ.get("SAFEREACH_FROM_EMAIL", "SafeReach <bookings@safereach.invalid>")

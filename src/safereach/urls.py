@@ -7,5 +7,9 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("safereach.accounts.urls")),
     path("evidence/", include("safereach.evidence.urls")),
+    path("matrix/", include("safereach.matrix.urls")),
+    path("sessions/", include("safereach.catalogue.urls")),
+    path("book/", include("safereach.bookings.urls")),
+    path("officers/", include("safereach.workforce.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -14,6 +14,14 @@ def navigation(request):
         links.append(("Home", reverse("home")))
         if user.has_role(Role.ANALYST, Role.COORDINATOR, Role.PARTNER):
             links.append(("Datasets", reverse("evidence:datasets")))
+            links.append(("Target lists", reverse("matrix:programmes")))
+        if user.has_role(Role.COORDINATOR):
+            links.append(("Booking queue", reverse("bookings:queue")))
+            links.append(("Officers", reverse("workforce:officers")))
+        if user.has_role(Role.PARTNER, Role.COORDINATOR):
+            links.append(("Your sessions", reverse("catalogue:our-sessions")))
+        if user.has_role(Role.PARTNER, Role.COORDINATOR, Role.ANALYST):
+            links.append(("Projected delivery", reverse("bookings:projected")))
         if user.has_role(Role.ADMINISTRATOR):
             links.append(("Administration", reverse("admin:index")))
     current = request.path

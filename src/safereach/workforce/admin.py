@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from safereach.accounts.admin import AdministratorAdmin, LoadedDataAdmin
-from safereach.workforce.models import Officer, Station
+from safereach.accounts.admin import AdministratorAdmin, LoadedDataAdmin, is_administrator
+from safereach.workforce.models import Leave, Officer, Station
 
 
 @admin.register(Station)
@@ -10,6 +10,16 @@ class StationAdmin(LoadedDataAdmin):
     list_filter = ["service", "operator", "is_fictional"]
     list_select_related = ["lsoa"]
     search_fields = ["name", "operator", "postcode"]
+
+
+class LeaveInline(admin.TabularInline):
+    model = Leave
+    extra = 1
+
+    def has_view_permission(self, request, obj=None):
+        return is_administrator(request)
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
 
 
 @admin.register(Officer)
@@ -22,3 +32,13 @@ class OfficerAdmin(AdministratorAdmin):
     list_select_related = ["agency", "user", "base"]
     search_fields = ["name", "user__email", "agency__name", "base__name"]
     autocomplete_fields = ["user", "base"]
+    filter_horizontal = ["sessions"]
+    inlines = [LeaveInline]
+
+
+@admin.register(Leave)
+class LeaveAdmin(AdministratorAdmin):
+    list_display = ["officer", "starts_on", "ends_on", "reason"]
+    list_filter = ["officer__agency"]
+    list_select_related = ["officer"]
+    search_fields = ["officer__name", "reason"]

@@ -53,6 +53,12 @@ class Officer(models.Model):
     day_starts = models.TimeField(default="08:30")
     day_ends = models.TimeField(default="16:30")
     max_visits_per_day = models.PositiveSmallIntegerField(default=3)
+    sessions = models.ManyToManyField("catalogue.Session", blank=True, related_name="officers",
+                                      help_text="The catalogue sessions this officer can deliver.")
+    diary_version = models.PositiveIntegerField(
+        default=0, editable=False,
+        help_text="Raised by every booking change: the write makes two bookings of one officer "
+                  "take turns, on SQLite and PostgreSQL alike.")
     is_fictional = models.BooleanField(default=False)
 
     class Meta:
@@ -60,3 +66,24 @@ class Officer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def works_on(self, day) -> bool:
+        return str(day.isoweekday()) in self.working_days
+
+
+class Leave(models.Model):
+    """Days an officer is away (annual leave, training, sickness): never offered to schools."""
+
+    officer = models.ForeignKey(Officer, on_delete=models.CASCADE, related_name="leave")
+    starts_on = models.DateField()
+    ends_on = models.DateField(help_text="Last day away, inclusive.")
+    reason = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["starts_on"]
+        verbose_name_plural = "leave"
+        constraints = [models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")),
+                                              name="leave_ends_after_it_starts")]
+
+    def __str__(self) -> str:
+        return f"{self.officer}: {self.starts_on} to {self.ends_on}"

@@ -68,9 +68,13 @@ def test_not_dressed_as_gov_uk(client):
     ("roles", "links"),
     [
         ((Role.OFFICER,), ["/"]),
-        ((Role.ANALYST,), ["/", "/evidence/datasets/"]),
-        ((Role.PARTNER,), ["/", "/evidence/datasets/"]),
-        ((Role.ADMINISTRATOR,), ["/", "/evidence/datasets/", "/admin/"]),
+        ((Role.ANALYST,), ["/", "/evidence/datasets/", "/matrix/", "/book/projected/"]),
+        ((Role.PARTNER,), ["/", "/evidence/datasets/", "/matrix/", "/sessions/our-sessions/",
+                           "/book/projected/"]),
+        ((Role.COORDINATOR,), ["/", "/evidence/datasets/", "/matrix/", "/book/queue/", "/officers/",
+                               "/sessions/our-sessions/", "/book/projected/"]),
+        ((Role.ADMINISTRATOR,), ["/", "/evidence/datasets/", "/matrix/", "/book/queue/", "/officers/",
+                                 "/sessions/our-sessions/", "/book/projected/", "/admin/"]),
     ],
 )
 def test_navigation_offers_what_the_role_may_open(client, sign_in_as, roles, links):

@@ -1,0 +1,239 @@
+from django import forms
+from django.utils import timezone
+
+from safereach.bookings.models import Booking
+from safereach.catalogue.models import YEAR_GROUPS, Session
+
+
+class FindSchoolForm(forms.Form):
+    q = forms.CharField(
+        label="School name, URN or postcode",
+        max_length=100,
+        error_messages={"required": "Enter your school's name, URN or postcode"},
+    )
+
+    def clean_q(self):
+        q = self.cleaned_data["q"].strip()
+        if len(q) < 3:
+            raise forms.ValidationError("Enter at least 3 characters of the name, URN or postcode")
+        return q
+
+
+class TimeField(forms.TimeField):
+    """Times as people type them: 9:00, 09:00, 15.15."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(".", ":")
+        return super().to_python(value)
+
+
+class RequestForm(forms.ModelForm):
+    """Everything we need from a school to offer times, on one page."""
+
+    sessions = forms.ModelMultipleChoiceField(
+        label="Sessions",
+        queryset=Session.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Choose one or more.",
+        error_messages={"required": "Select at least one session"},
+    )
+    year_groups = forms.TypedMultipleChoiceField(
+        label="Year groups",
+        choices=YEAR_GROUPS,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select the year groups taking part"},
+    )
+    dates_from = forms.DateField(
+        label="From",
+        help_text="The first day that suits, for example 2027-03-01.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter the first day that suits",
+            "invalid": "Enter the first day as a real date",
+        },
+    )
+    dates_to = forms.DateField(
+        label="To",
+        help_text="The last day that suits.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter the last day that suits",
+            "invalid": "Enter the last day as a real date",
+        },
+    )
+    also_from = forms.DateField(
+        label="From",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the first day of the other range as a real date"},
+    )
+    also_to = forms.DateField(
+        label="To",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the last day of the other range as a real date"},
+    )
+    school_day_starts = TimeField(
+        label="School day starts",
+        initial="8:45",
+        help_text="For example, 8:45.",
+        error_messages={
+            "required": "Enter when the school day starts",
+            "invalid": "Enter the time the day starts, like 8:45",
+        },
+    )
+    school_day_ends = TimeField(
+        label="School day ends",
+        initial="15:15",
+        help_text="For example, 15:15.",
+        error_messages={
+            "required": "Enter when the school day ends",
+            "invalid": "Enter the time the day ends, like 15:15",
+        },
+    )
+    lunch_starts = TimeField(
+        label="Lunch starts",
+        initial="12:00",
+        help_text="For example, 12:00.",
+        error_messages={
+            "required": "Enter when lunch starts",
+            "invalid": "Enter the time lunch starts, like 12:00",
+        },
+    )
+
+    class Meta:
+        model = Booking
+        fields = [
+            "sessions",
+            "dates_from",
+            "dates_to",
+            "part_of_day",
+            "school_day_starts",
+            "school_day_ends",
+            "lunch_starts",
+            "pupils",
+            "year_groups",
+            "access_needs",
+            "contact_name",
+            "contact_role",
+            "contact_email",
+        ]
+        labels = {
+            "part_of_day": "Part of the school day",
+            "pupils": "Number of pupils",
+            "access_needs": "Access needs (optional)",
+            "contact_name": "Your name",
+            "contact_role": "Your role (optional)",
+            "contact_email": "Your email address",
+        }
+        help_texts = {
+            "access_needs": "Anything the officer should know to make the session work for every pupil.",
+            "contact_email": "Use your school email address: we send the link to confirm the booking there.",
+            "contact_role": "For example, safeguarding lead or PSHE lead.",
+        }
+        widgets = {
+            "part_of_day": forms.RadioSelect,
+            "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "contact_name": forms.TextInput(attrs={"autocomplete": "name"}),
+        }
+        error_messages = {
+            "pupils": {
+                "required": "Enter the number of pupils",
+                "invalid": "Enter the number of pupils as a whole number",
+            },
+            "contact_name": {"required": "Enter your name"},
+            "contact_email": {
+                "required": "Enter your email address",
+                "invalid": "Enter an email address in the correct format, like name@school.sch.uk",
+            },
+            "part_of_day": {"required": "Select the part of the school day"},
+        }
+
+    def __init__(self, *args, sessions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sessions"].queryset = sessions
+        self.fields["sessions"].label_from_instance = lambda s: (
+            f"{s.title}: {s.partner.name}, {s.length_minutes} minutes, {s.cost_text.lower()}"
+        )
+
+    def clean_pupils(self):
+        pupils = self.cleaned_data["pupils"]
+        if pupils < 1:
+            raise forms.ValidationError("Enter at least 1 pupil")
+        return pupils
+
+    def save(self, commit=True):
+        booking = super().save(commit=False)
+        also_from, also_to = self.cleaned_data.get("also_from"), self.cleaned_data.get("also_to")
+        booking.more_dates = [[also_from.isoformat(), also_to.isoformat()]] if also_from and also_to else []
+        if commit:
+            booking.save()
+            self.save_m2m()
+        return booking
+
+    def clean_contact_email(self):
+        return self.cleaned_data["contact_email"].strip().lower()
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("dates_from"), cleaned.get("dates_to")
+        today = timezone.localdate()
+        if start and start <= today:
+            self.add_error("dates_from", "The first day must be after today")
+        elif start and end and end < start:
+            self.add_error("dates_to", "The last day must be the same as or after the first day")
+        elif start and end and (end - start).days > 120:
+            self.add_error("dates_to", "Give dates within 120 days of each other")
+        also_from, also_to = cleaned.get("also_from"), cleaned.get("also_to")
+        if also_from and not also_to and "also_to" not in self.errors:
+            self.add_error("also_to", "Enter the last day of the other range, or leave both empty")
+        elif also_to and not also_from and "also_from" not in self.errors:
+            self.add_error("also_from", "Enter the first day of the other range, or leave both empty")
+        elif also_from and also_from <= today:
+            self.add_error("also_from", "The other range must start after today")
+        elif also_from and also_to < also_from:
+            self.add_error("also_to", "The other range must end on or after its first day")
+        elif also_from and start and (also_to - start).days > 180:
+            self.add_error("also_to", "Give dates within 6 months of the first day")
+        opens, closes, lunch = (
+            cleaned.get(k) for k in ("school_day_starts", "school_day_ends", "lunch_starts")
+        )
+        if opens and closes and closes <= opens:
+            self.add_error("school_day_ends", "The school day must end after it starts")
+        elif opens and closes and lunch and not opens < lunch < closes:
+            self.add_error("lunch_starts", "Lunch must start during the school day")
+        sessions = cleaned.get("sessions")
+        pupils = cleaned.get("pupils")
+        if sessions and pupils:
+            too_big = [s for s in sessions if pupils > s.group_size]
+            if too_big:
+                self.add_error(
+                    "pupils",
+                    f"{too_big[0].title} takes up to {too_big[0].group_size} pupils "
+                    "in a group: book it once for each group",
+                )
+        return cleaned
+
+
+class ChooseTimesForm(forms.Form):
+    """One choice of offered time for each session; built from the offers shown."""
+
+    def __init__(self, *args, offers_by_session, **kwargs):
+        super().__init__(*args, **kwargs)
+        for session, offers in offers_by_session:
+            if offers:
+                self.fields[f"session_{session.pk}"] = forms.ChoiceField(
+                    label=session.title,
+                    widget=forms.RadioSelect,
+                    choices=[(o.key, o) for o in offers],
+                    error_messages={
+                        "required": f"Select a time for {session.title}",
+                        "invalid_choice": f"Select one of the times offered for {session.title}",
+                    },
+                )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label="Reason (optional)", required=False, max_length=500, widget=forms.Textarea)

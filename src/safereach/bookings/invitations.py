@@ -1,0 +1,93 @@
+"""Invitations to target schools that have not booked: the coordinator sends each an email with
+a link to book the programme's session. Only schools with a contact a coordinator has verified
+can be invited: a guessed address could reach anyone."""
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib import messages
+from django.core.mail import EmailMessage
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from safereach.accounts.models import Role
+from safereach.accounts.permissions import role_required
+from safereach.bookings.models import Invitation, KnownAddress, Visit
+from safereach.bookings.priority import target_school_ids
+from safereach.catalogue.models import Programme, Session
+from safereach.schools.models import School
+
+RECENT_DAYS = 90  # a school invited or visited this recently is not invited again
+
+
+class ProgrammeForm(forms.Form):
+    programme = forms.ChoiceField(label="Programme", choices=Programme.choices)
+
+
+def uninvited_targets(programme: str, agency_id) -> list[dict]:
+    """Target schools for the programme with no recent visit or invitation, and a verified contact."""
+    since = timezone.now() - timedelta(days=RECENT_DAYS)
+    targets = target_school_ids(programme)
+    busy = set(
+        Visit.objects.filter(
+            school__in=targets, session__programme=programme, status__in=Visit.LIVE, starts_at__gte=since
+        ).values_list("school_id", flat=True)
+    )
+    busy |= set(
+        Invitation.objects.filter(school__in=targets, programme=programme, sent_at__gte=since).values_list(
+            "school_id", flat=True
+        )
+    )
+    contacts = dict(
+        KnownAddress.objects.filter(school__in=targets).exclude(email="").values_list("school_id", "email")
+    )
+    session = Session.objects.filter(programme=programme, is_published=True, partner=agency_id).first()
+    return [
+        {"school": s, "email": contacts.get(s.pk), "session": session}
+        for s in School.objects.filter(pk__in=targets - busy).order_by("name")
+    ]
+
+
+@role_required(Role.COORDINATOR)
+def invite(request):
+    form = ProgrammeForm(request.GET or None)
+    rows = []
+    programme = form.cleaned_data["programme"] if form.is_valid() else None
+    if programme:
+        rows = uninvited_targets(programme, request.user.agency_id)
+    if request.method == "POST" and programme:
+        site = request.build_absolute_uri("/").rstrip("/")
+        sent = 0
+        for row in rows:
+            if not row["email"] or not row["session"]:
+                continue
+            link = (
+                site
+                + reverse("bookings:request", args=[row["school"].urn])
+                + f"?session={row['session'].slug}"
+            )
+            body = render_to_string("bookings/email/invitation.txt", {**row, "link": link})
+            EmailMessage(
+                f"An invitation to book {row['session'].title} for {row['school'].name}",
+                body,
+                to=[row["email"]],
+            ).send()
+            Invitation.objects.create(
+                school=row["school"], programme=programme, sent_to=row["email"], sent_by=request.user
+            )
+            sent += 1
+        messages.success(request, f"Sent {sent} invitation{'s' if sent != 1 else ''}.")
+        return redirect(reverse("bookings:invite") + f"?programme={programme}")
+    return render(
+        request,
+        "bookings/invite.html",
+        {
+            "form": form,
+            "rows": rows,
+            "programme": programme,
+            "can_send": sum(1 for r in rows if r["email"] and r["session"]),
+            "recent_days": RECENT_DAYS,
+        },
+    )

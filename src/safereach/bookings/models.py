@@ -1,0 +1,242 @@
+"""Schools' bookings, the visits they become, term dates and the addresses schools are known by."""
+
+from datetime import date, time, timedelta
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Term(models.Model):
+    """A school term for one local authority; blank `la_code` is the default for authorities
+    that have not given their own dates."""
+
+    la_code = models.CharField("local authority code", max_length=3, blank=True, db_index=True)
+    name = models.CharField(max_length=60, help_text="For example, Spring term 2027.")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+
+    class Meta:
+        ordering = ["la_code", "starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="term_ends_after_it_starts"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.la_code or 'default'})"
+
+
+class Closure(models.Model):
+    """Days within a term when schools of a local authority are shut: half term, training days."""
+
+    la_code = models.CharField("local authority code", max_length=3, blank=True, db_index=True)
+    name = models.CharField(max_length=60, help_text="For example, February half term.")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+
+    class Meta:
+        ordering = ["la_code", "starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="closure_ends_after_it_starts"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.la_code or 'default'})"
+
+
+class KnownAddress(models.Model):
+    """An email domain a school is known by, or one contact a coordinator has verified.
+
+    A booking from an address that matches is confirmed when the contact follows the link
+    emailed to it; any other address waits for a coordinator's approval.
+    """
+
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="known_addresses")
+    domain = models.CharField(
+        max_length=200, blank=True, help_text="The school's own email domain, e.g. oakfield.sch.uk"
+    )
+    email = models.EmailField(blank=True, help_text="A contact a coordinator has verified.")
+    verified_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verified_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "known addresses"
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(domain="") & ~Q(email="")) | (~Q(domain="") & Q(email="")),
+                name="known_address_is_a_domain_or_an_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school.name}: {self.domain or self.email}"
+
+    def save(self, *args, **kwargs):
+        self.domain = self.domain.strip().lower().lstrip("@")
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+
+def is_known_address(school, email: str) -> bool:
+    email = email.strip().lower()
+    domain = email.rpartition("@")[2]
+    return KnownAddress.objects.filter(school=school).filter(Q(email=email) | Q(domain=domain)).exists()
+
+
+class Booking(models.Model):
+    """A school's request for one or more sessions, and what became of it."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Choosing a time"
+        HELD = "held", "Held: waiting for the school to confirm by email"
+        AWAITING_APPROVAL = "awaiting_approval", "Held: waiting for a coordinator's approval"
+        QUEUED = "queued", "In the coordinator's queue: no time fitted"
+        CONFIRMED = "confirmed", "Confirmed"
+        CANCELLED = "cancelled", "Cancelled"
+        RELEASED = "released", "Released: not confirmed in time"
+
+    class PartOfDay(models.TextChoices):
+        ANY = "any", "Any time in the school day"
+        MORNING = "morning", "Morning"
+        AFTERNOON = "afternoon", "Afternoon"
+
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="bookings")
+    sessions = models.ManyToManyField("catalogue.Session", related_name="bookings")
+    contact_name = models.CharField(max_length=200)
+    contact_email = models.EmailField()
+    contact_role = models.CharField(max_length=200, blank=True)
+    dates_from = models.DateField()
+    dates_to = models.DateField()
+    more_dates = models.JSONField(
+        default=list, blank=True, help_text="Other ranges of dates that suit, as [[from, to], …] ISO dates."
+    )
+    part_of_day = models.CharField(max_length=10, choices=PartOfDay.choices, default=PartOfDay.ANY)
+    school_day_starts = models.TimeField(default=time(8, 45))
+    school_day_ends = models.TimeField(default=time(15, 15))
+    lunch_starts = models.TimeField(default=time(12, 0))
+    pupils = models.PositiveIntegerField()
+    year_groups = models.JSONField(default=list)
+    access_needs = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.REQUESTED, db_index=True)
+    is_target = models.BooleanField(
+        default=False, help_text="In the top tenth of the matrix for a session's programme."
+    )
+    is_invitation = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    held_until = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.CharField(
+        max_length=200, blank=True, help_text="Who confirmed: the contact by email, or a coordinator."
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Booking {self.pk}: {self.school.name}"
+
+    @property
+    def date_ranges(self) -> list[tuple[date, date]]:
+        ranges = [(self.dates_from, self.dates_to)]
+        ranges += [(date.fromisoformat(a), date.fromisoformat(b)) for a, b in self.more_dates or []]
+        return ranges
+
+    @property
+    def dates_text(self) -> str:
+        """The dates that suit, as people write them: 1 to 5 March 2027 and 15 to 19 March 2027."""
+        return " and ".join(f"{a:%-d %B} to {b:%-d %B %Y}" for a, b in self.date_ranges)
+
+    @property
+    def reference(self) -> str:
+        return f"SR-{self.pk:06d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in {self.Status.CANCELLED, self.Status.RELEASED}
+
+    def live_visits(self):
+        return self.visits.filter(status__in=Visit.LIVE).select_related(
+            "session", "officer", "session__partner"
+        )
+
+
+class Visit(models.Model):
+    """An officer at a school at a time: what a booking holds, and what the officer's diary is made of."""
+
+    class Status(models.TextChoices):
+        HELD = "held", "Held"
+        CONFIRMED = "confirmed", "Confirmed"
+        CANCELLED = "cancelled", "Cancelled"
+        RELEASED = "released", "Released"
+
+    LIVE = [Status.HELD, Status.CONFIRMED]  # visits that take the officer's time
+
+    booking = models.ForeignKey(
+        Booking, null=True, blank=True, on_delete=models.CASCADE, related_name="visits"
+    )
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="visits")
+    session = models.ForeignKey("catalogue.Session", on_delete=models.PROTECT, related_name="visits")
+    officer = models.ForeignKey("workforce.Officer", on_delete=models.PROTECT, related_name="visits")
+    starts_at = models.DateTimeField(db_index=True)
+    ends_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.HELD)
+    added_travel_minutes = models.FloatField(null=True, blank=True)
+    is_fictional = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            # Belt and braces beside the officer lock in services: the database itself refuses
+            # two live visits of one officer starting at the same moment.
+            models.UniqueConstraint(
+                fields=["officer", "starts_at"],
+                condition=Q(status__in=["held", "confirmed"]),
+                name="one_live_visit_per_officer_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="visit_ends_after_it_starts"
+            ),
+        ]
+        indexes = [models.Index(fields=["officer", "starts_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.session} at {self.school.name}, {timezone.localtime(self.starts_at):%d %b %Y %H:%M}"
+
+    @property
+    def minutes(self) -> int:
+        return int((self.ends_at - self.starts_at) / timedelta(minutes=1))
+
+
+class ChangeEmail(models.Model):
+    """Every email sent about a booking, so a coordinator can see what the school was told."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="emails")
+    sent_at = models.DateTimeField(auto_now_add=True)
+    to = models.CharField(max_length=500)
+    subject = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+
+class Invitation(models.Model):
+    """An email inviting a target school that has not booked to book a programme's session."""
+
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="invitations")
+    programme = models.CharField(max_length=40)
+    sent_to = models.EmailField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+    sent_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-sent_at"]

@@ -1,0 +1,310 @@
+"""What happens to a booking: hold, confirm, approve, reschedule, cancel, release; and the
+emails that tell the school, the coordinator and the officer each time."""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from safereach.accounts.models import Role, User
+from safereach.bookings.calendar_file import booking_calendar
+from safereach.bookings.links import confirm_url, manage_url
+from safereach.bookings.models import Booking, ChangeEmail, Visit, is_known_address
+from safereach.bookings.offers import Diaries, at, booking_settings
+from safereach.bookings.priority import target_school_ids
+from safereach.workforce.models import Officer
+
+
+def mark_target(booking: Booking) -> None:
+    """A booking is for a target school when the school is in the top tenth for any of its programmes."""
+    programmes = {s.programme for s in booking.sessions.all()}
+    booking.is_target = any(booking.school_id in target_school_ids(p) for p in programmes)
+    booking.save(update_fields=["is_target"])
+
+
+@dataclass
+class Choice:
+    session: object
+    officer_id: int
+    day: object
+    start: int
+
+
+class SlotTaken(Exception):
+    """Someone else booked that officer's time first."""
+
+
+def take_slot(
+    booking: Booking, choice: Choice, *, status=Visit.Status.HELD, ignore_visit: Visit | None = None
+) -> Visit:
+    """Put a visit in the officer's diary if the slot is still open, or raise SlotTaken.
+
+    Runs in a transaction that first writes the officer's row: on PostgreSQL that write
+    locks the row until commit, on SQLite it takes the database's write lock, so a second
+    booking of the same officer waits, then reads the diary with the first one in it.
+    """
+    with transaction.atomic():
+        locked = Officer.objects.filter(pk=choice.officer_id).update(diary_version=F("diary_version") + 1)
+        if not locked:
+            raise SlotTaken
+        officer = Officer.objects.select_related("base").get(pk=choice.officer_id)
+        if not officer.sessions.filter(pk=choice.session.pk).exists():
+            raise SlotTaken
+        diaries = Diaries(booking, choice.session, ignore_visit=ignore_visit, officers=[officer])
+        slot = diaries.still_open(choice.officer_id, choice.day, choice.start)
+        if slot is None:
+            raise SlotTaken
+        try:
+            with transaction.atomic():
+                if ignore_visit is not None:
+                    Visit.objects.filter(pk=ignore_visit.pk).update(
+                        officer=officer,
+                        starts_at=at(slot.day, slot.start),
+                        ends_at=at(slot.day, slot.end),
+                        added_travel_minutes=slot.added_travel,
+                        updated_at=timezone.now(),
+                    )
+                    return Visit.objects.get(pk=ignore_visit.pk)
+                return Visit.objects.create(
+                    booking=booking,
+                    school=booking.school,
+                    session=choice.session,
+                    officer=officer,
+                    starts_at=at(slot.day, slot.start),
+                    ends_at=at(slot.day, slot.end),
+                    status=status,
+                    added_travel_minutes=slot.added_travel,
+                )
+        except IntegrityError as exc:  # the unique constraint: same officer, same start
+            raise SlotTaken from exc
+
+
+def when_unlocked(work, attempts: int = 200):
+    """Run `work` (a whole transaction), trying again while another booking holds the lock.
+
+    PostgreSQL waits for a row lock by itself and SQLite waits up to its busy timeout, but
+    SQLite can still answer "database is locked" (always, for an in-memory database shared
+    between threads); then the transaction is rolled back and tried again a moment later.
+    """
+    for attempt in range(attempts):
+        try:
+            return work()
+        except OperationalError as exc:
+            if (
+                "locked" not in str(exc)
+                or attempt == attempts - 1
+                or transaction.get_connection().in_atomic_block
+            ):
+                raise
+            time.sleep(random.uniform(0.002, 0.02))
+
+
+def hold(booking: Booking, choices: list[Choice], site_url: str) -> list[Choice]:
+    """Hold every chosen slot, or none: returns the choices that were taken by someone else."""
+    lost = when_unlocked(lambda: _hold(booking, choices))
+    if lost:
+        return lost
+    if booking.status == Booking.Status.HELD:
+        send_to_school(booking, "confirm_link", site_url, attach_calendar=False)
+    else:
+        send_to_school(booking, "awaiting_approval", site_url, attach_calendar=False)
+        tell_staff(booking, "approval_needed", site_url)
+    return []
+
+
+def _hold(booking: Booking, choices: list[Choice]) -> list[Choice]:
+    lost = []
+    try:
+        with transaction.atomic():
+            # Officers are locked in one order, so two bookings of the same two officers
+            # cannot each wait for the other.
+            for choice in sorted(choices, key=lambda c: c.officer_id):
+                try:
+                    take_slot(booking, choice)
+                except SlotTaken:
+                    lost.append(choice)
+            if lost:
+                raise SlotTaken
+            config = booking_settings()
+            known = is_known_address(booking.school, booking.contact_email)
+            if known:
+                booking.status = Booking.Status.HELD
+                booking.held_until = timezone.now() + timedelta(minutes=config["HOLD_MINUTES"])
+            else:
+                booking.status = Booking.Status.AWAITING_APPROVAL
+                booking.held_until = timezone.now() + timedelta(hours=config["APPROVAL_HOLD_HOURS"])
+            booking.save(update_fields=["status", "held_until"])
+    except SlotTaken:
+        booking.status = Booking.Status.REQUESTED
+        return lost
+    return []
+
+
+def queue(booking: Booking, site_url: str) -> None:
+    """Nothing fits: the coordinator takes it from here, and the school is told so."""
+    booking.status = Booking.Status.QUEUED
+    booking.save(update_fields=["status"])
+    send_to_school(booking, "queued", site_url, attach_calendar=False)
+    tell_staff(booking, "queued", site_url)
+
+
+def confirm(booking: Booking, by: str, site_url: str) -> bool:
+    """Confirm a held booking; False when it has gone (released or cancelled) in the meantime."""
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().get(pk=booking.pk)
+        if booking.status == Booking.Status.CONFIRMED:
+            return True
+        if booking.status not in {Booking.Status.HELD, Booking.Status.AWAITING_APPROVAL}:
+            return False
+        booking.status = Booking.Status.CONFIRMED
+        booking.confirmed_at = timezone.now()
+        booking.confirmed_by = by
+        booking.held_until = None
+        booking.save(update_fields=["status", "confirmed_at", "confirmed_by", "held_until"])
+        booking.visits.filter(status=Visit.Status.HELD).update(
+            status=Visit.Status.CONFIRMED, updated_at=timezone.now()
+        )
+    send_to_school(booking, "confirmed", site_url)
+    tell_staff(booking, "confirmed", site_url)
+    return True
+
+
+def cancel(booking: Booking, by: str, site_url: str, reason: str = "") -> None:
+    with transaction.atomic():
+        visits = list(booking.live_visits())
+        booking.visits.filter(status__in=Visit.LIVE).update(
+            status=Visit.Status.CANCELLED, updated_at=timezone.now()
+        )
+        booking.status = Booking.Status.CANCELLED
+        booking.save(update_fields=["status"])
+    for visit in visits:
+        visit.status = Visit.Status.CANCELLED
+    send_to_school(booking, "cancelled", site_url, visits=visits, extra={"by": by, "reason": reason})
+    tell_staff(booking, "cancelled", site_url, visits=visits)
+
+
+def cancel_visit(visit: Visit, by: str, site_url: str) -> None:
+    """Cancel one visit of a booking; the booking is cancelled with its last visit."""
+    booking = visit.booking
+    if booking.visits.filter(status__in=Visit.LIVE).exclude(pk=visit.pk).exists():
+        Visit.objects.filter(pk=visit.pk).update(status=Visit.Status.CANCELLED, updated_at=timezone.now())
+        visit.refresh_from_db()
+        send_to_school(booking, "visit_cancelled", site_url, visits=[visit], extra={"by": by})
+        tell_staff(booking, "cancelled", site_url, visits=[visit])
+    else:
+        cancel(booking, by, site_url)
+
+
+def move(visit: Visit, choice: Choice, by: str, site_url: str) -> Visit:
+    """Move a visit to another slot (another time or another officer); raises SlotTaken."""
+    moved = when_unlocked(lambda: take_slot(visit.booking, choice, ignore_visit=visit))
+    send_to_school(visit.booking, "moved", site_url, extra={"by": by, "visit": moved})
+    tell_staff(visit.booking, "moved", site_url, visits=[moved])
+    return moved
+
+
+def release_expired_holds(site_url: str = "", now=None) -> int:
+    """Let go of slots held past their time and tell the schools; returns how many bookings."""
+    now = now or timezone.now()
+    released = 0
+    for booking in Booking.objects.filter(
+        status__in=[Booking.Status.HELD, Booking.Status.AWAITING_APPROVAL], held_until__lt=now
+    ):
+        with transaction.atomic():
+            changed = Booking.objects.filter(pk=booking.pk, status=booking.status).update(
+                status=Booking.Status.RELEASED
+            )
+            if not changed:  # confirmed or released by another request meanwhile
+                continue
+            booking.visits.filter(status=Visit.Status.HELD).update(
+                status=Visit.Status.RELEASED, updated_at=now
+            )
+        booking.status = Booking.Status.RELEASED
+        released += 1
+        if site_url:
+            send_to_school(booking, "released", site_url, attach_calendar=False)
+    return released
+
+
+SUBJECTS = {
+    "confirm_link": "Confirm your booking {ref}",
+    "awaiting_approval": "We have your booking {ref}: a coordinator will check it",
+    "queued": "We have your request {ref}: a coordinator will find a time",
+    "confirmed": "Booking confirmed {ref}",
+    "cancelled": "Booking cancelled {ref}",
+    "visit_cancelled": "A session was cancelled {ref}",
+    "moved": "Booking changed {ref}",
+    "released": "Booking not confirmed in time {ref}",
+}
+
+
+STAFF_SUBJECTS = {
+    "approval_needed": "Approval needed {ref}",
+    "queued": "No time fitted, in the queue {ref}",
+    "confirmed": "Booking confirmed {ref}",
+    "cancelled": "Booking cancelled {ref}",
+    "moved": "Booking changed {ref}",
+}
+
+
+def send_to_school(
+    booking: Booking,
+    kind: str,
+    site_url: str,
+    *,
+    attach_calendar: bool = True,
+    visits=None,
+    extra: dict | None = None,
+) -> None:
+    visits = list(booking.live_visits()) if visits is None else visits
+    manage = site_url + manage_url(booking)
+    context = {
+        "booking": booking,
+        "visits": visits,
+        "manage_link": manage,
+        "confirm_link": site_url + confirm_url(booking),
+        "site_url": site_url,
+        "config": booking_settings(),
+        **(extra or {}),
+    }
+    subject = SUBJECTS[kind].format(ref=booking.reference)
+    message = EmailMessage(
+        subject, render_to_string(f"bookings/email/{kind}.txt", context), to=[booking.contact_email]
+    )
+    if attach_calendar and visits:
+        message.attach(
+            f"{booking.reference}.ics",
+            booking_calendar(booking, visits, manage, cancelled=kind.endswith("cancelled")),
+            "text/calendar",
+        )
+    message.send()
+    when_unlocked(
+        lambda: ChangeEmail.objects.create(booking=booking, to=booking.contact_email, subject=subject)
+    )
+
+
+def tell_staff(booking: Booking, kind: str, site_url: str, visits=None) -> None:
+    """The partners' coordinators and the officers concerned hear of every change."""
+    visits = list(booking.live_visits()) if visits is None else visits
+    partners = {v.session.partner_id for v in visits} or {s.partner_id for s in booking.sessions.all()}
+    recipients = {
+        u.email
+        for u in User.objects.filter(agency_id__in=partners, is_active=True)
+        if Role.COORDINATOR in (u.roles or [])
+    }
+    recipients |= {v.officer.user.email for v in visits if v.officer.user_id}
+    if not recipients:
+        return
+    subject = f"{STAFF_SUBJECTS[kind].format(ref=booking.reference)}: {booking.school.name}"
+    body = render_to_string(
+        "bookings/email/staff.txt", {"booking": booking, "visits": visits, "kind": kind, "site_url": site_url}
+    )
+    EmailMessage(subject, body, to=sorted(recipients)).send()

@@ -1,0 +1,393 @@
+"""Choose-and-book for schools (no password: signed links), and the coordinator's queue."""
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from safereach.accounts.models import Role
+from safereach.accounts.permissions import role_required
+from safereach.bookings import services
+from safereach.bookings.forms import CancelForm, ChooseTimesForm, FindSchoolForm, RequestForm
+from safereach.bookings.links import BadLink, choose_url, manage_url, read_token
+from safereach.bookings.models import Booking, KnownAddress, Visit, is_known_address
+from safereach.bookings.offers import all_options_for, booking_settings, offers_for, parse_offer_key
+from safereach.bookings.rate_limit import over_limit, too_many
+from safereach.catalogue.models import Session
+from safereach.schools.models import School
+
+
+def site_url(request) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def bookable_sessions():
+    return (
+        Session.objects.filter(is_published=True, officers__isnull=False).distinct().select_related("partner")
+    )
+
+
+# The school's side ------------------------------------------------------------------------
+
+
+def start(request):
+    """Find the school by name, URN or postcode."""
+    form = FindSchoolForm(request.GET if "q" in request.GET else None)
+    schools = []
+    if form.is_valid():
+        q = form.cleaned_data["q"]
+        match = Q(name__icontains=q) | Q(postcode__iexact=q) | Q(postcode__istartswith=q.upper())
+        if q.isdigit():
+            match |= Q(urn=int(q))
+        schools = list(School.objects.filter(match).exclude(status__icontains="closed")[:25])
+    return render(
+        request,
+        "bookings/start.html",
+        {"form": form, "schools": schools, "session": request.GET.get("session", "")},
+    )
+
+
+def request_form(request, urn):
+    school = get_object_or_404(School, urn=urn)
+    sessions = bookable_sessions()
+    initial = {}
+    if request.GET.get("session"):
+        initial["sessions"] = sessions.filter(slug=request.GET["session"])
+    if request.method == "POST" and over_limit(request):
+        return too_many(request)
+    form = RequestForm(request.POST if request.method == "POST" else None, sessions=sessions, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        booking = form.save(commit=False)
+        booking.school = school
+        booking.save()
+        form.save_m2m()
+        services.mark_target(booking)
+        return redirect(choose_url(booking))
+    partner_visits = Visit.objects.filter(
+        school=school, status__in=Visit.LIVE, starts_at__gte=timezone.now()
+    ).select_related("session__partner")[:10]
+    return render(
+        request, "bookings/request.html", {"form": form, "school": school, "planned": partner_visits}
+    )
+
+
+def _booking_from(token: str, purpose: str, max_age: float):
+    try:
+        return get_object_or_404(
+            Booking.objects.select_related("school"), pk=read_token(token, purpose, max_age)
+        )
+    except BadLink as bad:
+        raise Http404("This link has expired" if bad.expired else "This link is not valid") from None
+
+
+def _max_age(purpose: str) -> float:
+    config = booking_settings()
+    return {
+        "choose": 24 * 3600,
+        "confirm": config["HOLD_MINUTES"] * 60,
+        "manage": config["MANAGE_LINK_DAYS"] * 86400,
+    }[purpose]
+
+
+def _joint_visits(booking, offers_by_session):
+    """Other partners' visits already planned at the school, and which offered days match them."""
+    planned = list(
+        Visit.objects.filter(school=booking.school, status__in=Visit.LIVE, starts_at__gte=timezone.now())
+        .exclude(booking=booking)
+        .select_related("session__partner", "officer")
+    )
+    planned_days = {timezone.localtime(v.starts_at).date() for v in planned}
+    return planned, planned_days
+
+
+def times(request, token):
+    """The offered times: a few good choices on different days for each session."""
+    booking = _booking_from(token, "choose", _max_age("choose"))
+    if booking.status != Booking.Status.REQUESTED:
+        return redirect(manage_url(booking))
+    services.release_expired_holds(site_url(request))
+    sessions = list(booking.sessions.select_related("partner"))
+    offers_by_session = [(s, offers_for(booking, s)) for s in sessions]
+    without = [s for s, offers in offers_by_session if not offers]
+    if without:
+        services.queue(booking, site_url(request))
+        return render(request, "bookings/queued.html", {"booking": booking, "without": without})
+    taken = []
+    if request.method == "POST":
+        if over_limit(request):
+            return too_many(request)
+        # A well-formed time that is no longer offered was taken since the page was shown.
+        taken = [
+            s for s, offers in offers_by_session if _was_taken(request.POST.get(f"session_{s.pk}"), offers)
+        ]
+        form = ChooseTimesForm(None if taken else request.POST, offers_by_session=offers_by_session)
+        if form.is_valid():
+            choices = []
+            for session in sessions:
+                officer_id, day, start_minute = parse_offer_key(form.cleaned_data[f"session_{session.pk}"])
+                choices.append(services.Choice(session, officer_id, day, start_minute))
+            lost = services.hold(booking, choices, site_url(request))
+            if not lost:
+                return redirect(reverse("bookings:held", args=[token]))
+            taken = [c.session for c in lost]
+            # Someone else got there first: show fresh times, nothing chosen.
+            offers_by_session = [(s, offers_for(booking, s)) for s in sessions]
+            form = ChooseTimesForm(offers_by_session=offers_by_session)
+    else:
+        form = ChooseTimesForm(offers_by_session=offers_by_session)
+    planned, planned_days = _joint_visits(booking, offers_by_session)
+    return render(
+        request,
+        "bookings/times.html",
+        {"booking": booking, "form": form, "taken": taken, "planned": planned, "planned_days": planned_days},
+    )
+
+
+def _was_taken(value, offers) -> bool:
+    return parse_offer_key(value or "") is not None and value not in {o.key for o in offers}
+
+
+def held(request, token):
+    booking = _booking_from(token, "choose", _max_age("choose"))
+    return render(
+        request,
+        "bookings/held.html",
+        {"booking": booking, "visits": booking.live_visits(), "config": booking_settings()},
+    )
+
+
+def confirm(request, token):
+    """The contact proves the address by following the link; a button, so mail scanners that
+    open links do not confirm bookings by themselves."""
+    booking = _booking_from(token, "confirm", _max_age("confirm"))
+    if request.method == "POST":
+        if over_limit(request):
+            return too_many(request)
+        services.release_expired_holds(site_url(request))
+        booking.refresh_from_db()
+        if booking.status == Booking.Status.AWAITING_APPROVAL or not services.confirm(
+            booking, by=f"{booking.contact_email} (by email link)", site_url=site_url(request)
+        ):
+            return render(request, "bookings/confirm.html", {"booking": booking, "gone": True})
+        return redirect(manage_url(booking) + "?confirmed=1")
+    return render(request, "bookings/confirm.html", {"booking": booking, "visits": booking.live_visits()})
+
+
+def manage(request, token):
+    booking = _booking_from(token, "manage", _max_age("manage"))
+    return render(
+        request,
+        "bookings/manage.html",
+        {
+            "booking": booking,
+            "visits": booking.live_visits(),
+            "token": token,
+            "just_confirmed": "confirmed" in request.GET,
+            "can_change": booking.status
+            in {
+                Booking.Status.CONFIRMED,
+                Booking.Status.HELD,
+                Booking.Status.AWAITING_APPROVAL,
+                Booking.Status.QUEUED,
+            },
+        },
+    )
+
+
+def reschedule(request, token, visit_id):
+    booking = _booking_from(token, "manage", _max_age("manage"))
+    # Only a visit of this booking: a link never opens another booking's visits.
+    visit = get_object_or_404(
+        Visit.objects.select_related("session", "officer"),
+        pk=visit_id,
+        booking=booking,
+        status__in=Visit.LIVE,
+    )
+    offers = offers_for(booking, visit.session, moving=visit)
+    offers_by_session = [(visit.session, offers)]
+    taken = False
+    if request.method == "POST":
+        if over_limit(request):
+            return too_many(request)
+        taken = _was_taken(request.POST.get(f"session_{visit.session.pk}"), offers)
+        form = ChooseTimesForm(None if taken else request.POST, offers_by_session=offers_by_session)
+        if offers and form.is_valid():
+            officer_id, day, start_minute = parse_offer_key(form.cleaned_data[f"session_{visit.session.pk}"])
+            try:
+                services.move(
+                    visit,
+                    services.Choice(visit.session, officer_id, day, start_minute),
+                    by=f"rescheduled by {booking.contact_email}",
+                    site_url=site_url(request),
+                )
+                messages.success(request, "Your visit has been moved. We have emailed you the new time.")
+                return redirect(manage_url(booking))
+            except services.SlotTaken:
+                taken = True
+                offers = offers_for(booking, visit.session, moving=visit)
+                form = ChooseTimesForm(offers_by_session=[(visit.session, offers)])
+    else:
+        form = ChooseTimesForm(offers_by_session=offers_by_session)
+    return render(
+        request,
+        "bookings/reschedule.html",
+        {"booking": booking, "visit": visit, "form": form, "offers": offers, "token": token, "taken": taken},
+    )
+
+
+def cancel(request, token):
+    booking = _booking_from(token, "manage", _max_age("manage"))
+    if not booking.is_open:
+        return redirect(manage_url(booking))
+    form = CancelForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if over_limit(request):
+            return too_many(request)
+        if form.is_valid():
+            services.cancel(
+                booking,
+                by=booking.contact_email,
+                site_url=site_url(request),
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, "Your booking is cancelled. We have emailed you to say so.")
+            return redirect(manage_url(booking))
+    return render(
+        request,
+        "bookings/cancel.html",
+        {"booking": booking, "form": form, "token": token, "visits": booking.live_visits()},
+    )
+
+
+# The coordinator's side --------------------------------------------------------------------
+
+
+def _coordinator_bookings(user):
+    bookings = Booking.objects.select_related("school")
+    if user.agency_id and not user.has_role(Role.ADMINISTRATOR):
+        bookings = bookings.filter(sessions__partner=user.agency_id).distinct()
+    return bookings
+
+
+@role_required(Role.COORDINATOR)
+def coordinator_queue(request):
+    services.release_expired_holds(site_url(request))
+    bookings = _coordinator_bookings(request.user)
+    # Target schools first, then the oldest request.
+    order = ["-is_target", "created_at"]
+    sections = [
+        (
+            "Waiting for your approval",
+            bookings.filter(status=Booking.Status.AWAITING_APPROVAL).order_by(*order),
+        ),
+        ("No time fitted: find one", bookings.filter(status=Booking.Status.QUEUED).order_by(*order)),
+        (
+            "Held: waiting for the school to confirm",
+            bookings.filter(status=Booking.Status.HELD).order_by(*order),
+        ),
+    ]
+    upcoming = (
+        Visit.objects.filter(
+            status=Visit.Status.CONFIRMED, starts_at__gte=timezone.now(), booking__in=bookings
+        )
+        .select_related("school", "session", "officer", "booking")
+        .order_by("starts_at")[:50]
+    )
+    return render(
+        request,
+        "bookings/coordinator_queue.html",
+        {
+            "sections": [(title, list(rows.prefetch_related("sessions"))) for title, rows in sections],
+            "upcoming": upcoming,
+        },
+    )
+
+
+@role_required(Role.COORDINATOR)
+def coordinator_booking(request, pk):
+    booking = get_object_or_404(_coordinator_bookings(request.user), pk=pk)
+    visits = list(booking.live_visits())
+    # Every option with its added travel: for each visit (to move it), and for each session
+    # not yet in a visit (to book it).
+    options = defaultdict(list)
+    for visit in visits:
+        options[f"visit-{visit.pk}"] = all_options_for(booking, visit.session, ignore_visit=visit)
+    booked = {v.session_id for v in visits}
+    unbooked = [s for s in booking.sessions.select_related("partner") if s.pk not in booked]
+    if booking.is_open:
+        for session in unbooked:
+            options[f"session-{session.pk}"] = all_options_for(booking, session)
+    return render(
+        request,
+        "bookings/coordinator_booking.html",
+        {
+            "booking": booking,
+            "visits": [(v, options[f"visit-{v.pk}"]) for v in visits],
+            "unbooked": [(s, options[f"session-{s.pk}"]) for s in unbooked],
+            "emails": booking.emails.all()[:20],
+            "contact_known": is_known_address(booking.school, booking.contact_email),
+            "cancel_form": CancelForm(),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def coordinator_action(request, pk):
+    booking = get_object_or_404(_coordinator_bookings(request.user), pk=pk)
+    action = request.POST.get("action")
+    by = f"{request.user.get_full_name() or request.user.email} (booking coordinator)"
+    url = site_url(request)
+    if action == "approve" and booking.status in {Booking.Status.AWAITING_APPROVAL, Booking.Status.HELD}:
+        if request.POST.get("verify_contact"):
+            # The coordinator has checked with the school: next time this contact confirms by email.
+            KnownAddress.objects.get_or_create(
+                school=booking.school, email=booking.contact_email, defaults={"verified_by": request.user}
+            )
+        services.confirm(booking, by=by, site_url=url)
+        messages.success(request, f"{booking.reference} is confirmed and the school has been emailed.")
+    elif action == "cancel" and booking.is_open:
+        form = CancelForm(request.POST)
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        services.cancel(booking, by=by, site_url=url, reason=reason)
+        messages.success(request, f"{booking.reference} is cancelled and the school has been emailed.")
+    elif action in {"move", "book"}:
+        parsed = parse_offer_key(request.POST.get("option", ""))
+        if parsed is None:
+            messages.error(request, "Choose one of the options listed.")
+            return redirect("bookings:coordinator-booking", pk=booking.pk)
+        officer_id, day, start_minute = parsed
+        try:
+            if action == "move":
+                visit = get_object_or_404(
+                    Visit, pk=request.POST.get("visit"), booking=booking, status__in=Visit.LIVE
+                )
+                services.move(
+                    visit, services.Choice(visit.session, officer_id, day, start_minute), by=by, site_url=url
+                )
+                messages.success(request, "The visit is moved and the school has been emailed.")
+            else:
+                session = get_object_or_404(booking.sessions, pk=request.POST.get("session"))
+                services.take_slot(
+                    booking, services.Choice(session, officer_id, day, start_minute), status=Visit.Status.HELD
+                )
+                booked = set(
+                    booking.visits.filter(status__in=Visit.LIVE).values_list("session_id", flat=True)
+                )
+                if booked >= set(booking.sessions.values_list("pk", flat=True)):
+                    Booking.objects.filter(pk=booking.pk).update(status=Booking.Status.AWAITING_APPROVAL)
+                    booking.refresh_from_db()
+                    services.confirm(booking, by=by, site_url=url)
+                    messages.success(
+                        request, f"{booking.reference} is booked and the school has been emailed."
+                    )
+                else:
+                    messages.success(request, "Booked. Choose times for the other sessions.")
+        except services.SlotTaken:
+            messages.error(request, "That time has just been taken. Choose another from the fresh list.")
+    return redirect("bookings:coordinator-booking", pk=booking.pk)

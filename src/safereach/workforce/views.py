@@ -1,0 +1,64 @@
+"""Coordinators keep their agency's officers up to date: sessions, days, hours and leave."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from safereach.accounts.models import Role
+from safereach.accounts.permissions import role_required
+from safereach.workforce.forms import LeaveForm, OfficerForm
+from safereach.workforce.models import Leave, Officer
+
+
+def _officers(user):
+    if user.agency_id is None:
+        raise PermissionDenied("Your account is not linked to an agency.")
+    return Officer.objects.filter(agency=user.agency_id).select_related("base")
+
+
+@role_required(Role.COORDINATOR)
+def officers(request):
+    rows = _officers(request.user).prefetch_related("sessions", "leave")
+    today = timezone.localdate()
+    for officer in rows:
+        officer.coming_leave = [leave for leave in officer.leave.all() if leave.ends_on >= today]
+    return render(request, "workforce/officers.html", {"officers": rows})
+
+
+@role_required(Role.COORDINATOR)
+def officer(request, pk):
+    this = get_object_or_404(_officers(request.user), pk=pk)
+    posted = request.POST if request.method == "POST" else None
+    form = OfficerForm(posted if posted and "save_officer" in posted else None, instance=this)
+    leave_form = LeaveForm(posted if posted and "add_leave" in posted else None)
+    if form.is_bound and form.is_valid():
+        form.save()
+        messages.success(request, f"Saved {this.name}'s sessions and hours.")
+        return redirect("workforce:officer", pk=this.pk)
+    if leave_form.is_bound and leave_form.is_valid():
+        leave = leave_form.save(commit=False)
+        leave.officer = this
+        leave.save()
+        messages.success(request, f"Added leave for {this.name}: no visits will be offered those days.")
+        return redirect("workforce:officer", pk=this.pk)
+    return render(
+        request,
+        "workforce/officer.html",
+        {
+            "officer": this,
+            "form": form,
+            "leave_form": leave_form,
+            "leave": this.leave.filter(ends_on__gte=timezone.localdate()),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def remove_leave(request, pk, leave_pk):
+    this = get_object_or_404(_officers(request.user), pk=pk)
+    get_object_or_404(Leave, pk=leave_pk, officer=this).delete()
+    messages.success(request, "Leave removed.")
+    return redirect("workforce:officer", pk=this.pk)
