@@ -20,8 +20,13 @@ def _floats(values) -> np.ndarray:
 
 def load_evidence(schools=None) -> tuple[Evidence, list[int]]:
     """Evidence for the open schools with a location (or `schools`, a queryset); returns it
-    and the School ids in the same order as its arrays."""
-    schools = (schools if schools is not None else School.objects.all()).exclude(
+    and the School ids in the same order as its arrays.
+
+    Only schools inside the loaded LSOA boundaries are ranked: that is where the evidence
+    was loaded for. A national schools file beside one county's crime would otherwise rank
+    thousands of schools on incidents nobody loaded for them.
+    """
+    schools = (schools if schools is not None else School.objects.filter(lsoa__isnull=False)).exclude(
         status__in=CLOSED).filter(easting__isnull=False, northing__isnull=False).order_by("id")
     rows = list(schools.values_list("id", "easting", "northing", "phase", "lsoa__code",
                                     "percent_fsm", "need_tier"))
