@@ -127,3 +127,16 @@ def test_a_district_list_compares_its_schools_with_each_other_only(small_county,
     assert json.loads(capsys.readouterr().out)[0]["urn"] == top.school.urn
     with pytest.raises(CommandError, match="No district with the code 'E07999999'"):
         call_command("matrix", "build", "--area", "E07999999")
+
+
+def test_schools_outside_the_loaded_boundaries_are_not_ranked(small_county):
+    from safereach.accounts.tests import factories as f
+    from safereach.matrix.build import build
+
+    # A school from a national schools file, far from the boundaries and incidents loaded.
+    far = f.make_school(urn=999_999, name="Faraway Primary", phase="Primary", lsoa=None,
+                        easting=400_000, northing=400_000, lon=-1.8, lat=53.4)
+    build()
+    ranked = Score.objects.filter(target_list__is_current=True)
+    assert not ranked.filter(school=far).exists()
+    assert ranked.filter(school=small_county["schools"][0]).exists()
