@@ -141,12 +141,21 @@ class CrimeImporter(Importer):
     def write(self, parsed, dataset, progress) -> None:
         p = parsed.payload
         # police.uk republishes a force's month as a whole: a newer file for the same force
-        # and month replaces the older one's rows.
-        for force in set(p["forces"]):
-            months = {m for m, f in set(zip(p["months"], p["forces"])) if f == force}
-            Incident.objects.filter(source=Incident.Source.POLICE, reported_by=force,
-                                    month__in=months).delete()
-        Dataset.objects.filter(kind=self.kind, incidents__isnull=True).exclude(pk=dataset.pk).delete()
+        # and month replaces the older one's rows. Earlier loads are found through their
+        # datasets (a small table) and their rows through the dataset index, so a national
+        # table is never scanned.
+        months = sorted(set(p["months"]))
+        earlier = list(Dataset.objects.filter(
+            kind=self.kind, period_start__lte=months[-1], period_end__gte=months[0],
+        ).exclude(pk=dataset.pk).values_list("pk", flat=True))
+        if earlier:
+            for force in set(p["forces"]):
+                force_months = {m for m, f in set(zip(p["months"], p["forces"])) if f == force}
+                Incident.objects.filter(dataset__in=earlier, reported_by=force,
+                                        month__in=force_months).delete()
+            replaced = set(earlier) - set(Incident.objects.filter(dataset__in=earlier)
+                                          .values_list("dataset", flat=True).distinct())
+            Dataset.objects.filter(pk__in=replaced).delete()
 
         lon, lat = p["lon"], p["lat"]
         present = ~np.isnan(lon)
