@@ -31,6 +31,10 @@ class Area(models.Model):
                                help_text="The ward of an LSOA, the district of a ward.")
     district = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="+", help_text="The district an area lies in.")
+    msoa_code = models.CharField(
+        max_length=9, null=True, blank=True,
+        help_text="The MSOA (E02…) an LSOA lies in, from an LSOA → MSOA lookup; empty when "
+                  "no lookup said. MSOAs are not areas here: only their aggregates are loaded.")
     geometry = models.TextField(blank=True, help_text="GeoJSON geometry, WGS84 longitude/latitude.")
     min_lon = models.FloatField(null=True, blank=True)
     min_lat = models.FloatField(null=True, blank=True)

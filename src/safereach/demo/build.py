@@ -22,7 +22,7 @@ from safereach.accounts.models import Agency, User
 from safereach.areas.models import Area
 from safereach.demo.county import DemoCounty
 from safereach.demo.partners import CHARITY, COUNCIL, DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, FIRE, POLICE
-from safereach.evidence.models import Dataset, Deprivation, Incident, Notice, Place
+from safereach.evidence.models import AreaRate, Dataset, Deprivation, Incident, Notice, Place
 from safereach.matrix.models import Programme
 from safereach.schools.models import School
 from safereach.workforce.models import Officer, Station
@@ -51,6 +51,7 @@ def clear_demo(keep_areas: bool = False) -> None:
     Incident.objects.filter(dataset__in=fictional).delete()
     Place.objects.filter(dataset__in=fictional).delete()
     Notice.objects.filter(dataset__in=fictional).delete()
+    AreaRate.objects.filter(dataset__in=fictional).delete()
     fictional_lsoas = Area.objects.filter(is_fictional=True, level=Area.Level.LSOA)
     Deprivation.objects.filter(
         Q(dataset__in=fictional) | Q(lsoa_code__in=fictional_lsoas.values("code"))).delete()
@@ -88,6 +89,9 @@ def write_demo(county: DemoCounty) -> dict[str, int]:
     Notice.objects.bulk_create(
         [Notice(**_with_lsoa(row, area_ids), dataset=datasets["notices"])
          for row in county.notices], batch_size=BATCH)
+    AreaRate.objects.bulk_create(
+        [AreaRate(**row, dataset=datasets["area-rates"]) for row in county.area_rates],
+        batch_size=BATCH)
 
     agencies = {}
     for row in county.agencies:
@@ -127,6 +131,7 @@ def write_demo(county: DemoCounty) -> dict[str, int]:
         "fire incidents": datasets["fire-incidents"].row_count,
         "vulnerable places": len(county.places),
         "notices": len(county.notices),
+        "area rates": len(county.area_rates),
         "agencies": len(agencies),
         "stations": len(stations),
         "officers": len(county.officers),

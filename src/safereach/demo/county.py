@@ -18,6 +18,7 @@ from safereach.areas.coordinates import to_wgs84
 from safereach.demo.deprivation import build_deprivation
 from safereach.demo.geography import Geography, build_geography
 from safereach.demo.incidents import (
+    build_area_rates,
     build_incidents,
     build_snap_points,
     month_list,
@@ -44,6 +45,7 @@ DATASET_TITLES = {
     "places": "vulnerable places",
     "notices": "notices",
     "stations": "fire and police stations and partner offices",
+    "area-rates": "dwelling fires per LSOA (area-level rates)",
 }
 
 
@@ -62,6 +64,7 @@ class DemoCounty:
     agencies: list[dict]
     officers: list[dict]
     users: list[dict]
+    area_rates: list[dict] = field(default_factory=list)  # evidence.AreaRate fields
     datasets: dict[str, dict] = field(default_factory=dict)
 
     @property
@@ -74,7 +77,9 @@ class DemoCounty:
 
 def generate(seed: int = DEFAULT_SEED, last_month: date = DEFAULT_LAST_MONTH) -> DemoCounty:
     """Build the whole county from `seed`; crime and fire run for 24 months to `last_month`."""
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(8)]
+    # A ninth stream for area rates leaves the first eight, and so the rest of the county, as
+    # they were before it (a seed sequence's children do not depend on how many are spawned).
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(9)]
     names = NamePool(streams[0])
     geo = build_geography(streams[0], names)
     dep = build_deprivation(streams[1], geo)
@@ -94,6 +99,7 @@ def generate(seed: int = DEFAULT_SEED, last_month: date = DEFAULT_LAST_MONTH) ->
         deprivation=dep.fields, schools=schools, incidents=incidents, places=places,
         notices=notices, stations=stations, agencies=[dict(a) for a in AGENCIES],
         officers=officers, users=users,
+        area_rates=build_area_rates(streams[8], dep, geo.lsoa_codes),
     )
     county.datasets = _datasets(county)
     return county
@@ -185,6 +191,7 @@ def _datasets(county: DemoCounty) -> dict[str, dict]:
         "places": (county.places, (None, None)),
         "notices": (county.notices, (min(notice_days), max(notice_days))),
         "stations": (county.stations, (None, None)),
+        "area-rates": (county.area_rates, (None, None)),
     }
     datasets = {}
     for kind, (rows, (start, stop)) in content.items():

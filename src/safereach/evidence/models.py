@@ -179,3 +179,36 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.reference}"
+
+
+class AreaRate(models.Model):
+    """A figure a source publishes only per area, not per incident: dwelling fires a year in
+    an MSOA and per 1,000 people living there, say. The matrix attaches it to a school through
+    the school's LSOA (directly, or through the LSOA's MSOA, ward or district).
+
+    One current figure per measure and area: a later load of the same measure for the same
+    area replaces the earlier one."""
+
+    class Level(models.TextChoices):
+        LSOA = "lsoa", "LSOA"
+        MSOA = "msoa", "MSOA"
+        WARD = "ward", "ward"
+        DISTRICT = "district", "district"
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="area_rates")
+    measure = models.CharField(max_length=100, help_text="What is counted, e.g. 'dwelling fires'.")
+    level = models.CharField(max_length=10, choices=Level.choices)
+    area_code = models.CharField(max_length=9, help_text="ONS code (E01… LSOA, E02… MSOA…).")
+    count = models.FloatField(null=True, blank=True, help_text="Incidents a year (may be an average).")
+    rate_per_1000 = models.FloatField(null=True, blank=True,
+                                      help_text="Incidents a year per 1,000 people living in the area.")
+    period = models.CharField(max_length=100, blank=True,
+                              help_text="The years the figure covers, as the source says.")
+
+    class Meta:
+        ordering = ["measure", "area_code"]
+        constraints = [models.UniqueConstraint(fields=["measure", "area_code"],
+                                               name="area_rate_measure_code")]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.area_code}"

@@ -17,6 +17,17 @@ from safereach.matrix.scoring import percentile_within, rank_and_decile, weighte
 MEASURE_NAMES = {"imd": "IMD", "idaci": "IDACI (income deprivation affecting children)",
                  "crime": "crime domain"}
 TIER_NAMES = {1: "tier 1 (universal)", 2: "tier 2 (enhanced)", 3: "tier 3 (complex)"}
+AREA_LEVEL_NAMES = {"lsoa": "LSOA", "msoa": "MSOA", "ward": "ward", "district": "district"}
+
+
+@dataclass
+class AreaFigures:
+    """One measure published per area (any level): counts a year and rates per 1,000 people,
+    NaN where the source gives none."""
+
+    codes: np.ndarray  # distinct ONS codes
+    count: np.ndarray
+    rate_per_1000: np.ndarray
 
 
 @dataclass
@@ -38,6 +49,9 @@ class Evidence:
     place_xy: np.ndarray = field(default_factory=lambda: np.empty((0, 2)))
     place_kind: np.ndarray = field(default_factory=lambda: np.empty(0, int))
     place_kinds: list[str] = field(default_factory=list)
+    # level (ind.AREA_LEVELS) → each school's area code at that level, '' when unknown
+    school_areas: dict[str, np.ndarray] = field(default_factory=dict)
+    area_figures: dict[str, AreaFigures] = field(default_factory=dict)  # measure → figures
 
     def last_month(self) -> int | None:
         return int(self.incident_month.max()) if len(self.incident_month) else None
@@ -110,6 +124,13 @@ def _count(n: float, word: str, shared: bool) -> str:
     if shared and 0 < round(n) < SMALL:
         return f"fewer than {SMALL} {word}"
     return _plural(n, word)
+
+
+def _rate(v: float) -> str:
+    """Two significant figures, never in exponent form: 2.1, 0.34, 12, 1,234."""
+    if v >= 10:
+        return f"{v:,.0f}"
+    return f"{v:.2g}" if v >= 0.01 or v == 0 else "less than 0.01"
 
 
 def _cap(text: str) -> str:
@@ -289,6 +310,8 @@ class Matrix:
                     out.append(_cap(f"{_count(total, label, hide)} within {_km(radius[i])}{detail}"))
             return Value(indicator, values, None, sentences, True, [_number(v, False) for v in values],
                          shared, [_number(v, True) for v in values])
+        if indicator.kind == "area_rate":
+            return self._area_rate(indicator)
         if indicator.kind == "need":
             tier = e.school_need_tier.astype(float)
             sentences = [f"The school assesses its pupils' need as {TIER_NAMES[int(t)]}"
@@ -297,6 +320,44 @@ class Matrix:
             display = [TIER_NAMES[int(t)] if not np.isnan(t) else "not recorded" for t in tier]
             return Value(indicator, tier, (tier - 1) / 2, sentences, False, display)
         raise ValueError(f"unknown indicator kind {indicator.kind}")
+
+    def _area_rate(self, indicator: Indicator) -> Value:
+        """A figure published per area, from the school's finest area that has one. Rates per
+        head are ranked where the measure has any; otherwise counts a year."""
+        e = self.evidence
+        n = len(e.school_xy)
+        label = _cap(indicator.label or indicator.measure)
+        figures = e.area_figures.get(indicator.measure)
+        has_rates = figures is not None and not np.isnan(figures.rate_per_1000).all()
+        if figures is None:
+            values, level = np.full(n, np.nan), np.full(n, -1)
+        else:
+            values, level = ind.attach_by_area(
+                e.school_areas, figures.codes,
+                figures.rate_per_1000 if has_rates else figures.count)
+        sentences, shared, display, shared_display = [], [], [], []
+        for v, k in zip(values, level):
+            if np.isnan(v):
+                text = f"{label} in the school's area: no figure loaded for its area"
+                sentences.append(text)
+                shared.append(text)
+                display.append("not published")
+                shared_display.append("not published")
+                continue
+            where = f" ({AREA_LEVEL_NAMES[ind.AREA_LEVELS[k]]})"
+            if has_rates:
+                # A rate is not a count of incidents: nothing to suppress.
+                text = f"{label} in the school's area: {_rate(v)} a year per 1,000 people"
+                sentences.append(text)
+                shared.append(text)
+                display.append(f"{_rate(v)} per 1,000 a year{where}")
+                shared_display.append(display[-1])
+            else:
+                for hide, out, shown in ((False, sentences, display), (True, shared, shared_display)):
+                    figure = (f"fewer than {SMALL}" if hide and 0 < round(v) < SMALL else f"{v:,.1f}")
+                    out.append(f"{label} in the school's area: {figure} a year")
+                    shown.append(f"{figure} a year{where}")
+        return Value(indicator, values, None, sentences, True, display, shared, shared_display)
 
     # -- a programme's list --------------------------------------------------------------
     def target_list(self, profile: Profile, within: np.ndarray | None = None) -> TargetList:

@@ -4,9 +4,9 @@ import numpy as np
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from safereach.areas.models import Area
-from safereach.evidence.models import Deprivation, Incident, Place
+from safereach.evidence.models import AreaRate, Deprivation, Incident, Place
 from safereach.matrix import indicators as ind
-from safereach.matrix.compute import Evidence
+from safereach.matrix.compute import AreaFigures, Evidence
 from safereach.schools.models import School
 
 # The English Indices of Deprivation 2019 rank 32,844 LSOAs: the rank's denominator.
@@ -29,7 +29,8 @@ def load_evidence(schools=None) -> tuple[Evidence, list[int]]:
     schools = (schools if schools is not None else School.objects.filter(lsoa__isnull=False)).exclude(
         status__in=CLOSED).filter(easting__isnull=False, northing__isnull=False).order_by("id")
     rows = list(schools.values_list("id", "easting", "northing", "phase", "lsoa__code",
-                                    "percent_fsm", "need_tier"))
+                                    "percent_fsm", "need_tier", "lsoa__msoa_code",
+                                    "lsoa__parent__code", "lsoa__district__code"))
     lsoas = list(Area.objects.filter(level=Area.Level.LSOA, centroid_easting__isnull=False)
                  .values_list("code", "centroid_easting", "centroid_northing"))
     lsoa_at = {code: k for k, (code, _, _) in enumerate(lsoas)}
@@ -76,5 +77,22 @@ def load_evidence(schools=None) -> tuple[Evidence, list[int]]:
         place_xy=np.array([[p[0], p[1]] for p in places], float).reshape(len(places), 2),
         place_kind=np.asarray(kind_index, int).ravel(),
         place_kinds=[str(k) for k in kinds],
+        # Figures published per area reach a school through its LSOA: the LSOA itself, the
+        # MSOA an LSOA → MSOA lookup put it in, its ward (parent), its district.
+        school_areas={level: np.array([r[k] or "" for r in rows], dtype=object).astype(str)
+                      for level, k in zip(ind.AREA_LEVELS, (4, 7, 8, 9), strict=True)},
+        area_figures=_area_figures(),
     )
     return evidence, [r[0] for r in rows]
+
+
+def _area_figures() -> dict[str, AreaFigures]:
+    """measure → its figures per area, as `safereach load area-rates` stored them."""
+    by_measure: dict[str, list] = {}
+    for measure, code, count, rate in AreaRate.objects.values_list(
+            "measure", "area_code", "count", "rate_per_1000"):
+        by_measure.setdefault(measure, []).append((code, count, rate))
+    return {measure: AreaFigures(codes=np.array([r[0] for r in rows], dtype=object).astype(str),
+                                 count=_floats(r[1] for r in rows),
+                                 rate_per_1000=_floats(r[2] for r in rows))
+            for measure, rows in by_measure.items()}

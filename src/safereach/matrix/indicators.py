@@ -181,3 +181,39 @@ def places_within(school_xy: np.ndarray, radius: np.ndarray, place_xy: np.ndarra
         inside = d <= radius[i]
         out += np.bincount(i[inside] * n_kinds + place_kind[j[inside]], minlength=n * n_kinds)
     return out.reshape(n, n_kinds)
+
+
+# The areas a figure published per area can reach a school through, finest first: the
+# school's LSOA, the MSOA the LSOA lies in, its ward, its district.
+AREA_LEVELS = ("lsoa", "msoa", "ward", "district")
+
+
+def attach_by_area(school_codes: dict[str, np.ndarray], area_codes: np.ndarray,
+                   area_values: np.ndarray,
+                   levels: tuple[str, ...] = AREA_LEVELS) -> tuple[np.ndarray, np.ndarray]:
+    """The value of each school's finest area that has one.
+
+    `school_codes[level]` holds each school's area code at that level ('' when unknown);
+    `area_codes` are distinct codes of any level with `area_values` (NaN when not published).
+    Returns (value per school, NaN when none of its areas has one; index into `levels` of the
+    area it came from, -1 when none). One sorted search per level, no loop over schools."""
+    n = len(next(iter(school_codes.values()))) if school_codes else 0
+    value = np.full(n, np.nan)
+    level_used = np.full(n, -1, int)
+    codes = np.asarray(area_codes, dtype=str)
+    values = np.asarray(area_values, float)
+    keep = ~np.isnan(values)
+    codes, values = codes[keep], values[keep]
+    if n == 0 or len(codes) == 0:
+        return value, level_used
+    order = np.argsort(codes)
+    codes, values = codes[order], values[order]
+    for k, level in enumerate(levels):
+        if level not in school_codes:
+            continue
+        wanted = np.asarray(school_codes[level], dtype=str)
+        at = np.clip(np.searchsorted(codes, wanted), 0, len(codes) - 1)
+        found = (codes[at] == wanted) & (wanted != "") & np.isnan(value)
+        value[found] = values[at[found]]
+        level_used[found] = k
+    return value, level_used

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from safereach.matrix.indicators import OTHER, PHASE_GROUPS, PRIMARY, SECONDARY
 
-KINDS = ("deprivation", "fsm", "incidents", "trend", "hotspot", "places", "need")
+KINDS = ("deprivation", "fsm", "incidents", "trend", "hotspot", "places", "need", "area_rate")
 MEASURES = ("imd", "idaci", "crime")
 SCOPES = ("catchment", "lsoa")
 DEFAULT_RADIUS = {PRIMARY: 1500.0, SECONDARY: 3000.0, OTHER: 3000.0}
@@ -13,6 +13,10 @@ DEFAULT_RADIUS = {PRIMARY: 1500.0, SECONDARY: 3000.0, OTHER: 3000.0}
 
 @dataclass(frozen=True)
 class Indicator:
+    """One indicator of a profile. `measure` is the deprivation measure (imd, idaci, crime)
+    for `deprivation`, and the measure of figures loaded per area (e.g. 'dwelling fires', as
+    `safereach load area-rates --measure` named it) for `area_rate`."""
+
     name: str
     kind: str
     weight: float
@@ -77,11 +81,17 @@ class Profile:
             weight = raw.get("weight", 1)
             if not isinstance(weight, int | float) or weight < 0:
                 raise ValueError(f"The weight of {name!r} must be a number of 0 or more")
+            measure = raw.get("measure", "" if kind == "area_rate" else "imd")
+            if kind == "area_rate":
+                if not isinstance(measure, str) or not measure.strip():
+                    raise ValueError(f"{name!r} needs the measure of area figures it reads, "
+                                     "e.g. 'dwelling fires'")
+                measure = " ".join(measure.lower().split())  # as the importer stores it
             indicator = Indicator(
                 name=name, kind=kind, weight=float(weight), label=raw.get("label", ""),
-                measure=raw.get("measure", "imd"), scope=raw.get("scope", "catchment"),
+                measure=measure, scope=raw.get("scope", "catchment"),
                 categories=tuple(raw.get("categories", ())), kinds=tuple(raw.get("kinds", ())))
-            if indicator.measure not in MEASURES:
+            if kind != "area_rate" and indicator.measure not in MEASURES:
                 raise ValueError(f"{name!r}: measure must be one of {', '.join(MEASURES)}")
             if indicator.scope not in SCOPES:
                 raise ValueError(f"{name!r}: scope must be catchment or lsoa")

@@ -21,6 +21,13 @@ VULNERABLE_PLACES = ["Children's home", "Semi-independent accommodation", "Hotel
                      "Bus station", "Rail station"]
 
 
+# Dwelling fires per head where a source publishes them only per area (the Home Office low
+# level statistics, or the British Red Cross's MSOA figures from them): a school whose area
+# has no figure loaded leaves it out, and its weight is shared over the rest.
+DWELLING_FIRE_RATE = {"name": "dwelling_fire_rate", "kind": "area_rate", "weight": 2,
+                      "measure": "dwelling fires", "label": "dwelling fires"}
+
+
 def _deprivation(weight, measure="imd"):
     return {"name": f"{measure}_catchment", "kind": "deprivation", "measure": measure,
             "scope": "catchment", "weight": weight}
@@ -37,6 +44,7 @@ PROGRAMMES = [
             "indicators": [
                 {"name": "dwelling_fires", "kind": "incidents", "weight": 3,
                  "label": "accidental dwelling fires", "categories": [DWELLING_FIRE]},
+                DWELLING_FIRE_RATE,
                 _deprivation(2),
                 _deprivation(1, "idaci"),
                 {"name": "fsm", "kind": "fsm", "weight": 1},

@@ -51,7 +51,8 @@ def test_places_notices_and_partners(county):
 
 def test_one_dataset_per_kind_counts_its_rows(county):
     assert set(county.datasets) == {"boundaries", "deprivation", "schools", "crime",
-                                    "fire-incidents", "places", "notices", "stations"}
+                                    "fire-incidents", "places", "notices", "stations",
+                                    "area-rates"}
     assert county.datasets["boundaries"]["row_count"] == len(county.areas)
     assert (county.datasets["crime"]["row_count"] + county.datasets["fire-incidents"]["row_count"]
             == len(county.incidents))

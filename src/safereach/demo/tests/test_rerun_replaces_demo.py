@@ -4,12 +4,12 @@ from django.forms.models import model_to_dict
 
 from safereach.accounts.models import Agency, User
 from safereach.areas.models import Area
-from safereach.evidence.models import Dataset, Deprivation, Incident, Notice, Place
+from safereach.evidence.models import AreaRate, Dataset, Deprivation, Incident, Notice, Place
 from safereach.schools.models import School
 from safereach.workforce.models import Officer, Station
 
 MODELS = [Agency, User, Area, Dataset, Deprivation, Incident, Notice, Place, School, Officer,
-          Station]
+          Station, AreaRate]
 
 
 def _counts():
@@ -51,6 +51,7 @@ def test_every_demo_row_is_marked_fictional(run_demo):
     assert counted["fire-incidents"] == Incident.objects.filter(source="fire").count()
     assert counted["schools"] == School.objects.count()
     assert counted["boundaries"] == Area.objects.count()
+    assert counted["area-rates"] == AreaRate.objects.count() == Area.objects.filter(level="lsoa").count()
 
 
 def test_another_seed_replaces_the_county(run_demo):
@@ -59,7 +60,7 @@ def test_another_seed_replaces_the_county(run_demo):
     run_demo("--seed", "7")
     second = set(Dataset.objects.values_list("checksum", flat=True))
     assert first.isdisjoint(second)
-    assert Dataset.objects.count() == 8
+    assert Dataset.objects.count() == 9
 
 
 def test_leftovers_of_an_older_demo_are_removed(run_demo):

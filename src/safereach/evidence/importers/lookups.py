@@ -5,6 +5,11 @@ LAD19CD/LAD19NM and so on. Each row names an LSOA, its ward and its district; lo
 creates the areas that do not exist yet (without boundaries) and sets their names and
 links. Other columns (FID, county, electoral division) are read past.
 
+An MSOA code column (MSOA11CD) beside the LSOA codes, as in ONS's "LSOA to MSOA" and
+"OA to LSOA to MSOA to LAD" lookups, sets each LSOA's `msoa_code`: what attaches figures
+published per MSOA (dwelling fires, say) to the schools of its LSOAs. MSOAs are not areas
+of their own, so an MSOA column without LSOA codes is read past like any other.
+
 This module also holds what the boundary importer shares with it: ONS code rules and
 writing areas in bulk by code.
 """
@@ -43,6 +48,8 @@ PREFIX_LEVEL = {"lsoa": "lsoa", "wd": "ward", "lad": "district"}
 
 # 'LSOA11CD', 'wd19nm', 'LAD19CD' once normalised: level, two-digit year, code or name.
 LOOKUP_COLUMN = re.compile(r"^(lsoa|wd|lad)(\d{2})?(cd|nm)$")
+MSOA_COLUMN = re.compile(r"^msoa(\d{2})?cd$")
+MSOA_CODE = re.compile(r"^[EW]02\d{6}$")
 
 
 def code_problem(level: str, code: str) -> str | None:
@@ -111,7 +118,7 @@ def _stored(codes: Collection[str]) -> dict[str, tuple[int, int | None, int | No
 
 
 AREA_VALUES = ("name", "geometry", "min_lon", "min_lat", "max_lon", "max_lat", "centroid_lon",
-               "centroid_lat", "centroid_easting", "centroid_northing", "area_km2")
+               "centroid_lat", "centroid_easting", "centroid_northing", "area_km2", "msoa_code")
 
 
 def save_areas(areas: dict[str, dict], dataset_id: int, replace_dataset: bool = False) -> None:
@@ -209,13 +216,45 @@ class LookupImporter(Importer):
             if levels[-1] == "district":
                 for code in chain[:-1]:
                     areas[code]["district"] = chain[-1]
+        msoa = self._msoa_column(header) if "lsoa" in columns else None
+        if msoa is not None:
+            self._read_msoas(rows, lines, header, columns["lsoa"][0], msoa, areas, problems)
         problems.raise_if_any()
         progress(len(rows))
         described = " → ".join(
             f"{LEVEL_LABEL[level]}" + (f" ({columns[level][2]})" if columns[level][2] else "")
             for level in levels)
-        return Parsed(source=source, row_count=len(rows), name=f"{described} lookup",
-                      payload=areas)
+        if msoa is not None:
+            described += f" lookup, with each LSOA's MSOA{f' ({msoa[1]})' if msoa[1] else ''}"
+        else:
+            described += " lookup"
+        return Parsed(source=source, row_count=len(rows), name=described, payload=areas)
+
+    @staticmethod
+    def _msoa_column(header) -> tuple[int, int | None] | None:
+        """(index, vintage) of the first MSOA code column, or None."""
+        for i, name in enumerate(header):
+            if match := MSOA_COLUMN.match(normalise_header(name)):
+                return i, year(match[1])
+        return None
+
+    @staticmethod
+    def _read_msoas(rows, lines, header, lsoa_index, msoa, areas, problems) -> None:
+        """Each LSOA's MSOA code; an LSOA placed in two MSOAs is a problem."""
+        index, _ = msoa
+        seen: dict[str, tuple[str, int]] = {}
+        for i, row in enumerate(rows):
+            lsoa, code = row[lsoa_index].strip(), row[index].strip()
+            if not MSOA_CODE.match(code):
+                problems.add(lines[i], header[index],
+                             "is empty" if not code else
+                             f"{code!r} is not an MSOA code (E02 or W02 and six digits)")
+                continue
+            earlier = seen.setdefault(lsoa, (code, lines[i]))
+            if earlier[0] != code:
+                problems.add(lines[i], header[index],
+                             f"{lsoa} is in {code} here but in {earlier[0]} on line {earlier[1]}")
+            areas[lsoa]["msoa_code"] = code
 
     @staticmethod
     def _columns(source, header) -> dict[str, tuple[int, int | None, int | None]]:

@@ -1,5 +1,6 @@
 """The importers `safereach load KIND` knows, by KIND."""
 
+from safereach.evidence.importers.area_rates import AreaRatesImporter
 from safereach.evidence.importers.boundaries import BoundaryImporter
 from safereach.evidence.importers.crime import CrimeImporter
 from safereach.evidence.importers.deprivation import DeprivationImporter
@@ -13,6 +14,7 @@ from safereach.evidence.importers.stations import StationsImporter
 IMPORTERS = {
     importer.kind: importer
     for importer in (
+        AreaRatesImporter,
         BoundaryImporter,
         CrimeImporter,
         DeprivationImporter,

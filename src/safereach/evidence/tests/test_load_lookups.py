@@ -183,3 +183,35 @@ def test_real_ward_district_county_lookup(shared_data):
     winslow = Area.objects.get(code="E05010364")
     assert (winslow.name, winslow.parent.code, winslow.parent.name) == (
         "Winslow", "E07000004", "Aylesbury Vale")
+
+
+def test_an_lsoa_to_msoa_lookup_sets_each_lsoas_msoa(tmp_path):
+    # ONS "OA to LSOA to MSOA to LAD": several output areas per LSOA, read past.
+    header = "OA11CD,LSOA11CD,LSOA11NM,MSOA11CD,MSOA11NM,LAD11CD,LAD11NM"
+    rows = ["E00120001,E01021596,Chelmsford 006E,E02004463,Chelmsford 006,E07000070,Chelmsford",
+            "E00120002,E01021596,Chelmsford 006E,E02004463,Chelmsford 006,E07000070,Chelmsford",
+            "E00120003,E01021597,Chelmsford 006F,E02004463,Chelmsford 006,E07000070,Chelmsford"]
+    load("lookups", [write(tmp_path, "lsoa_ward.csv", ST_ANDREWS)])
+    [outcome] = load("lookups", [write(tmp_path, "msoa.csv", *rows, header=header)])
+    lsoa = Area.objects.get(code="E01021596")
+    assert (lsoa.msoa_code, lsoa.parent.name, lsoa.district.code) == (
+        "E02004463", "St Andrews", "E07000070")  # the ward link is kept
+    assert Area.objects.get(code="E01021597").msoa_code == "E02004463"
+    assert Area.objects.get(code="E07000070").msoa_code is None
+    assert outcome.dataset.name == (
+        "LSOA (2011) → district (2011) lookup, with each LSOA's MSOA (2011)")
+    # A later lookup without MSOAs leaves them as they are.
+    load("lookups", [write(tmp_path, "again.csv", ST_ANDREWS.replace("10464", "1"))])
+    assert Area.objects.get(code="E01021596").msoa_code == "E02004463"
+
+
+@pytest.mark.parametrize("lines, expected", [
+    (["E01021597,E0200446"], "3: MSOA11CD: 'E0200446' is not an MSOA code (E02 or W02 and six digits)"),
+    (["E01021597,"], "3: MSOA11CD: is empty"),
+    (["E01021596,E02004464"], "3: MSOA11CD: E01021596 is in E02004464 here but in E02004463 on line 2"),
+])
+def test_bad_msoa_codes_are_named_and_nothing_is_loaded(tmp_path, table_counts, lines, expected):
+    before = table_counts()
+    path = write(tmp_path, "bad.csv", "E01021596,E02004463", *lines, header="LSOA11CD,MSOA11CD")
+    assert problems_of([path]) == [f"{path}:{expected}"]
+    assert table_counts() == before

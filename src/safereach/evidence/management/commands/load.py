@@ -42,6 +42,8 @@ class Command(BaseCommand):
                             help="places: the kind for every row when the file has no kind column")
         parser.add_argument("--service", default="", choices=["fire", "police", "other"],
                             help="stations: the service for rows without a Service column")
+        parser.add_argument("--measure", default="",
+                            help="area-rates: what the figures count, e.g. 'dwelling fires'")
         parser.add_argument("--loaded-by", default="",
                             help="Who is loading (default: the operating-system user)")
 
@@ -55,7 +57,7 @@ class Command(BaseCommand):
         )
         who = opts["loaded_by"] or getpass.getuser()
         options = {"mapping": opts["mapping"], "place_kind": opts["place_kind"],
-                   "service": opts["service"]}
+                   "service": opts["service"], "measure": opts["measure"]}
         bar = tqdm(desc=f"Loading {kind}", unit=" rows", file=sys.stderr, disable=None,
                    mininterval=0.5)
         try:
