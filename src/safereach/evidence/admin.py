@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from safereach.accounts.admin import AdministratorAdmin, LoadedDataAdmin
-from safereach.evidence.models import Dataset, Deprivation, Incident, Notice, Place
+from safereach.evidence.models import AreaRate, Dataset, Deprivation, Incident, Notice, Place
 
 
 @admin.register(Dataset)
@@ -61,3 +61,10 @@ class NoticeAdmin(LoadedDataAdmin):
     list_select_related = ["lsoa"]
     search_fields = ["reference", "premises", "address", "postcode"]
     date_hierarchy = "issued_on"
+
+
+@admin.register(AreaRate)
+class AreaRateAdmin(LoadedDataAdmin):
+    list_display = ["area_code", "level", "measure", "count", "rate_per_1000", "period", "dataset"]
+    list_filter = ["measure", "level"]
+    search_fields = ["area_code"]
