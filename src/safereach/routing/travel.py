@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.error import URLError
@@ -45,12 +46,12 @@ class TravelError(RuntimeError):
     """The provider could not give travel times (server down, bad answer)."""
 
 
-class TravelTimes:
+class TravelTimes(ABC):
     """Minutes of travel between places."""
 
+    @abstractmethod
     def matrix(self, origins: Sequence[Place], destinations: Sequence[Place]) -> np.ndarray:
         """Minutes from each origin (rows) to each destination (columns); inf where no route."""
-        raise NotImplementedError
 
     def pairs(self, origins: Sequence[Place], destinations: Sequence[Place]) -> np.ndarray:
         """Minutes from origins[i] to destinations[i], for each i."""

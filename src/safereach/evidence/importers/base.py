@@ -5,6 +5,7 @@ import gzip
 import hashlib
 import io
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -254,7 +255,7 @@ class Parsed:
     defaults: DatasetInfo | None = None
 
 
-class Importer:
+class Importer(ABC):
     """Reads one kind of source into the database.
 
     `parse` reads and validates a whole file without touching the database (beyond reading
@@ -267,11 +268,13 @@ class Importer:
     help: str = ""
     defaults = DatasetInfo(licence="Open Government Licence v3.0", classification="OFFICIAL")
 
+    @abstractmethod
     def parse(self, source: SourceFile, options: dict, progress: Callable[[int], None]) -> Parsed:
-        raise NotImplementedError  # abstract
+        """Read and check the whole file; raise LoadFailed with every problem."""
 
+    @abstractmethod
     def write(self, parsed: Parsed, dataset, progress: Callable[[int], None]) -> None:
-        raise NotImplementedError  # abstract
+        """Store what parse produced, inside the caller's transaction."""
 
 
 def month_start(text: str) -> date | None:
