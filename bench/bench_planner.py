@@ -12,16 +12,26 @@ double precision.
     python bench/bench_planner.py                  # all 56 instances, 10 s each per solver
     python bench/bench_planner.py --sample         # one instance per family
     python bench/bench_planner.py --sample C101,R205 --seconds 5
+
+Then, in the same run, the real-world gain on the demo county's next term (`--county-only`
+skips the Solomon part and keeps its figures in bench/results/planner.json): about 1,500
+schools' requests, booked first-come-first-served (each request in arrival order takes the
+cheapest feasible slot of the slot search schools use, least added travel) and planned by the
+term planner from the same starting diaries; total travel of each, and high-priority (target
+school) requests left out by each.
+
+    python bench/bench_planner.py --county-only --county-requests 1500 --county-seconds 60
 """
 
 import argparse
+import json
 import os
 import statistics
 import sys
 import time
 from pathlib import Path
 
-from common import ROOT, report
+from common import RESULTS, ROOT, report, setup_django
 
 sys.path.insert(0, str(ROOT / "src"))
 
@@ -113,7 +123,21 @@ def main() -> int:
                         help=f"comma-separated instances (alone: {ONE_PER_FAMILY}); default all 56")
     parser.add_argument("--seconds", type=float, default=10.0, help="time limit per instance and solver")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--county-only", action="store_true", help="skip Solomon; only the county gain")
+    parser.add_argument("--no-county", action="store_true", help="skip the county gain")
+    parser.add_argument("--county-requests", type=int, default=1500)
+    parser.add_argument("--county-seconds", type=float, default=60.0, help="the planner's time limit")
+    parser.add_argument("--county-chunk-days", type=int, default=7, help="days the planner solves at a time")
     args = parser.parse_args()
+    if args.county_only:
+        return county_gain(args)
+    code = solomon(args)
+    if code or args.no_county:
+        return code
+    return county_gain(args)
+
+
+def solomon(args) -> int:
 
     table_path = DATA / "bks_solomon_pyvrp_dimacs.csv"
     if not table_path.is_file():
@@ -208,6 +232,133 @@ def main() -> int:
     ]
     report("planner", figures, lines)
     return 0
+
+
+def county_gain(args) -> int:
+    """First-come-first-served booking against the term planner on the demo county's next term."""
+    setup_django(scratch=True)
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from safereach.bookings.demo_requests import add_term_requests
+    from safereach.bookings.models import Term, Visit
+    from safereach.bookings.offers import Diaries, at
+    from safereach.bookings.term_plan import make_plan
+    from safereach.demo.schools import LA_CODE
+    from safereach.routing import planner
+    from safereach.workforce.models import Officer
+
+    with open(os.devnull, "w") as quiet:
+        call_command("demo", stdout=quiet)
+        call_command("matrix", "build", stdout=quiet)  # target schools come from the matrix
+    today = timezone.localdate()
+    term = (Term.objects.filter(la_code=LA_CODE, starts_on__gt=today + timedelta(days=1))
+            .order_by("starts_on").first())
+    first, last = term.starts_on, term.ends_on
+    bookings = add_term_requests(first, last, args.county_requests, seed=args.seed)
+    officers = Officer.objects.count()
+    print(f"county: {term.name} {first} to {last}, {len(bookings)} requests, {officers} officers",
+          file=sys.stderr, flush=True)
+
+    started = time.perf_counter()
+    planned = make_plan(first, last, seconds=args.county_seconds, seed=args.seed,
+                        chunk_days=args.county_chunk_days,
+                        progress=lambda f: print(f"  planner {f:4.0%}", file=sys.stderr, flush=True))
+    planner_seconds = time.perf_counter() - started
+    targets = {r.key for r in planned.input.requests if r.is_target}
+
+    # First come, first served: arrival order, cheapest feasible slot, written to the diary.
+    started = time.perf_counter()
+    fcfs_left_out = set()
+    for booking in sorted(bookings, key=lambda b: b.pk):
+        for session in booking.sessions.all():
+            slots = Diaries(booking, session, today=today).slots()
+            key = f"{booking.pk}:{session.pk}"
+            if not slots:
+                fcfs_left_out.add(key)
+                continue
+            slot = slots[0]
+            Visit.objects.create(booking=booking, school=booking.school, session=session,
+                                 officer_id=slot.officer_id, starts_at=at(slot.day, slot.start),
+                                 ends_at=at(slot.day, slot.end), status=Visit.Status.HELD,
+                                 added_travel_minutes=slot.added_travel)
+    fcfs_seconds = time.perf_counter() - started
+    # Travel of the diaries after first-come-first-served, with the planner's own travel matrix
+    # (the same provider), over the same term: base to visits to base, each officer-day.
+    fcfs_fixed = planner_inputs_after(planned.input, Visit, timezone)
+    fcfs = planner.current_plan(planned.input.officers, fcfs_fixed, planned.input.minutes)
+    before, after = planned.before, planned.after
+    added_fcfs, added_planner = fcfs.travel - before.travel, after.travel - before.travel
+    figures = {
+        "county_term": [first.isoformat(), last.isoformat()],
+        "county_requests": len(planned.input.requests),
+        "county_target_requests": len(targets),
+        "county_officers": officers,
+        "county_visits_already_in_diaries": len(planned.input.fixed),
+        "county_travel_minutes_existing_visits": round(before.travel, 1),
+        "county_travel_minutes_fcfs": round(fcfs.travel, 1),
+        "county_travel_minutes_planner": round(after.travel, 1),
+        "county_added_travel_minutes_fcfs": round(added_fcfs, 1),
+        "county_added_travel_minutes_planner": round(added_planner, 1),
+        "county_travel_reduction_pct": round(100 * (fcfs.travel - after.travel) / fcfs.travel, 2),
+        "county_added_travel_reduction_pct": round(100 * (added_fcfs - added_planner) / added_fcfs, 2),
+        "county_served_fcfs": len(planned.input.requests) - len(fcfs_left_out),
+        "county_served_planner": len(after.proposed),
+        "county_high_priority_left_out_fcfs": len(fcfs_left_out & targets),
+        "county_high_priority_left_out_planner": len(set(after.left_out) & targets),
+        "county_planner_feasible": after.feasible,
+        "county_planner_seconds_asked": args.county_seconds,
+        "county_planner_chunk_days": args.county_chunk_days,
+        "county_planner_wall_seconds": round(planner_seconds, 1),
+        "county_fcfs_wall_seconds": round(fcfs_seconds, 1),
+        "county_travel_provider": "estimate (settings.SAFEREACH_TRAVEL)",
+    }
+    per_visit = lambda travel, served: travel / served if served else float("nan")  # noqa: E731
+    lines = [
+        "",
+        f"Demo county, {term.name} ({first} to {last}): {figures['county_requests']} open requests "
+        f"({len(targets)} from target schools), {officers} officers, "
+        f"{figures['county_visits_already_in_diaries']} "
+        "visits already in diaries",
+        f"{'':<28} {'served':>7} {'targets left out':>17} {'travel (min)':>13} {'added travel':>13} "
+        f"{'min/visit':>10}",
+        f"{'first come, first served':<28} {figures['county_served_fcfs']:>7} "
+        f"{figures['county_high_priority_left_out_fcfs']:>17} {fcfs.travel:>13.0f} {added_fcfs:>13.0f} "
+        f"{per_visit(added_fcfs, figures['county_served_fcfs']):>10.1f}",
+        f"{'term planner':<28} {figures['county_served_planner']:>7} "
+        f"{figures['county_high_priority_left_out_planner']:>17} {after.travel:>13.0f} "
+        f"{added_planner:>13.0f} "
+        f"{per_visit(added_planner, figures['county_served_planner']):>10.1f}",
+        f"county_travel_reduction_pct {figures['county_travel_reduction_pct']:.2f}% "
+        f"(added travel {figures['county_added_travel_reduction_pct']:.2f}%); planner asked "
+        f"{args.county_seconds:g} s, took {planner_seconds:.1f} s",
+    ]
+    path = RESULTS / "planner.json"
+    existing = json.loads(path.read_text()) if path.is_file() else {}
+    report("planner", {**existing, **figures}, lines)
+    return 0
+
+
+def planner_inputs_after(term_input, Visit, timezone):
+    """The live visits of the term's officers as the planner's fixed visits, read afresh."""
+    from datetime import datetime
+    from datetime import time as clock
+
+    from safereach.bookings.offers import minutes_of
+    from safereach.routing.planner import FixedVisit
+
+    index = {p: i for i, p in enumerate(term_input.places)}
+    out = []
+    start = timezone.make_aware(datetime.combine(term_input.first_day, clock(0)))
+    end = timezone.make_aware(datetime.combine(term_input.last_day, clock(23, 59)))
+    live = Visit.objects.filter(status__in=Visit.LIVE, starts_at__gte=start, starts_at__lte=end)
+    for v in live.select_related("school"):
+        s, e = timezone.localtime(v.starts_at), timezone.localtime(v.ends_at)
+        out.append(FixedVisit(f"visit {v.pk}", v.officer_id, s.date(), minutes_of(s.time()),
+                              minutes_of(e.time()), index[(float(v.school.lon), float(v.school.lat))]))
+    return out
 
 
 def _row(row) -> str:

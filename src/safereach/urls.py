@@ -11,5 +11,6 @@ urlpatterns = [
     path("sessions/", include("safereach.catalogue.urls")),
     path("book/", include("safereach.bookings.urls")),
     path("officers/", include("safereach.workforce.urls")),
+    path("week/", include("safereach.bookings.week_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -17,7 +17,10 @@ def navigation(request):
             links.append(("Target lists", reverse("matrix:programmes")))
         if user.has_role(Role.COORDINATOR):
             links.append(("Booking queue", reverse("bookings:queue")))
+            links.append(("Term plan", reverse("bookings:term-plan")))
             links.append(("Officers", reverse("workforce:officers")))
+        if Role.OFFICER in (user.roles or []):
+            links.append(("Your week", reverse("week:mine")))
         if user.has_role(Role.PARTNER, Role.COORDINATOR):
             links.append(("Your sessions", reverse("catalogue:our-sessions")))
         if user.has_role(Role.PARTNER, Role.COORDINATOR, Role.ANALYST):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safereach.bookings import invitations, projected, views
+from safereach.bookings import invitations, projected, term_plan_views, views
 
 app_name = "bookings"
 urlpatterns = [
@@ -16,6 +16,8 @@ urlpatterns = [
     path("projected/visits.csv", projected.projected_csv, name="projected-csv"),
     path("projected/feed/<str:key>.ics", projected.projected_feed, name="projected-feed"),
     path("queue/", views.coordinator_queue, name="queue"),
+    path("plan/", term_plan_views.term_plan, name="term-plan"),
+    path("plan/apply/", term_plan_views.apply_term_plan, name="term-plan-apply"),
     path("invite/", invitations.invite, name="invite"),
     path("queue/<int:pk>/", views.coordinator_booking, name="coordinator-booking"),
     path("queue/<int:pk>/action/", views.coordinator_action, name="coordinator-action"),

@@ -67,14 +67,14 @@ def test_not_dressed_as_gov_uk(client):
 @pytest.mark.parametrize(
     ("roles", "links"),
     [
-        ((Role.OFFICER,), ["/"]),
+        ((Role.OFFICER,), ["/", "/week/"]),
         ((Role.ANALYST,), ["/", "/evidence/datasets/", "/matrix/", "/book/projected/"]),
         ((Role.PARTNER,), ["/", "/evidence/datasets/", "/matrix/", "/sessions/our-sessions/",
                            "/book/projected/"]),
-        ((Role.COORDINATOR,), ["/", "/evidence/datasets/", "/matrix/", "/book/queue/", "/officers/",
-                               "/sessions/our-sessions/", "/book/projected/"]),
-        ((Role.ADMINISTRATOR,), ["/", "/evidence/datasets/", "/matrix/", "/book/queue/", "/officers/",
-                                 "/sessions/our-sessions/", "/book/projected/", "/admin/"]),
+        ((Role.COORDINATOR,), ["/", "/evidence/datasets/", "/matrix/", "/book/queue/", "/book/plan/",
+                               "/officers/", "/sessions/our-sessions/", "/book/projected/"]),
+        ((Role.ADMINISTRATOR,), ["/", "/evidence/datasets/", "/matrix/", "/book/queue/", "/book/plan/",
+                                 "/officers/", "/sessions/our-sessions/", "/book/projected/", "/admin/"]),
     ],
 )
 def test_navigation_offers_what_the_role_may_open(client, sign_in_as, roles, links):

@@ -1,0 +1,81 @@
+"""The officer's week: for the officer themself, and for coordinators of the officer's agency;
+and the private calendar feed of the officer's visits."""
+
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from safereach.accounts.models import Role
+from safereach.accounts.permissions import role_required
+from safereach.bookings.offers import booking_settings
+from safereach.bookings.officer_week import (
+    feed_token,
+    feed_token_is_valid,
+    map_data,
+    monday_of,
+    officer_feed,
+    week_of,
+)
+from safereach.workforce.models import Officer
+
+
+def may_see(user, officer) -> bool:
+    if officer.user_id is not None and officer.user_id == user.pk:
+        return True
+    return (
+        user.has_role(Role.COORDINATOR) and user.agency_id is not None and user.agency_id == officer.agency_id
+    )
+
+
+@role_required(Role.OFFICER)
+def my_week(request):
+    officer = Officer.objects.filter(user=request.user).first()
+    if officer is None:
+        raise Http404("No officer record is linked to your account.")
+    return redirect("week:officer", pk=officer.pk)
+
+
+@role_required(Role.OFFICER, Role.COORDINATOR)
+def officer_week(request, pk):
+    officer = get_object_or_404(Officer.objects.select_related("base", "agency"), pk=pk)
+    if not may_see(request.user, officer):
+        raise PermissionDenied
+    try:
+        monday = monday_of(date.fromisoformat(request.GET.get("week", "")))
+    except ValueError:
+        monday = monday_of(timezone.localdate())
+    arrive_before = booking_settings()["ARRIVE_BEFORE_MINUTES"]
+    days = week_of(officer, monday, arrive_before)
+    feed = request.build_absolute_uri(reverse("week:feed", args=[officer.pk, feed_token(officer)]))
+    return render(
+        request,
+        "bookings/week/officer_week.html",
+        {
+            "officer": officer,
+            "monday": monday,
+            "sunday": monday + timedelta(days=6),
+            "previous": monday - timedelta(days=7),
+            "next": monday + timedelta(days=7),
+            "days": days,
+            "travel": sum(d.travel for d in days),
+            "map_data": map_data(officer, days) if days and officer.base else None,
+            "arrive_before": arrive_before,
+            "feed_url": feed if officer.user_id == request.user.pk else None,
+            "is_own": officer.user_id == request.user.pk,
+        },
+    )
+
+
+def feed(request, pk, token):
+    """The calendar feed: no sign-in (calendar apps cannot), the token is the key."""
+    officer = get_object_or_404(Officer, pk=pk)
+    if not feed_token_is_valid(officer, token):
+        raise Http404
+    response = HttpResponse(officer_feed(officer), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="safereach-visits.ics"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response

@@ -1,0 +1,116 @@
+"""The term planner over plain dataclasses: leave, fixed visits, fortnights and priority."""
+
+from datetime import date, timedelta
+
+import numpy as np
+
+from safereach.routing.planner import FixedVisit, PlanOfficer, PlanRequest, current_plan, plan
+
+MONDAY = date(2027, 1, 4)
+# places: 0 base, 1..4 schools; minutes of travel
+MINUTES = np.array(
+    [
+        [0, 10, 20, 30, 12],
+        [10, 0, 15, 25, 9],
+        [20, 15, 0, 12, 18],
+        [30, 25, 12, 0, 22],
+        [12, 9, 18, 22, 0],
+    ],
+    dtype=float,
+)
+
+
+def officer(**extra):
+    fields = dict(
+        officer_id=1,
+        base=0,
+        day_starts=8 * 60 + 30,
+        day_ends=16 * 60 + 30,
+        working_weekdays=frozenset({1, 2, 3, 4, 5}),
+        max_visits_per_day=1,
+        sessions=frozenset({7}),
+    )
+    return PlanOfficer(**{**fields, **extra})
+
+
+def request(key, days, place=1, prize=400.0, session=7, **extra):
+    return PlanRequest(
+        key=key,
+        session_id=session,
+        place=place,
+        days=tuple(days),
+        earliest=9 * 60,
+        latest=15 * 60,
+        length=60,
+        prize=prize,
+        **extra,
+    )
+
+
+def run(officers, requests, fixed=(), days=28):
+    return plan(
+        officers,
+        requests,
+        list(fixed),
+        MINUTES,
+        first_day=MONDAY,
+        last_day=MONDAY + timedelta(days=days - 1),
+        seconds=1.0,
+    )
+
+
+def test_leave_and_skills_leave_requests_out_with_reasons():
+    away = MONDAY + timedelta(days=1)
+    result = run(
+        [officer(away=frozenset({away}))],
+        [
+            request("on leave", [away]),
+            request("no skill", [MONDAY], session=8),
+            request("fine", [MONDAY + timedelta(days=2)]),
+        ],
+    )
+    assert [v.key for v in result.proposed] == ["fine"]
+    assert "no officer can deliver" in result.left_out["no skill"]
+    assert "on leave" in result.left_out and result.left_out["on leave"]
+    assert result.feasible
+
+
+def test_fixed_visits_stay_and_full_weeks_pass_requests_on():
+    """One visit a day; every day of the first fortnight already has one, so a request that
+    suits days in both fortnights is planned in the second, and the diary is untouched."""
+    first_fortnight = [
+        MONDAY + timedelta(days=i) for i in range(14) if (MONDAY + timedelta(days=i)).weekday() < 5
+    ]
+    fixed = [FixedVisit(f"visit {i}", 1, d, 10 * 60, 11 * 60, 2) for i, d in enumerate(first_fortnight)]
+    later = MONDAY + timedelta(days=16)
+    result = run([officer()], [request("late", [MONDAY + timedelta(days=3), later])], fixed)
+    where = {v.key: v for v in result.visits}
+    assert where["late"].day == later
+    for f in fixed:
+        kept = where[f.key]
+        assert (kept.day, kept.start, kept.end, kept.fixed) == (f.day, f.start, f.end, True)
+    assert result.travel == current_plan([officer()], fixed, MINUTES).travel + 20
+
+
+def test_the_target_school_wins_when_both_cannot_fit():
+    result = run(
+        [officer()],
+        [
+            request("other", [MONDAY], place=4, prize=400.0),
+            request("target", [MONDAY], place=3, prize=2000.0, is_target=True),
+        ],
+        days=1,
+    )
+    assert [v.key for v in result.proposed] == ["target"]
+    assert "priority" in result.left_out["other"]
+    visit = result.proposed[0]
+    # arrive 10 minutes early after 30 minutes' travel from a day starting at 8:30, no earlier than 9:00
+    assert visit.start >= 9 * 60 and visit.end == visit.start + 60 and visit.travel_in == 30
+
+
+def test_a_day_after_the_term_does_not_hide_why_a_request_was_left_out():
+    fixed = [FixedVisit("visit 1", 1, MONDAY, 10 * 60, 11 * 60, 2)]
+    result = run([officer()], [request("full", [MONDAY, MONDAY + timedelta(days=40)])], fixed, days=1)
+    assert result.proposed == []
+    assert "falls in the term" not in result.left_out["full"]
+    assert "priority" in result.left_out["full"]
