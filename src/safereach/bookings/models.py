@@ -7,20 +7,20 @@ from django.db.models import Q
 from django.utils import timezone
 
 
-class Term(models.Model):
-    """A school term for one local authority; blank `la_code` is the default for authorities
-    that have not given their own dates."""
+class LocalAuthorityDates(models.Model):
+    """A span of days for one local authority's schools; blank `la_code` is the default for
+    authorities that have not given their own dates."""
 
     la_code = models.CharField("local authority code", max_length=3, blank=True, db_index=True)
-    name = models.CharField(max_length=60, help_text="For example, Spring term 2027.")
     starts_on = models.DateField()
     ends_on = models.DateField()
 
     class Meta:
+        abstract = True
         ordering = ["la_code", "starts_on"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_on__gte=models.F("starts_on")), name="term_ends_after_it_starts"
+                condition=Q(ends_on__gte=models.F("starts_on")), name="%(class)s_ends_after_it_starts"
             )
         ]
 
@@ -28,24 +28,22 @@ class Term(models.Model):
         return f"{self.name} ({self.la_code or 'default'})"
 
 
-class Closure(models.Model):
+class Term(LocalAuthorityDates):
+    """A school term for one local authority."""
+
+    name = models.CharField(max_length=60, help_text="For example, Spring term 2027.")
+
+    class Meta(LocalAuthorityDates.Meta):
+        pass
+
+
+class Closure(LocalAuthorityDates):
     """Days within a term when schools of a local authority are shut: half term, training days."""
 
-    la_code = models.CharField("local authority code", max_length=3, blank=True, db_index=True)
     name = models.CharField(max_length=60, help_text="For example, February half term.")
-    starts_on = models.DateField()
-    ends_on = models.DateField()
 
-    class Meta:
-        ordering = ["la_code", "starts_on"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__gte=models.F("starts_on")), name="closure_ends_after_it_starts"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.la_code or 'default'})"
+    class Meta(LocalAuthorityDates.Meta):
+        pass
 
 
 class KnownAddress(models.Model):
