@@ -2,7 +2,8 @@
 
 Everything that differs between a laptop demo and production comes from the environment:
 DATABASE_URL (SQLite by default), SAFEREACH_SECRET_KEY, SAFEREACH_DEBUG, SAFEREACH_ALLOWED_HOSTS,
-SAFEREACH_CSRF_TRUSTED_ORIGINS, SAFEREACH_SECURE (HTTPS-only cookies and redirects).
+SAFEREACH_CSRF_TRUSTED_ORIGINS, SAFEREACH_SECURE (HTTPS-only cookies and redirects),
+SAFEREACH_TASKS (where background tasks run).
 """
 
 import os
@@ -48,6 +49,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "safereach.accounts",
     "safereach.areas",
     "safereach.schools",
@@ -196,3 +199,23 @@ SAFEREACH_BOOKINGS = {
     "CLIENT_ADDRESS_HEADER": os.environ.get("SAFEREACH_CLIENT_ADDRESS_HEADER") or None,
 }
 DEFAULT_FROM_EMAIL = os.environ.get("SAFEREACH_FROM_EMAIL", "SafeReach <bookings@safereach.invalid>")
+
+# --- Background tasks (django-tasks) ---------------------------------------------------------
+# Long work started from a page (a term plan) runs as a task. SAFEREACH_TASKS picks where:
+#   thread    (default) in a thread of the web process: nothing else to run, for the demo;
+#   database  queued in the database (django-tasks-db) for `safereach db_worker` processes to
+#             run: for production, where web processes come and go and several workers share;
+#   immediate inside the request that asks, which waits for it (tests).
+# SAFEREACH_TASK_THREADS: how many tasks one web process runs at once with "thread".
+TASK_BACKENDS = {
+    "thread": {
+        "BACKEND": "safereach.background.ThreadBackend",
+        "OPTIONS": {"MAX_THREADS": int(os.environ.get("SAFEREACH_TASK_THREADS", "2"))},
+    },
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+}
+_tasks = os.environ.get("SAFEREACH_TASKS", "thread").strip().lower()
+if _tasks not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"SAFEREACH_TASKS must be one of {', '.join(TASK_BACKENDS)}, not {_tasks!r}")
+TASKS = {"default": TASK_BACKENDS[_tasks]}

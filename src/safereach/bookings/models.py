@@ -1,10 +1,13 @@
-"""Schools' bookings, the visits they become, term dates and the addresses schools are known by."""
+"""Schools' bookings, the visits they become, term dates, the addresses schools are known by, and
+runs of the term planner."""
 
 from datetime import date, time, timedelta
 
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from safereach.accounts.models import Role
 
 
 class LocalAuthorityDates(models.Model):
@@ -238,3 +241,153 @@ class Invitation(models.Model):
 
     class Meta:
         ordering = ["-sent_at"]
+
+
+class PlanRunQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "PlanRunQuerySet":
+        """Runs of the user's own agency; an administrator sees every agency's."""
+        if user.has_role(Role.ADMINISTRATOR):
+            return self
+        return self.filter(agency_id=user.agency_id) if user.agency_id else self.filter(agency__isnull=True)
+
+
+class PlanRun(models.Model):
+    """One run of the term planner, asked for on the term plan page and carried out as a
+    background task: what was asked, how far the planner has got, and the plan it made (or
+    why it made none). Applying books the plan's visits; a run is applied at most once."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", "Waiting to start"
+        RUNNING = "running", "Planning"
+        DONE = "done", "Plan ready"
+        FAILED = "failed", "Failed"
+
+    # A task that never starts, or whose process stops under it, writes nothing more: the run
+    # is given up on after these, so no page waits for ever.
+    NEVER_STARTED_AFTER = timedelta(hours=1)
+    STOPPED_AFTER = timedelta(minutes=5)  # beyond the seconds asked for
+
+    asked_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    agency = models.ForeignKey(
+        "accounts.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="plan_runs",
+        help_text="Whose officers and requests are planned; blank for every agency's.",
+    )
+    first_day = models.DateField()
+    last_day = models.DateField()
+    seconds = models.PositiveIntegerField(help_text="How long the planner may search.")
+    pinned = models.JSONField(
+        default=dict, blank=True, help_text='Request key → [officer id, "YYYY-MM-DD", start minute].'
+    )
+    dropped = models.JSONField(default=list, blank=True, help_text="Request keys left out.")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING, db_index=True)
+    progress = models.FloatField(default=0.0)
+    progress_text = models.CharField(max_length=200, blank=True)
+    plan = models.JSONField(null=True, blank=True, help_text="What the planner proposed.")
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = PlanRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__gte=0) & Q(progress__lte=1), name="plan_run_progress_is_a_fraction"
+            ),
+            models.CheckConstraint(
+                condition=Q(last_day__gte=models.F("first_day")), name="plan_run_ends_after_it_starts"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Plan {self.first_day} to {self.last_day} ({self.get_state_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def percent(self) -> int:
+        return int(round(self.progress * 100))
+
+    def seconds_left(self, now=None) -> int | None:
+        """About how long the planner has left: it searches for the seconds asked for."""
+        if self.state != self.State.RUNNING or self.started_at is None:
+            return None
+        spent = ((now or timezone.now()) - self.started_at).total_seconds()
+        return max(0, int(round(self.seconds - spent)))
+
+    def pinned_positions(self) -> dict[str, tuple[int, date, int]]:
+        return {
+            key: (int(officer), date.fromisoformat(day), int(start))
+            for key, (officer, day, start) in self.pinned.items()
+        }
+
+    # Each change below is one UPDATE of the fields it owns, guarded by the state it expects,
+    # so the task, a page noticing a stalled run, and an apply never overwrite one another.
+
+    def start(self) -> bool:
+        """Claim a waiting run for the planner; False if it was already taken or given up on."""
+        now = timezone.now()
+        claimed = PlanRun.objects.filter(pk=self.pk, state=self.State.WAITING).update(
+            state=self.State.RUNNING, started_at=now, updated_at=now
+        )
+        if claimed:
+            self.state, self.started_at, self.updated_at = self.State.RUNNING, now, now
+        return bool(claimed)
+
+    def record_progress(self, fraction: float, text: str) -> None:
+        fraction = min(1.0, max(0.0, float(fraction)))
+        PlanRun.objects.filter(pk=self.pk, state=self.State.RUNNING).update(
+            progress=fraction, progress_text=text[:200], updated_at=timezone.now()
+        )
+        self.progress, self.progress_text = fraction, text[:200]
+
+    def finish(self, plan: dict) -> None:
+        now = timezone.now()
+        PlanRun.objects.filter(pk=self.pk).exclude(state=self.State.DONE).update(
+            state=self.State.DONE,
+            plan=plan,
+            progress=1.0,
+            progress_text="Plan ready",
+            error="",
+            finished_at=now,
+            updated_at=now,
+        )
+        self.refresh_from_db()
+
+    def fail(self, error: str) -> None:
+        now = timezone.now()
+        PlanRun.objects.filter(pk=self.pk, state__in=[self.State.WAITING, self.State.RUNNING]).update(
+            state=self.State.FAILED, error=error, finished_at=now, updated_at=now
+        )
+        self.refresh_from_db()
+
+    def give_up_if_stalled(self, now=None) -> None:
+        """Fail a run whose task never started, or stopped without finishing (its process
+        ended), with a message that says so."""
+        now = now or timezone.now()
+        if self.state == self.State.WAITING and now - self.created_at > self.NEVER_STARTED_AFTER:
+            self.fail(
+                "The planner never started. The background worker may not be running: "
+                "tell your administrator."
+            )
+        elif (
+            self.state == self.State.RUNNING
+            and self.started_at is not None
+            and now - self.started_at > timedelta(seconds=self.seconds) + self.STOPPED_AFTER
+        ):
+            self.fail("The planner stopped without finishing, perhaps because the server restarted.")

@@ -1,27 +1,34 @@
-"""The coordinator's term plan: run the planner over the agency's open requests, see the plan
-beside the diaries as they stand (travel before and after), pin or drop items, run it again,
-and apply it, which books the visits and emails the schools.
+"""The coordinator's term plan: ask the planner for a plan of the agency's open requests, watch
+it work, see the plan beside the diaries as they stand (travel before and after), pin or drop
+items, plan again, and apply it, which books the visits and emails the schools.
 
-The planner runs inside the request, synchronously, for the seconds the coordinator asks (at
-most 60), so the page waits that long; the plan is kept in the coordinator's session (the
-database), not in the web process, until it is applied or replaced."""
+Planning runs as a background task (bookings.tasks) for the seconds the coordinator asks: the
+form creates a PlanRun and sends the coordinator to that run's page, which shows its progress
+until the plan is ready. Everything lives in the run's row, so any web process can show it and
+the coordinator can leave and come back."""
 
-from datetime import date, timedelta
+import logging
+from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from safereach.accounts.models import Role
 from safereach.accounts.permissions import role_required
-from safereach.bookings.models import Term
-from safereach.bookings.term_plan import apply_plan, make_plan
+from safereach.bookings.models import PlanRun, Term
+from safereach.bookings.tasks import plan_the_term
+from safereach.bookings.term_plan import apply_plan
 from safereach.bookings.views import _coordinator_bookings, site_url
 
-SESSION_KEY = "term_plan"
-MAX_SECONDS = 60
+logger = logging.getLogger(__name__)
+
+MAX_SECONDS = 300
+RECENT_RUNS = 10
 
 
 class PlanForm(forms.Form):
@@ -46,9 +53,10 @@ class PlanForm(forms.Form):
         min_value=1,
         max_value=MAX_SECONDS,
         initial=20,
-        help_text=f"Longer finds less travel. The page waits this long (at most {MAX_SECONDS} seconds).",
+        help_text=f"Longer finds less travel: at most {MAX_SECONDS} seconds ({MAX_SECONDS // 60} minutes).",
         error_messages={
             "required": "Enter how many seconds to plan for",
+            "invalid": "Enter the seconds as a whole number, like 20",
             "min_value": "Plan for at least 1 second",
             "max_value": f"Plan for at most {MAX_SECONDS} seconds",
         },
@@ -72,69 +80,163 @@ def _default_term():
     return max(term.starts_on, today + timedelta(days=1)), term.ends_on
 
 
+def _planned_agency(user) -> int | None:
+    """Whose officers and requests the user plans: their agency's, or every agency's for an
+    administrator (and for a coordinator who belongs to none, as on the queue)."""
+    return None if user.has_role(Role.ADMINISTRATOR) else user.agency_id
+
+
+def _run_or_404(user, pk) -> PlanRun:
+    # Another agency's run is not found, rather than forbidden: its existence is not told.
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError) as exc:
+        raise Http404("No such plan") from exc
+    return get_object_or_404(PlanRun.objects.visible_to(user), pk=pk)
+
+
+def _changes(previous: PlanRun | None, post) -> tuple[dict, list]:
+    """The pins and drops the coordinator ticked on a plan, as the next run takes them: a pinned
+    visit keeps its officer, day and start; a dropped request stays out until put back. A run
+    that made no plan passes on its own pins and drops."""
+    if previous is None:
+        return {}, []
+    if not previous.plan:
+        return dict(previous.pinned), list(previous.dropped)
+    by_key = {v["request"]: v for v in previous.plan["visits"]}
+    dropped = {key for key in post.getlist("drop") if key in by_key}
+    dropped |= set(previous.dropped) - set(post.getlist("undrop"))
+    pinned = {}
+    for key in post.getlist("pin"):
+        if key in by_key and key not in dropped:
+            v = by_key[key]
+            hours, minutes = map(int, v["starts"].split(":"))
+            pinned[key] = [v["officer_id"], v["day"], hours * 60 + minutes]
+    return pinned, sorted(dropped)
+
+
 @role_required(Role.COORDINATOR)
 def term_plan(request):
-    stored = request.session.get(SESSION_KEY)
+    runs = PlanRun.objects.visible_to(request.user).select_related("asked_by")
     if request.method == "POST":
+        previous = _run_or_404(request.user, request.POST["previous"]) if "previous" in request.POST else None
         form = PlanForm(request.POST)
         if form.is_valid():
-            pinned, dropped = {}, set(request.POST.getlist("drop"))
-            if stored:
-                by_key = {v["request"]: v for v in stored["plan"]["visits"]}
-                for key in request.POST.getlist("pin"):
-                    if key in by_key and key not in dropped:
-                        v = by_key[key]
-                        h, m = map(int, v["starts"].split(":"))
-                        pinned[key] = (v["officer_id"], date.fromisoformat(v["day"]), h * 60 + m)
-                dropped |= set(stored.get("dropped", [])) - set(request.POST.getlist("undrop"))
-            result = make_plan(
-                form.cleaned_data["first_day"],
-                form.cleaned_data["last_day"],
+            pinned, dropped = _changes(previous, request.POST)
+            run = PlanRun.objects.create(
+                asked_by=request.user,
+                agency_id=_planned_agency(request.user),
+                first_day=form.cleaned_data["first_day"],
+                last_day=form.cleaned_data["last_day"],
                 seconds=form.cleaned_data["seconds"],
                 pinned=pinned,
                 dropped=dropped,
-                requests=_coordinator_bookings(request.user),
-                agency_id=None if request.user.has_role(Role.ADMINISTRATOR) else request.user.agency_id,
             )
-            request.session[SESSION_KEY] = {
-                "form": {k: str(v) for k, v in form.cleaned_data.items()},
-                "plan": result.summary(),
-                "pinned": sorted(pinned),
-                "dropped": sorted(dropped),
-            }
-            return redirect("bookings:term-plan")
+            try:
+                plan_the_term.enqueue(run.pk)
+            except Exception as exc:
+                # The task system itself refused (say, its table is missing): say so on the
+                # run's page rather than leave the run waiting.
+                logger.exception("Term plan %s could not be enqueued", run.pk)
+                run.fail(f"The planner could not be started: {exc}")
+            return redirect("bookings:term-plan-run", run.pk)
+        if previous is not None:
+            return _show_run(request, previous, form)
     else:
-        if stored:
-            form = PlanForm(initial=stored["form"])
+        latest = runs.filter(asked_by=request.user).first()
+        if latest:
+            form = _form_as(latest)
         else:
             first, last = _default_term()
-            form = PlanForm(initial={"first_day": first, "last_day": last, "seconds": 20})
-    plan = stored["plan"] if stored else None
+            # Date inputs take ISO dates, whatever the language's own date format.
+            form = PlanForm(
+                initial={"first_day": first.isoformat(), "last_day": last.isoformat(), "seconds": 20}
+            )
+    recent = list(runs[:RECENT_RUNS])
+    for run in recent:
+        run.give_up_if_stalled()
     return render(
         request,
         "bookings/term_plan.html",
+        {"form": form, "runs": recent, "max_seconds": MAX_SECONDS},
+    )
+
+
+def _form_as(run: PlanRun) -> PlanForm:
+    """The form filled in as it was for `run`."""
+    return PlanForm(
+        initial={
+            "first_day": run.first_day.isoformat(),
+            "last_day": run.last_day.isoformat(),
+            "seconds": run.seconds,
+        }
+    )
+
+
+def _show_run(request, run: PlanRun, form=None):
+    form = form or _form_as(run)
+    return render(
+        request,
+        "bookings/term_plan_run.html",
         {
+            "run": run,
+            "plan": run.plan if run.state == PlanRun.State.DONE else None,
+            "pinned": set(run.pinned),
+            "dropped": run.dropped,
             "form": form,
-            "plan": plan,
-            "pinned": set(stored["pinned"]) if stored else set(),
-            "dropped": stored["dropped"] if stored else [],
             "max_seconds": MAX_SECONDS,
+            "seconds_left": run.seconds_left(),
         },
     )
 
 
+@role_required(Role.COORDINATOR)
+def term_plan_run(request, pk):
+    run = _run_or_404(request.user, pk)
+    run.give_up_if_stalled()
+    return _show_run(request, run)
+
+
+@role_required(Role.COORDINATOR)
+def term_plan_progress(request, pk):
+    """How far a run has got, for the page's script to show without reloading."""
+    run = _run_or_404(request.user, pk)
+    run.give_up_if_stalled()
+    response = JsonResponse(
+        {
+            "state": run.state,
+            "state_label": run.get_state_display(),
+            "finished": run.is_finished,
+            "progress": run.progress,
+            "percent": run.percent,
+            "text": run.progress_text,
+            "seconds_left": run.seconds_left(),
+            "error": run.error,
+            "url": reverse("bookings:term-plan-run", args=[run.pk]),
+        }
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @require_POST
 @role_required(Role.COORDINATOR)
-def apply_term_plan(request):
-    stored = request.session.get(SESSION_KEY)
-    if not stored:
-        messages.error(request, "There is no plan to apply. Plan the term first.")
-        return redirect("bookings:term-plan")
+def apply_term_plan(request, pk):
+    run = _run_or_404(request.user, pk)
+    if run.state != PlanRun.State.DONE:
+        messages.error(request, "This plan is not ready to apply yet.")
+        return redirect("bookings:term-plan-run", run.pk)
+    # Claim the run first, so two clicks (or two coordinators) cannot apply it twice.
+    claimed = PlanRun.objects.filter(pk=run.pk, state=PlanRun.State.DONE, applied_at__isnull=True).update(
+        applied_at=timezone.now(), applied_by=request.user
+    )
+    if not claimed:
+        messages.error(request, "This plan has already been applied. Plan again for the requests still open.")
+        return redirect("bookings:term-plan-run", run.pk)
     mine = set(_coordinator_bookings(request.user).values_list("pk", flat=True))
-    visits = [v for v in stored["plan"]["visits"] if int(v["request"].split(":")[0]) in mine]
+    visits = [v for v in run.plan["visits"] if int(v["request"].split(":")[0]) in mine]
     by = f"{request.user.get_full_name() or request.user.email} (booking coordinator, term plan)"
     booked, failed = apply_plan(visits, by=by, site_url=site_url(request))
-    del request.session[SESSION_KEY]
     messages.success(
         request,
         f"Booked {len(booked)} request{'s' if len(booked) != 1 else ''} from the plan; "
@@ -148,4 +250,4 @@ def apply_term_plan(request):
                 "were" if len(failed) != 1 else "was"
             ),
         )
-    return redirect("bookings:term-plan")
+    return redirect("bookings:term-plan-run", run.pk)

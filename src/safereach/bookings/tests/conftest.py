@@ -17,6 +17,13 @@ def quick_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def tasks_run_at_once(settings):
+    # A term plan is a background task; here it runs inside the request that asks for it, in
+    # the test's own transaction, so the test can read what it wrote as soon as the page answers.
+    settings.TASKS = {"default": settings.TASK_BACKENDS["immediate"]}
+
+
 @pytest.fixture
 def county(db):
     return make_county()

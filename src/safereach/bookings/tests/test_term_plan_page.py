@@ -1,5 +1,6 @@
 """The coordinator's term plan: plan, see travel before and after, pin and drop, plan again,
-apply (visits booked through the booking services, schools emailed)."""
+apply (visits booked through the booking services, schools emailed). Each plan is a PlanRun
+made by a background task, run here inside the request (see conftest)."""
 
 from datetime import datetime, time, timedelta
 
@@ -7,7 +8,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from safereach.bookings.models import Booking, Visit
+from safereach.bookings.models import Booking, PlanRun, Visit
 from safereach.bookings.tests.factories import quiet_monday
 
 
@@ -31,9 +32,18 @@ def form(monday, **extra):
         "first_day": monday.isoformat(),
         "last_day": (monday + timedelta(days=4)).isoformat(),
         "seconds": "1",
-        "action": "plan",
         **extra,
     }
+
+
+def plan(client, data) -> PlanRun:
+    """Ask for a plan as the page does; the run it made, finished."""
+    response = client.post(reverse("bookings:term-plan"), data)
+    run = PlanRun.objects.first()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("bookings:term-plan-run", args=[run.pk])
+    assert run.state == PlanRun.State.DONE, run.error
+    return run
 
 
 def test_plan_pin_drop_rerun_and_apply(client, county):
@@ -44,29 +54,30 @@ def test_plan_pin_drop_rerun_and_apply(client, county):
     police = ask(county, county["school"], county["knife"], monday)  # another agency's request
     client.force_login(county["coordinator"])
 
-    response = client.post(reverse("bookings:term-plan"), form(monday))
-    assert response.status_code == 302
-    plan = client.session["term_plan"]["plan"]
-    planned = {v["request"]: v for v in plan["visits"]}
+    first = plan(client, form(monday))
+    planned = {v["request"]: v for v in first.plan["visits"]}
     keys = {f"{x.pk}:{x.sessions.get().pk}" for x in (a, b, c)}
-    assert set(planned) == keys, plan["left_out_requests"]
+    assert set(planned) == keys, first.plan["left_out_requests"]
     assert not any(k.startswith(f"{police.pk}:") for k in planned)
-    assert plan["travel_minutes_after"] > plan["travel_minutes_before"] == 0
-    page = client.get(reverse("bookings:term-plan")).content.decode()
+    assert first.plan["travel_minutes_after"] > first.plan["travel_minutes_before"] == 0
+    assert first.agency == county["fire"] and first.asked_by == county["coordinator"]
+    page = client.get(reverse("bookings:term-plan-run", args=[first.pk])).content.decode()
     assert "Travel with the plan" in page and "Riverside Junior School" in page
 
     pin_key = f"{b.pk}:{county['hoax'].pk}"
     drop_key = f"{c.pk}:{county['home_fire'].pk}"
-    client.post(reverse("bookings:term-plan"), form(monday, action="rerun", pin=[pin_key], drop=[drop_key]))
-    again = client.session["term_plan"]
-    replanned = {v["request"]: v for v in again["plan"]["visits"]}
-    assert drop_key not in replanned and again["dropped"] == [drop_key]
+    again = plan(client, form(monday, previous=first.pk, pin=[pin_key], drop=[drop_key]))
+    assert again.pk != first.pk
+    replanned = {v["request"]: v for v in again.plan["visits"]}
+    assert drop_key not in replanned and again.dropped == [drop_key]
+    assert list(again.pinned) == [pin_key]
     for field in ("officer_id", "day", "starts", "ends"):
         assert replanned[pin_key][field] == planned[pin_key][field]
 
     mail.outbox.clear()
-    client.post(reverse("bookings:term-plan-apply"))
-    assert "term_plan" not in client.session
+    client.post(reverse("bookings:term-plan-apply", args=[again.pk]))
+    again.refresh_from_db()
+    assert again.applied_at is not None and again.applied_by == county["coordinator"]
     for booking in (a, b):
         booking.refresh_from_db()
         assert booking.status == Booking.Status.CONFIRMED
@@ -84,8 +95,8 @@ def test_a_plan_whose_diary_changed_is_not_applied(client, county):
     a.dates_to = monday
     a.save()
     client.force_login(county["coordinator"])
-    client.post(reverse("bookings:term-plan"), {**form(monday), "last_day": monday.isoformat()})
-    row = client.session["term_plan"]["plan"]["visits"][0]
+    run = plan(client, {**form(monday), "last_day": monday.isoformat()})
+    row = run.plan["visits"][0]
     # Meanwhile the officer is booked at that very time by someone else.
     other = ask(county, county["other"], county["home_fire"], monday)
     h, m = map(int, row["starts"].split(":"))
@@ -99,17 +110,21 @@ def test_a_plan_whose_diary_changed_is_not_applied(client, county):
         ends_at=starts + timedelta(minutes=30),
         status=Visit.Status.CONFIRMED,
     )
-    response = client.post(reverse("bookings:term-plan-apply"), follow=True)
+    response = client.post(reverse("bookings:term-plan-apply", args=[run.pk]), follow=True)
     a.refresh_from_db()
     assert a.status == Booking.Status.QUEUED and not a.visits.exists()
     assert "no longer fitted" in response.content.decode()
 
 
-def test_the_form_explains_its_errors(client, county):
+def test_the_form_explains_its_errors_and_plans_nothing(client, county):
     client.force_login(county["coordinator"])
     response = client.post(
         reverse("bookings:term-plan"), {"first_day": "2027-02-10", "last_day": "2027-02-01", "seconds": "600"}
     )
     html = response.content.decode()
-    assert "The last day must be on or after the first day" in html
-    assert "Plan for at most 60 seconds" in html
+    assert response.status_code == 200
+    assert "govuk-error-summary" in html and "There is a problem" in html
+    assert '<a href="#id_last_day">The last day must be on or after the first day</a>' in html
+    assert '<a href="#id_seconds">Plan for at most 300 seconds</a>' in html
+    assert "<title>Error: " in html
+    assert not PlanRun.objects.exists()
