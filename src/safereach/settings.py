@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "safereach.catalogue",
     "safereach.routing",
     "safereach.bookings",
+    "safereach.delivery",
     "safereach.demo",
 ]
 

@@ -12,5 +12,6 @@ urlpatterns = [
     path("book/", include("safereach.bookings.urls")),
     path("officers/", include("safereach.workforce.urls")),
     path("week/", include("safereach.bookings.week_urls")),
+    path("delivery/", include("safereach.delivery.urls")),
     path("admin/", admin.site.urls),
 ]

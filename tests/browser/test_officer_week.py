@@ -1,5 +1,6 @@
 """The officer's week in a real browser: the route map draws (Leaflet on a blank background),
-the visits are listed in order, the page passes axe-core; and the coordinator's term plan."""
+the visits are listed in order, the page passes axe-core; recording a visit's outcome from the
+week, on a desktop and a phone; resetting the calendar link; and the coordinator's term plan."""
 
 from datetime import timedelta
 
@@ -9,6 +10,7 @@ from playwright.sync_api import expect
 from safereach.bookings.models import Booking, Visit
 from safereach.bookings.offers import at
 from safereach.bookings.tests.factories import make_county, quiet_monday
+from safereach.delivery.tests.factories import last_week, make_visit
 from tests.browser.conftest import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -72,6 +74,70 @@ def test_officer_week_draws_the_route(page, live_server, week_county):
     assert feed.startswith(live_server.url) and feed.endswith(".ics")
     assert page.request.get(feed).headers["content-type"].startswith("text/calendar")
     assert_accessible(page, "officer-week")
+
+
+def test_officer_records_an_outcome_from_the_week(page, live_server, week_county):
+    owen, monday = week_county["owen"], last_week()
+    visit = make_visit(week_county, monday, 10, year_groups=(5, 6))
+    sign_in(page, live_server, owen.user)
+    page.goto(f"{live_server.url}/week/{owen.pk}/?week={monday.isoformat()}")
+    expect(page.get_by_text("Not recorded yet")).to_be_visible()
+    page.get_by_role("link", name="Record the outcome").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Record the outcome of the visit")
+    assert_accessible(page, "visit-outcome")
+
+    page.get_by_label("Yes", exact=True).check()
+    page.get_by_label("Year 5").fill("-2")
+    page.get_by_label("Feedback from the school (optional)").fill("They want a follow-up in spring.")
+    page.get_by_role("button", name="Save the outcome").click()
+
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_focused()
+    summary.get_by_role("link", name="The number of pupils in Year 5 must be 0 or more").click()
+    expect(page.get_by_label("Year 5")).to_be_focused()
+    expect(page.get_by_label("Year 5")).to_have_value("-2")
+    expect(page.get_by_label("Feedback from the school (optional)")).to_have_value(
+        "They want a follow-up in spring."
+    )
+    assert_accessible(page, "visit-outcome-errors")
+
+    page.get_by_label("Year 5").fill("28")
+    page.get_by_label("Year 6").fill("1")
+    page.get_by_role("button", name="Save the outcome").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("delivered to 29 pupils")
+    expect(page.locator(".govuk-summary-list__value", has_text="Delivered to 29 pupils")).to_be_visible()
+    expect(page.get_by_role("link", name="Change the outcome")).to_be_visible()
+    assert visit.outcome.pupils_by_year_group == {"Year 5": 28, "Year 6": 1}
+    assert_accessible(page, "officer-week-with-outcome")
+
+    old_feed = page.get_by_label("Calendar address").input_value()
+    page.get_by_role("button", name="Reset the calendar link").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "calendar link has been reset"
+    )
+    new_feed = page.get_by_label("Calendar address").input_value()
+    assert new_feed != old_feed
+    assert page.request.get(old_feed).status == 404 and page.request.get(new_feed).status == 200
+    assert_accessible(page, "officer-week-calendar-reset")
+
+
+def test_outcome_page_on_a_phone(browser, live_server, week_county):
+    # WCAG 1.4.10: at 320 CSS pixels the form reflows without scrolling sideways.
+    visit = make_visit(week_county, last_week(), 10)
+    context = browser.new_context(viewport={"width": 320, "height": 640}, locale="en-GB")
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, week_county["coordinator"])
+        page.goto(f"{live_server.url}/delivery/visits/{visit.pk}/outcome/")
+        page.get_by_label("No", exact=True).check()
+        page.get_by_role("button", name="Save the outcome").click()
+        expect(page.locator(".govuk-error-summary")).to_contain_text(
+            "Select why the session was not delivered"
+        )
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+        assert_accessible(page, "visit-outcome-phone")
+    finally:
+        context.close()
 
 
 def test_coordinator_plans_the_term(page, live_server, week_county):

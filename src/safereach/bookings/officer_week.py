@@ -1,32 +1,27 @@
 """An officer's week as a route: each day's visits in order, with the travel legs between
 base and schools from the one travel provider, and a private calendar feed of the officer's
-visits (a signed token in the URL, so a calendar app can subscribe without signing in)."""
+visits (a random per-officer token in the URL, so a calendar app can subscribe without signing
+in, and the officer or their coordinator can reset it if the address gets out)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.core import signing
 from django.utils import timezone
 from icalendar import Calendar, Event
 
 from safereach.bookings.models import Visit
 from safereach.routing.travel import travel_provider
 
-FEED_SALT = "safereach.officer-calendar-feed"
-
 
 def feed_token(officer) -> str:
-    """The officer's calendar-feed token: their id, signed with the site's secret key."""
-    return signing.Signer(salt=FEED_SALT).sign(str(officer.pk)).split(":", 1)[1]
+    """The officer's calendar-feed token, kept on the officer so that it can be reset."""
+    return officer.calendar_token
 
 
 def feed_token_is_valid(officer, token: str) -> bool:
-    try:
-        return signing.Signer(salt=FEED_SALT).unsign(f"{officer.pk}:{token}") == str(officer.pk)
-    except signing.BadSignature:
-        return False
+    return officer.calendar_token_matches(token)
 
 
 def monday_of(day: date) -> date:

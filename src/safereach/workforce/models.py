@@ -1,6 +1,10 @@
 """Officers who deliver sessions, and the stations they work from."""
 
+import secrets
+
 from django.db import models
+
+from safereach.accounts.models import Role
 
 
 class Station(models.Model):
@@ -39,6 +43,11 @@ class Station(models.Model):
         return self.name
 
 
+def new_calendar_token() -> str:
+    """A random key for an officer's calendar feed: 32 bytes, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
 class Officer(models.Model):
     """An education officer of an agency, who delivers sessions in schools."""
 
@@ -59,6 +68,14 @@ class Officer(models.Model):
         default=0, editable=False,
         help_text="Raised by every booking change: the write makes two bookings of one officer "
                   "take turns, on SQLite and PostgreSQL alike.")
+    calendar_token = models.CharField(
+        max_length=64,
+        unique=True,
+        default=new_calendar_token,
+        editable=False,
+        help_text="The key in the officer's private calendar feed address; resetting it "
+        "makes the old address stop working.",
+    )
     is_fictional = models.BooleanField(default=False)
 
     class Meta:
@@ -69,6 +86,28 @@ class Officer(models.Model):
 
     def works_on(self, day) -> bool:
         return str(day.isoweekday()) in self.working_days
+
+    def diary_is_open_to(self, user) -> bool:
+        """The officer themself, and coordinators of the officer's agency (administrators hold
+        every role), may see the officer's week and act on its visits."""
+        if self.user_id is not None and self.user_id == user.pk:
+            return True
+        return (
+            user.has_role(Role.COORDINATOR)
+            and user.agency_id is not None
+            and user.agency_id == self.agency_id
+        )
+
+    def calendar_token_matches(self, token: str) -> bool:
+        # Constant time, so the key cannot be guessed a character at a time; bytes, because
+        # compare_digest refuses non-ASCII text and a URL can carry any.
+        return bool(self.calendar_token) and secrets.compare_digest(
+            self.calendar_token.encode(), token.encode()
+        )
+
+    def reset_calendar_token(self) -> None:
+        self.calendar_token = new_calendar_token()
+        self.save(update_fields=["calendar_token"])
 
 
 class Leave(models.Model):

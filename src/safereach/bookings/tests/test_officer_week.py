@@ -1,6 +1,6 @@
 """An officer's week: visits in order with travel legs, seen by the officer and by coordinators
-of their agency only; and the private calendar feed, which validates with icalendar and holds
-that officer's visits only."""
+of their agency only; and the private calendar feed, which validates with icalendar, holds
+that officer's visits only and opens only with the officer's own random token."""
 
 from datetime import datetime, time, timedelta
 
@@ -117,6 +117,17 @@ def test_the_calendar_feed_holds_that_officers_live_visits_only(client, week):
     first = next(e for e in events if str(e["uid"]) == f"visit-{week['first'].pk}@safereach")
     assert first.decoded("dtstart") == week["first"].starts_at
     assert "Wheelchair ramp" in str(first["description"])
-    # Another officer's token, or a made-up one, opens nothing.
+    # Another officer's token, a made-up one, or one that is not plain ASCII opens nothing.
     assert client.get(reverse("week:feed", args=[owen.pk, feed_token(fatima)])).status_code == 404
     assert client.get(reverse("week:feed", args=[owen.pk, "not-a-token"])).status_code == 404
+    assert (
+        client.get(reverse("week:feed", args=[owen.pk, "caf\u00e9-" + feed_token(owen)])).status_code == 404
+    )
+
+
+def test_the_feed_token_is_random_and_kept_on_the_officer(week):
+    owen, fatima = week["owen"], week["fatima"]
+    assert feed_token(owen) == owen.calendar_token and len(owen.calendar_token) >= 40
+    assert feed_token(owen) != feed_token(fatima)
+    owen.refresh_from_db()
+    assert feed_token(owen) == owen.calendar_token  # stored, not worked out from the id
