@@ -120,8 +120,11 @@ def write_demo(county: DemoCounty) -> dict[str, int]:
         for row in county.officers], batch_size=BATCH)
 
     _link_programmes(agencies)
-    demo_built.send(sender=DemoCounty, county=county, agencies=agencies)
+    added = {}  # what other apps added, by their own names (sessions, visits…)
+    for _, counts in demo_built.send(sender=DemoCounty, county=county, agencies=agencies):
+        added.update(counts or {})
     return {
+        **added,
         "districts": sum(a["level"] == "district" for a in county.areas),
         "wards": sum(a["level"] == "ward" for a in county.areas),
         "lsoas": sum(a["level"] == "lsoa" for a in county.areas),

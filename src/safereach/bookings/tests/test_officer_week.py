@@ -2,6 +2,7 @@
 of their agency only; and the private calendar feed, which validates with icalendar, holds
 that officer's visits only and opens only with the officer's own random token."""
 
+import re
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -82,6 +83,26 @@ def test_the_officer_sees_each_day_in_order_with_travel_and_access_notes(client,
     assert response.context["map_data"]["days"][0]["stops"][0]["name"] == "Oakfield Primary School"
     assert 'id="week-map"' in html and response.context["feed_url"]
     assert len(response.context["days"]) == 2  # Monday and Wednesday; the cancelled Thursday is not shown
+
+
+def test_the_week_links_to_the_weeks_either_side(client, week):
+    owen, monday = week["owen"], week["monday"]
+    client.force_login(owen.user)
+    # With no week asked for, this week; a mistyped week falls back to it too.
+    this_monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    for asked in ({}, {"week": "next tuesday"}):
+        shown = client.get(reverse("week:officer", args=[owen.pk]), asked)
+        assert shown.context["monday"] == this_monday
+    html = page(client, owen.user, owen, monday + timedelta(days=3)).content.decode()  # any day of it
+    before, after = monday - timedelta(days=7), monday + timedelta(days=7)
+    assert f'href="?week={before.isoformat()}" rel="prev"' in html and "Previous week" in html
+    assert f'href="?week={after.isoformat()}" rel="next"' in html and "Next week" in html
+    # From the empty week before, its "Next week" link comes back to Owen's visits.
+    empty = page(client, owen.user, owen, before).content.decode()
+    assert "No visits this week." in empty
+    link = re.search(r'href="(\?week=[0-9-]+)" rel="next"', empty).group(1)
+    back = client.get(reverse("week:officer", args=[owen.pk]) + link)
+    assert "10:00 to 11:00: Oakfield Primary School" in back.content.decode()
 
 
 def test_coordinators_of_the_agency_only(client, week):

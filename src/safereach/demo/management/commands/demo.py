@@ -54,6 +54,11 @@ class Command(BaseCommand):
                   f"notices: {counts['notices']}")
         out.write(f"  Partners: {counts['agencies']} agencies, {counts['stations']} stations "
                   f"and offices, {counts['officers']} officers")
+        if "past visits" in counts:
+            out.write(f"  Visits: {counts['visits']} booked ahead; {counts['past visits']} in the "
+                      f"last {counts['past school weeks']} school weeks, with "
+                      f"{counts.get('outcomes', 0)} outcomes recorded and "
+                      f"{counts.get('outcomes to record', 0)} still to record")
         out.write("")
         out.write(f"Demo sign-ins (every one has the password {DEMO_PASSWORD}):")
         width = max(len(u["email"]) for u in county.users)
