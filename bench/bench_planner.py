@@ -128,6 +128,8 @@ def main() -> int:
     parser.add_argument("--county-requests", type=int, default=1500)
     parser.add_argument("--county-seconds", type=float, default=60.0, help="the planner's time limit")
     parser.add_argument("--county-chunk-days", type=int, default=7, help="days the planner solves at a time")
+    parser.add_argument("--county-workers", type=int, default=None,
+                        help="processes the planner solves weeks in (default: the setting, one per core)")
     args = parser.parse_args()
     if args.county_only:
         return county_gain(args)
@@ -239,6 +241,7 @@ def county_gain(args) -> int:
     setup_django(scratch=True)
     from datetime import timedelta
 
+    from django.conf import settings
     from django.core.management import call_command
     from django.utils import timezone
 
@@ -264,7 +267,7 @@ def county_gain(args) -> int:
 
     started = time.perf_counter()
     planned = make_plan(first, last, seconds=args.county_seconds, seed=args.seed,
-                        chunk_days=args.county_chunk_days,
+                        chunk_days=args.county_chunk_days, workers=args.county_workers,
                         progress=lambda f: print(f"  planner {f:4.0%}", file=sys.stderr, flush=True))
     planner_seconds = time.perf_counter() - started
     targets = {r.key for r in planned.input.requests if r.is_target}
@@ -311,6 +314,7 @@ def county_gain(args) -> int:
         "county_planner_feasible": after.feasible,
         "county_planner_seconds_asked": args.county_seconds,
         "county_planner_chunk_days": args.county_chunk_days,
+        "county_planner_workers": args.county_workers or settings.SAFEREACH_PLANNER["WORKERS"],
         "county_planner_wall_seconds": round(planner_seconds, 1),
         "county_fcfs_wall_seconds": round(fcfs_seconds, 1),
         "county_travel_provider": "estimate (settings.SAFEREACH_TRAVEL)",
@@ -333,7 +337,8 @@ def county_gain(args) -> int:
         f"{per_visit(added_planner, figures['county_served_planner']):>10.1f}",
         f"county_travel_reduction_pct {figures['county_travel_reduction_pct']:.2f}% "
         f"(added travel {figures['county_added_travel_reduction_pct']:.2f}%); planner asked "
-        f"{args.county_seconds:g} s, took {planner_seconds:.1f} s",
+        f"{args.county_seconds:g} s, took {planner_seconds:.1f} s "
+        f"in {figures['county_planner_workers']} processes",
     ]
     path = RESULTS / "planner.json"
     existing = json.loads(path.read_text()) if path.is_file() else {}

@@ -201,6 +201,22 @@ SAFEREACH_BOOKINGS = {
 }
 DEFAULT_FROM_EMAIL = os.environ.get("SAFEREACH_FROM_EMAIL", "SafeReach <bookings@safereach.invalid>")
 
+# --- Term planner (routing.planner) -----------------------------------------------------------
+# The planner solves weeks of a term side by side in this many processes: one per core this
+# process may use (at most 4) unless SAFEREACH_PLANNER_WORKERS says otherwise; 1 solves in
+# the process that asks.
+def _planner_workers() -> int:
+    given = os.environ.get("SAFEREACH_PLANNER_WORKERS", "").strip()
+    if not given:
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        return max(1, min(4, cores))
+    if not given.isdigit() or int(given) < 1:
+        raise ImproperlyConfigured(f"SAFEREACH_PLANNER_WORKERS must be a whole number from 1, not {given!r}")
+    return int(given)
+
+
+SAFEREACH_PLANNER = {"WORKERS": _planner_workers()}
+
 # --- Background tasks (django-tasks) ---------------------------------------------------------
 # Long work started from a page (a term plan) runs as a task. SAFEREACH_TASKS picks where:
 #   thread    (default) in a thread of the web process: nothing else to run, for the demo;

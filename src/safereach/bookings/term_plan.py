@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
+from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -270,8 +271,11 @@ def make_plan(
     seed: int = 0,
     progress: Callable[[float], None] | None = None,
     chunk_days: int = 7,
+    workers: int | None = None,
     **gather_options,
 ) -> TermPlan:
+    """The plan for the open requests from `first_day` to `last_day` in `seconds`, with
+    `workers` processes (default: settings.SAFEREACH_PLANNER["WORKERS"])."""
     started = time.perf_counter()
     term = gather(first_day, last_day, **gather_options)
     # Reading the diaries and the travel matrix count against the time asked for.
@@ -288,6 +292,7 @@ def make_plan(
         seed=seed,
         progress=progress,
         chunk_days=chunk_days,
+        workers=settings.SAFEREACH_PLANNER["WORKERS"] if workers is None else workers,
     )
     # Travel now, over the same visits the plan keeps (a diary visit on a day its officer no
     # longer works is listed apart and counted in neither).

@@ -43,6 +43,8 @@ from typing import Literal
 
 import numpy as np
 from pyvrp import Client, ClientGroup, CostEvaluator, Depot, Location, ProblemData, VehicleType
+from pyvrp import Route as PyVRPRoute
+from pyvrp import Solution as PyVRPSolution
 from pyvrp import solve as pyvrp_solve
 from pyvrp.constants import MAX_VALUE
 
@@ -387,15 +389,22 @@ def build(problem: Problem) -> _Built:
 
 def solve(problem: Problem, seconds: float = 10.0, *, seed: int = 0,
           iterations: int | None = None, no_improvement: int | None = None,
-          progress: Callable[[float, float], None] | None = None) -> Solution:
-    """Solve `problem` for at most `seconds` (or the other stopping criteria) with PyVRP."""
+          progress: Callable[[float, float], None] | None = None,
+          initial: Sequence[tuple[str, Sequence[tuple[str, int]]]] | None = None) -> Solution:
+    """Solve `problem` for at most `seconds` (or the other stopping criteria) with PyVRP.
+
+    `initial` warm-starts the search from known routes, each (vehicle name, [(visit name,
+    window index), ...]); PyVRP keeps the best solution it has seen, so a feasible start is
+    never returned worse."""
     vehicles, visits = list(problem.vehicles), list(problem.visits)
     started = time.perf_counter()
     if not visits:
         return Solution((), (), 0.0, 0, 0, True, 0.0, 0)
     built = build(problem)
     stop = Progress(seconds, iterations, no_improvement, progress)
-    result = pyvrp_solve(built.data, stop=stop, seed=seed, collect_stats=False, display=False)
+    start = _warm_start(built, problem, initial) if initial else None
+    result = pyvrp_solve(built.data, stop=stop, seed=seed, collect_stats=False, display=False,
+                         initial_solution=start)
     best = result.best
 
     dist = problem.distance_matrix()
@@ -442,6 +451,18 @@ def solve(problem: Problem, seconds: float = 10.0, *, seed: int = 0,
         iterations=result.num_iterations,
         prizes=float(sum(visits[i].prize or 0.0 for i in served)),
     )
+
+
+def _warm_start(built: _Built, problem: Problem, routes) -> PyVRPSolution:
+    visit_index = {visit.name: i for i, visit in enumerate(problem.visits)}
+    type_of = {problem.vehicles[v].name: t for t, v in enumerate(built.vehicle_of_type)}
+    client_of = {pair: i for i, pair in enumerate(built.client_visit)}
+    pyvrp_routes = []
+    for vehicle, stops in routes:
+        if stops:
+            clients = [client_of[visit_index[name], window] for name, window in stops]
+            pyvrp_routes.append(PyVRPRoute(built.data, clients, type_of[vehicle]))
+    return PyVRPSolution(built.data, pyvrp_routes)
 
 
 def _cost(best) -> int:

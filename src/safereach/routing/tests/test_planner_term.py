@@ -114,3 +114,34 @@ def test_a_day_after_the_term_does_not_hide_why_a_request_was_left_out():
     assert result.proposed == []
     assert "falls in the term" not in result.left_out["full"]
     assert "priority" in result.left_out["full"]
+
+
+def test_weeks_solved_side_by_side_keep_every_rule():
+    """Two processes plan weeks apart and then pairs of weeks: the same rules hold as in one."""
+    officers = [officer(max_visits_per_day=2), officer(officer_id=2, sessions=frozenset({7, 8}))]
+    weekdays = [MONDAY + timedelta(days=i) for i in range(21) if (MONDAY + timedelta(days=i)).weekday() < 5]
+    requests = [
+        request(f"r{i}", weekdays[i % 12 : i % 12 + 4], place=1 + i % 4, session=7 + i % 2) for i in range(16)
+    ]
+    fixed = [FixedVisit("visit 1", 2, weekdays[2], 10 * 60, 11 * 60, 3)]
+    result = plan(
+        officers, requests, fixed, MINUTES, first_day=MONDAY, last_day=weekdays[-1], seconds=4.0, workers=2
+    )
+    assert result.feasible
+    assert {v.key for v in result.proposed} | set(result.left_out) == {r.key for r in requests}
+    by_key = {r.key: r for r in requests}
+    by_officer = {o.officer_id: o for o in officers}
+    for day in result.days:
+        officer_ = by_officer[day.officer_id]
+        assert len(day.visits) <= officer_.max_visits_per_day and officer_.works_on(day.day)
+        clock, here = officer_.day_starts, officer_.base
+        for v in day.visits:
+            assert clock + MINUTES[here, v.place] + 10 <= v.start + 1e-9  # reachable, arriving early
+            if not v.fixed:
+                r = by_key[v.key]
+                assert v.day in r.days and r.session_id in officer_.sessions
+                assert r.earliest <= v.start and v.end == v.start + r.length <= r.latest
+            clock, here = v.end, v.place
+        assert clock + MINUTES[here, officer_.base] <= officer_.day_ends
+    kept = next(v for v in result.visits if v.key == "visit 1")
+    assert (kept.officer_id, kept.day, kept.start, kept.end) == (2, weekdays[2], 10 * 60, 11 * 60)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from safereach.routing.solver import Problem, Progress, Vehicle, Visit, build, solve, to_int
+from safereach.routing.solver import Problem, Progress, Vehicle, Visit, _warm_start, build, solve, to_int
 
 QUICK = {"seconds": 1, "no_improvement": 1000}
 
@@ -147,3 +147,21 @@ def test_progress_reaches_the_caller_during_a_solve():
     solve(line_problem([Visit(str(i), i) for i in range(1, 9)]), seconds=0.3,
           progress=lambda fraction, best: seen.append((fraction, best)))
     assert seen and seen[-1][0] == 1.0
+
+
+def test_a_warm_start_is_never_returned_worse():
+    """Started from routes already found, the search keeps them unless it finds better."""
+    xy = [(0, 0), (10, 0), (10, 10), (0, 10), (5, 5)]
+    problem = Problem(
+        vehicles=[Vehicle("a", 0), Vehicle("b", 0)],
+        visits=[Visit(name, i + 1) for i, name in enumerate("wxyz")],
+        coordinates=xy,
+    )
+    # From the base to the centre, a corner, round the square and home: 30 + 10 * sqrt(2).
+    start = [("a", [("z", 0), ("w", 0), ("x", 0), ("y", 0)])]
+    warm = _warm_start(build(problem), problem, start)
+    assert [r.vehicle_type() for r in warm.routes()] == [0]
+    assert warm.distance() == 7 + 7 + 10 + 10 + 10  # each leg rounded, as PyVRP sees it
+    solution = solve(problem, seconds=0.05, iterations=1, initial=start)
+    assert solution.feasible and solution.served() == {"w", "x", "y", "z"}
+    assert solution.distance <= 30 + 10 * 2**0.5 + 1e-9
