@@ -42,11 +42,22 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from pyvrp import Client, ClientGroup, CostEvaluator, Depot, Location, ProblemData, VehicleType
+from pyvrp import (
+    Client,
+    ClientGroup,
+    CostEvaluator,
+    Depot,
+    IteratedLocalSearchParams,
+    Location,
+    ProblemData,
+    SolveParams,
+    VehicleType,
+)
 from pyvrp import Route as PyVRPRoute
 from pyvrp import Solution as PyVRPSolution
 from pyvrp import solve as pyvrp_solve
 from pyvrp.constants import MAX_VALUE
+from pyvrp.search import NeighbourhoodParams
 
 INF = math.inf
 Window = tuple[float, float]
@@ -390,12 +401,15 @@ def build(problem: Problem) -> _Built:
 def solve(problem: Problem, seconds: float = 10.0, *, seed: int = 0,
           iterations: int | None = None, no_improvement: int | None = None,
           progress: Callable[[float, float], None] | None = None,
-          initial: Sequence[tuple[str, Sequence[tuple[str, int]]]] | None = None) -> Solution:
+          initial: Sequence[tuple[str, Sequence[tuple[str, int]]]] | None = None,
+          neighbours: int | None = None, history: int | None = None) -> Solution:
     """Solve `problem` for at most `seconds` (or the other stopping criteria) with PyVRP.
 
     `initial` warm-starts the search from known routes, each (vehicle name, [(visit name,
     window index), ...]); PyVRP keeps the best solution it has seen, so a feasible start is
-    never returned worse."""
+    never returned worse. `neighbours` (how many near visits a move looks at) and `history`
+    (how far back the search compares a candidate when deciding to accept a worse one) default
+    to PyVRP's own; fewer of both suit short runs of many small stretches, as in the planner."""
     vehicles, visits = list(problem.vehicles), list(problem.visits)
     started = time.perf_counter()
     if not visits:
@@ -403,8 +417,15 @@ def solve(problem: Problem, seconds: float = 10.0, *, seed: int = 0,
     built = build(problem)
     stop = Progress(seconds, iterations, no_improvement, progress)
     start = _warm_start(built, problem, initial) if initial else None
+    params = SolveParams()
+    if neighbours is not None or history is not None:
+        near = neighbours or params.neighbourhood.num_neighbours
+        params = SolveParams(
+            neighbourhood=NeighbourhoodParams(num_neighbours=near),
+            ils=IteratedLocalSearchParams(history_length=history or params.ils.history_length),
+        )
     result = pyvrp_solve(built.data, stop=stop, seed=seed, collect_stats=False, display=False,
-                         initial_solution=start)
+                         params=params, initial_solution=start)
     best = result.best
 
     dist = problem.distance_matrix()
