@@ -145,3 +145,16 @@ def test_weeks_solved_side_by_side_keep_every_rule():
         assert clock + MINUTES[here, officer_.base] <= officer_.day_ends
     kept = next(v for v in result.visits if v.key == "visit 1")
     assert (kept.officer_id, kept.day, kept.start, kept.end) == (2, weekdays[2], 10 * 60, 11 * 60)
+
+
+def test_a_request_moves_to_the_next_week_to_share_a_journey():
+    """Planned in its middle week alone, the first request would be a journey of its own; the
+    pass over both weeks moves it beside the second, at the same far school."""
+    days = [MONDAY + timedelta(days=i) for i in (2, 3, 4, 7)]  # Wednesday to Friday, then Monday
+    requests = [request("either week", days, place=3), request("second week", [days[-1]], place=3)]
+    result = plan(
+        [officer(max_visits_per_day=2)], requests, [], MINUTES, first_day=MONDAY, last_day=days[-1], seconds=2.0
+    )
+    where = {v.key: v.day for v in result.proposed}
+    assert where == {"either week": days[-1], "second week": days[-1]}
+    assert result.travel == 30 + 30  # one journey out and back, not two
