@@ -305,6 +305,8 @@ def plan(
                     for r in served + waiting
                 ]
                 jobs.append(((start, end), here, current))
+            # Passes of about an eighth of the time each: long enough for a pair to improve, and
+            # enough of them for both pairings to take several turns.
             passes_left = max(1, math.ceil((deadline - time.perf_counter()) / max(0.5, seconds * 0.12)))
             pass_deadline = time.perf_counter() + (deadline - time.perf_counter()) / passes_left
             results = dict(solvers.run(jobs, seed + number + 1, pass_deadline, report))

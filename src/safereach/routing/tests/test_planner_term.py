@@ -153,7 +153,7 @@ def test_a_request_moves_to_the_next_week_to_share_a_journey():
     days = [MONDAY + timedelta(days=i) for i in (2, 3, 4, 7)]  # Wednesday to Friday, then Monday
     requests = [request("either week", days, place=3), request("second week", [days[-1]], place=3)]
     result = plan(
-        [officer(max_visits_per_day=2)], requests, [], MINUTES, first_day=MONDAY, last_day=days[-1], seconds=2.0
+        [officer(max_visits_per_day=2)], requests, [], MINUTES, first_day=MONDAY, last_day=days[-1], seconds=2
     )
     where = {v.key: v.day for v in result.proposed}
     assert where == {"either week": days[-1], "second week": days[-1]}
