@@ -15,6 +15,9 @@ changes nothing else. A task lost when the process stops is the task's own rows 
 OPTIONS:
     MAX_THREADS: how many tasks run at once in one process (the rest wait their turn); 2 by
     default, one per core of a small machine.
+
+`BackgroundRun` is the row such a task and its page share: an abstract model that each kind of
+long work (a back-test, a term plan) extends with what was asked and what came of it.
 """
 
 from __future__ import annotations
@@ -22,8 +25,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from datetime import timedelta
 
-from django.db import connections, transaction
+from django.db import connections, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import TaskContext, TaskResult, TaskResultStatus
 from django_tasks.backends.base import BaseTaskBackend
@@ -135,3 +140,127 @@ def wait_for_background_tasks(timeout: float = 60.0) -> None:
             thread.join(max(0.0, deadline - time.monotonic()))
         if time.monotonic() >= deadline and any(t.is_alive() for t in running):
             raise TimeoutError(f"background tasks still running after {timeout} seconds")
+
+
+class BackgroundRun(models.Model):
+    """One run of long work asked for on a page and carried out by a background task: how far
+    it has got, and when it started and ended or why it failed. A concrete run adds what was
+    asked, who asked, and a field for what came of it, which `finish` fills in.
+
+    Each change is one UPDATE of the fields it owns, guarded by the state it expects, so the
+    task, a page noticing a stalled run, and anything acting on a finished run never overwrite
+    one another."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", "Waiting to start"
+        RUNNING = "running", "Running"
+        DONE = "done", "Finished"
+        FAILED = "failed", "Failed"
+
+    # A task that never starts, or whose process stops under it, writes nothing more: the run
+    # is given up on after these, so no page waits for ever.
+    NEVER_STARTED_AFTER = timedelta(hours=1)
+    STOPPED_AFTER = timedelta(minutes=10)  # with nothing written since
+    NEVER_STARTED = (
+        "The work never started. The background worker may not be running: tell your administrator."
+    )
+    STOPPED = "The work stopped without finishing, perhaps because the server restarted."
+    FINISHED_TEXT = "Finished"
+
+    state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING, db_index=True)
+    progress = models.FloatField(default=0.0)
+    progress_text = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__gte=0) & Q(progress__lte=1),
+                name="%(app_label)s_%(class)s_progress_is_a_fraction",
+            )
+        ]
+
+    @property
+    def is_finished(self) -> bool:
+        """Whether the run's page has nothing more to wait for."""
+        return self.state not in (self.State.WAITING, self.State.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        return int(round(self.progress * 100))
+
+    def _rows(self, **states):
+        return type(self)._default_manager.filter(pk=self.pk, **states)
+
+    def start(self) -> bool:
+        """Claim a waiting run for its task; False if it was already taken or given up on."""
+        now = timezone.now()
+        claimed = self._rows(state=self.State.WAITING).update(
+            state=self.State.RUNNING, started_at=now, updated_at=now
+        )
+        if claimed:
+            self.state, self.started_at, self.updated_at = self.State.RUNNING, now, now
+        return bool(claimed)
+
+    def record_progress(self, fraction: float, text: str) -> None:
+        fraction = min(1.0, max(0.0, float(fraction)))
+        self._rows(state=self.State.RUNNING).update(
+            progress=fraction, progress_text=text[:200], updated_at=timezone.now()
+        )
+        self.progress, self.progress_text = fraction, text[:200]
+
+    def finish(self, **outcome) -> None:
+        """Done, with `outcome` (field name → value) stored. A run given up on as stalled whose
+        task finishes after all is done too: its outcome is as good as any."""
+        now = timezone.now()
+        self._rows(state__in=[self.State.WAITING, self.State.RUNNING, self.State.FAILED]).update(
+            state=self.State.DONE,
+            progress=1.0,
+            progress_text=self.FINISHED_TEXT,
+            error="",
+            finished_at=now,
+            updated_at=now,
+            **outcome,
+        )
+        self.refresh_from_db()
+
+    def fail(self, error: str, **only_if) -> None:
+        """Failed with `error`, if still waiting or running (and as `only_if` says)."""
+        now = timezone.now()
+        self._rows(state__in=[self.State.WAITING, self.State.RUNNING], **only_if).update(
+            state=self.State.FAILED, error=error, finished_at=now, updated_at=now
+        )
+        self.refresh_from_db()
+
+    def has_stopped(self, now) -> bool:
+        """Whether a running run's task has surely stopped: by default, nothing written for
+        STOPPED_AFTER. Work that knows how long it takes can say better."""
+        return now - (self.updated_at or self.started_at) > self.STOPPED_AFTER
+
+    def give_up_if_stalled(self, now=None) -> None:
+        """Fail a run whose task never started, or stopped without finishing (its process
+        ended), with a message that says so."""
+        now = now or timezone.now()
+        # Each guarded by what was seen, so a task that starts or reports at this moment wins.
+        if self.state == self.State.WAITING and now - self.created_at > self.NEVER_STARTED_AFTER:
+            self.fail(self.NEVER_STARTED, state=self.State.WAITING)
+        elif self.state == self.State.RUNNING and self.started_at is not None and self.has_stopped(now):
+            self.fail(self.STOPPED, updated_at=self.updated_at)
+
+    def progress_report(self) -> dict:
+        """How far the run has got, as its page's script reads it."""
+        return {
+            "state": self.state,
+            "state_label": self.get_state_display(),
+            "finished": self.is_finished,
+            "progress": self.progress,
+            "percent": self.percent,
+            "text": self.progress_text,
+            "error": self.error,
+        }

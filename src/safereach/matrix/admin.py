@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from safereach.matrix.models import Programme, ProgrammeVersion, TargetList
+from safereach.accounts.admin import AdministratorAdmin
+from safereach.matrix.models import BacktestRun, Programme, ProgrammeVersion, TargetList
 
 
 class VersionInline(admin.TabularInline):
@@ -28,3 +29,20 @@ class TargetListAdmin(admin.ModelAdmin):
     list_filter = ["programme", "is_current"]
     readonly_fields = ["programme", "profile_version", "built_at", "built_by", "until",
                        "school_count", "is_current", "details"]
+
+
+@admin.register(BacktestRun)
+class BacktestRunAdmin(AdministratorAdmin):
+    """Runs are asked for on a programme's back-test page and written by their task; here they
+    are read, so an administrator can see what was asked and why a run failed."""
+
+    list_display = ["created_at", "programme", "asked_by", "until", "horizon_months", "state", "percent"]
+    list_filter = ["state", "programme"]
+    list_select_related = ["programme", "asked_by"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -6,6 +6,7 @@ hand-set profile: IMD alone, last period's count alone, and a profile learned by
 regression on earlier windows only (fitted before `until`, never on the months it predicts).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,6 +17,13 @@ from scipy.stats import spearmanr
 from safereach.matrix import indicators as ind
 from safereach.matrix.compute import Evidence, Matrix
 from safereach.matrix.profiles import Profile
+
+# Told the fraction done (0 to 1) and what is being done now, between the steps of a back-test.
+Progress = Callable[[float, str], None]
+
+
+def _quiet(fraction: float, text: str) -> None:
+    pass
 
 
 def spearman(score: np.ndarray, outcome: np.ndarray) -> float | None:
@@ -77,8 +85,10 @@ def _features(target) -> np.ndarray:
 
 
 def backtest(evidence: Evidence, profile: Profile, *, until: int, horizon: int,
-             seed: int = 0, permutations: int = 99) -> dict:
-    """The back-test's figures for one programme, as a dict ready for JSON."""
+             seed: int = 0, permutations: int = 99, progress: Progress | None = None) -> dict:
+    """The back-test's figures for one programme, as a dict ready for JSON. `progress` hears
+    of each step; building the two lists takes most of the time, so the fractions say so."""
+    progress = progress or _quiet
     categories = profile.target_categories
     columns = np.array([i for i, c in enumerate(evidence.categories) if c in set(categories)], int)
     is_target = np.isin(evidence.incident_category, columns)
@@ -93,12 +103,15 @@ def backtest(evidence: Evidence, profile: Profile, *, until: int, horizon: int,
                        "incident_month": months[known],
                        "incident_category": evidence.incident_category[known]})
     matrix = Matrix(past, until=until, seed=seed, permutations=permutations)
+    progress(0.0, f"Building the list from data up to {ind.month_label(until)}")
     target = matrix.target_list(profile)
     chosen = target.school_index
     xy = evidence.school_xy[chosen]
     radius = matrix.radius(profile)[chosen]
 
     # What happened next: the same radius counts over the horizon, from all the evidence.
+    progress(0.65, f"Counting incidents near each school in the {horizon} month{'s' if horizon != 1 else ''} "
+             f"after {ind.month_label(until)}")
     outcome_counts = ind.incident_counts(
         xy, radius, evidence.incident_xy[after], months[after],
         evidence.incident_category[after], len(evidence.categories),
@@ -118,6 +131,7 @@ def backtest(evidence: Evidence, profile: Profile, *, until: int, horizon: int,
         top = top_tenth(score)
         return Ranking(name, spearman(score, outcome), capture(xy[top], radius[top], incident_xy))
 
+    progress(0.68, "Comparing the profile, IMD alone and last period's count with what happened")
     rankings = [judge("profile", target.score), judge("imd_only", imd),
                 judge("last_period_count", last_period)]
 
@@ -127,6 +141,8 @@ def backtest(evidence: Evidence, profile: Profile, *, until: int, horizon: int,
     trained_on = is_target & (months > fit_until) & (months <= until)
     if trained_on.any() and len(chosen) > 5:
         earlier_known = months <= fit_until
+        progress(0.7, f"Building the list from data up to {ind.month_label(fit_until)}, "
+                 "to learn a profile from")
         earlier = Evidence(**{**evidence.__dict__, "incident_xy": evidence.incident_xy[earlier_known],
                               "incident_month": months[earlier_known],
                               "incident_category": evidence.incident_category[earlier_known]})
@@ -134,6 +150,7 @@ def backtest(evidence: Evidence, profile: Profile, *, until: int, horizon: int,
         train = train_matrix.target_list(profile)
         train_outcome = matrix.counts(profile, until=until, window=horizon).total[
             train.school_index][:, columns].sum(axis=1)
+        progress(0.97, "Fitting the learned profile and comparing it with what happened")
         beta = fit_poisson(_features(train), train_outcome)
         predicted = np.exp(np.column_stack([np.ones(len(chosen)), _features(target)]) @ beta)
         rankings.append(judge("learned_poisson", predicted))

@@ -6,7 +6,7 @@ import numpy as np
 from django.db import transaction
 
 from safereach.matrix import indicators as ind
-from safereach.matrix.backtest import backtest
+from safereach.matrix.backtest import Progress, backtest
 from safereach.matrix.compute import Matrix
 from safereach.matrix.evidence import load_evidence
 from safereach.matrix.models import Backtest, Programme, ProgrammeVersion, Score, TargetList
@@ -66,12 +66,18 @@ def build(programmes=None, *, area=None, built_by: str = "", seed: int = 0) -> l
     return built
 
 
-def run_backtest(programme: Programme, *, until: int, horizon: int, ran_by: str = "") -> Backtest:
-    """Back-test the programme's current profile on the evidence loaded now, and keep it."""
+def run_backtest(programme: Programme, *, until: int, horizon: int, ran_by: str = "",
+                 progress: Progress | None = None) -> Backtest:
+    """Back-test the programme's current profile on the evidence loaded now, and keep it.
+    `progress` hears of each step, as the back-test's own (`matrix.backtest.Progress`)."""
+    if progress is not None:
+        progress(0.0, "Reading the schools, areas and incidents loaded")
     evidence, _ = load_evidence()
     if len(evidence.school_xy) == 0:
         raise ValueError("No schools with a location are loaded")
-    result = backtest(evidence, programme.parsed_profile(), until=until, horizon=horizon)
+    # Reading the evidence is about a tenth of the work; the back-test itself the rest.
+    steps = (lambda fraction, text: progress(0.1 + 0.9 * fraction, text)) if progress else None
+    result = backtest(evidence, programme.parsed_profile(), until=until, horizon=horizon, progress=steps)
     return Backtest.objects.create(
         programme=programme, profile_version=programme.current_version(),
         until=date(until // 12, until % 12 + 1, 1), horizon_months=horizon, ran_by=ran_by,

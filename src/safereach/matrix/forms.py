@@ -1,6 +1,10 @@
+from datetime import date
+
 from django import forms
+from django.utils import timezone
 
 from safereach.matrix.indicators import PHASE_GROUPS
+from safereach.matrix.models import BacktestRun, Programme
 
 SORTS = {
     "rank": ("rank", "Rank (most in need first)"),
@@ -39,15 +43,38 @@ class TargetListFilter(forms.Form):
 
 
 class BacktestForm(forms.Form):
+    """What a back-test is asked for: the programme (among those the person may see), the
+    month the list is built up to, and how many months after it to compare with."""
+
+    programme = forms.ModelChoiceField(
+        label="Programme", queryset=Programme.objects.none(), to_field_name="slug", empty_label=None,
+        error_messages={"required": "Choose a programme",
+                        "invalid_choice": "Choose a programme from the list"})
     until = forms.RegexField(label="Build the list from data up to (YYYY-MM)",
                              regex=r"^\d{4}-(0[1-9]|1[0-2])$",
                              error_messages={"invalid": "Enter a month as YYYY-MM, for example 2018-12",
                                              "required": "Enter the month to build the list up to"})
-    horizon = forms.IntegerField(label="Months to look ahead", min_value=1, max_value=24,
-                                 error_messages={"invalid": "Months to look ahead must be a whole number",
-                                                 "required": "Enter how many months to look ahead",
-                                                 "min_value": "Look ahead at least 1 month",
-                                                 "max_value": "Look ahead at most 24 months"})
+    horizon = forms.IntegerField(
+        label="Months to look ahead", min_value=1, max_value=BacktestRun.MAX_HORIZON,
+        error_messages={"invalid": "Months to look ahead must be a whole number",
+                        "required": "Enter how many months to look ahead",
+                        "min_value": "Look ahead at least 1 month",
+                        "max_value": f"Look ahead at most {BacktestRun.MAX_HORIZON} months"})
+
+    def __init__(self, *args, programmes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes
+
+    def clean_until(self) -> date:
+        """The month as its first day."""
+        year, month = map(int, self.cleaned_data["until"].split("-"))
+        if year < 1:
+            raise forms.ValidationError("Enter a real month, for example 2018-12")
+        first = date(year, month, 1)
+        if first >= timezone.localdate().replace(day=1):
+            # Nothing has happened yet after this month or a later one: nothing to compare with.
+            raise forms.ValidationError("The month must be before this one")
+        return first
 
 
 class ProfileForm(forms.Form):

@@ -1,8 +1,11 @@
-"""Programmes with their targeting profiles (every version kept), target lists and scores."""
+"""Programmes with their targeting profiles (every version kept), target lists, scores and
+back-tests."""
 
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models import Q
 
+from safereach.background import BackgroundRun
 from safereach.matrix.profiles import Profile
 
 
@@ -150,3 +153,34 @@ class Backtest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme} back-test to {self.until:%Y-%m} + {self.horizon_months} months"
+
+
+class BacktestRun(BackgroundRun):
+    """One back-test asked for on the back-test page and carried out as a background task: what
+    was asked, how far it has got, and its figures (kept as a Backtest too) or why it has none."""
+
+    MAX_HORIZON = 24
+    FINISHED_TEXT = "Results ready"
+    NEVER_STARTED = ("The back-test never started. The background worker may not be running: "
+                     "tell your administrator.")
+    STOPPED = "The back-test stopped without finishing, perhaps because the server restarted."
+
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="backtest_runs")
+    until = models.DateField(help_text="Last month of data the list is built from.")
+    horizon_months = models.PositiveSmallIntegerField()
+    result = models.JSONField(null=True, blank=True, help_text="The back-test's figures.")
+    backtest = models.OneToOneField(Backtest, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="run", help_text="The figures as kept with the others.")
+
+    class Meta(BackgroundRun.Meta):
+        constraints = [
+            *BackgroundRun.Meta.constraints,
+            models.CheckConstraint(condition=Q(horizon_months__gte=1) & Q(horizon_months__lte=24),
+                                   name="backtest_run_horizon_in_range"),
+        ]
+
+    def __str__(self) -> str:
+        return (f"{self.programme} back-test to {self.until:%Y-%m} + {self.horizon_months} months "
+                f"({self.get_state_display()})")

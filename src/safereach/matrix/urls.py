@@ -10,5 +10,7 @@ urlpatterns = [
     path("<slug:slug>/", views.target_list, name="target-list"),
     path("<slug:slug>/export.<str:fmt>", views.export, name="export"),
     path("<slug:slug>/backtest/", views.backtest, name="backtest"),
+    path("<slug:slug>/backtest/<int:pk>/", views.backtest_run, name="backtest-run"),
+    path("<slug:slug>/backtest/<int:pk>/progress/", views.backtest_progress, name="backtest-progress"),
     path("<slug:slug>/profile/", views.profile, name="profile"),
 ]

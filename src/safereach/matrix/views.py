@@ -3,24 +3,29 @@
 import csv
 import io
 import json
+import logging
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from safereach.accounts.models import AuditEvent, Role
 from safereach.accounts.permissions import role_required
 from safereach.areas.models import Area
 from safereach.matrix import indicators as ind
-from safereach.matrix.build import run_backtest
 from safereach.matrix.forms import SORTS, BacktestForm, ProfileForm, TargetListFilter
-from safereach.matrix.models import Programme, Score, TargetList
+from safereach.matrix.models import BacktestRun, Programme, Score, TargetList
+from safereach.matrix.tasks import back_test
 from safereach.schools.models import School
+
+logger = logging.getLogger(__name__)
 
 ROLES = (Role.ANALYST, Role.COORDINATOR, Role.PARTNER)
 PAGE_SIZE = 50
+RECENT_RUNS = 10
 BASELINE_NAMES = {"profile": "This programme's profile", "imd_only": "IMD alone",
                   "last_period_count": "Last period's count alone",
                   "learned_poisson": "Learned profile (Poisson regression on earlier months)"}
@@ -228,30 +233,77 @@ def districts(request):
         "programmes": [p for p in visible], "rows": rows, "built": bool(current)})
 
 
-@role_required(*ROLES)
-def backtest(request, slug):
-    """Run a back-test (kept for later) and show it beside the earlier ones."""
-    programme = _programme(request, slug)
-    form = BacktestForm(request.GET or None)
-    result = None
-    status = 200
-    if request.GET:
-        if form.is_valid():
-            year, month = map(int, form.cleaned_data["until"].split("-"))
-            try:
-                result = run_backtest(programme, until=ind.month_index(year, month),
-                                      horizon=form.cleaned_data["horizon"],
-                                      ran_by=request.user.email).result
-            except ValueError as error:
-                form.add_error(None, str(error))
-                status = 400
-        else:
-            status = 400
+def _backtest_page(request, programme, form, *, run=None, status=200):
+    """The back-test page: the form, the run asked for (its progress, its failure or its
+    figures), and the back-tests kept so far."""
+    others = programme.backtest_runs.filter(state__in=[BacktestRun.State.WAITING, BacktestRun.State.RUNNING])
+    if run is not None:
+        others = others.exclude(pk=run.pk)
+    under_way = list(others[:RECENT_RUNS])
+    for other in under_way:
+        other.give_up_if_stalled()
     return render(request, "matrix/backtest.html", {
-        "programme": programme, "form": form, "result": result, "first_field": form["until"],
-        "earlier": programme.backtests.select_related("profile_version")[:20],
+        "programme": programme, "form": form, "run": run,
+        "result": run.result if run and run.state == BacktestRun.State.DONE else None,
+        "under_way": [r for r in under_way if not r.is_finished],
+        "earlier": programme.backtests.select_related("profile_version", "run")[:20],
         "names": BASELINE_NAMES,
     }, status=status)
+
+
+def _backtest_form(request, programme, run=None) -> BacktestForm:
+    """The form as the person last filled it in for this programme (or as `run` was asked)."""
+    run = run or programme.backtest_runs.filter(asked_by=request.user).first()
+    initial = {"programme": programme.slug, "horizon": 3}
+    if run:
+        initial.update(until=f"{run.until:%Y-%m}", horizon=run.horizon_months)
+    return BacktestForm(initial=initial, programmes=Programme.visible(request.user))
+
+
+@role_required(*ROLES)
+def backtest(request, slug):
+    """Ask for a back-test: it runs in the background, on the run's own page."""
+    programme = _programme(request, slug)
+    if request.method != "POST":
+        return _backtest_page(request, programme, _backtest_form(request, programme))
+    form = BacktestForm(request.POST, programmes=Programme.visible(request.user))
+    if not form.is_valid():
+        return _backtest_page(request, programme, form, status=400)
+    run = BacktestRun.objects.create(asked_by=request.user, programme=form.cleaned_data["programme"],
+                                     until=form.cleaned_data["until"],
+                                     horizon_months=form.cleaned_data["horizon"])
+    try:
+        back_test.enqueue(run.pk)
+    except Exception as exc:
+        # The task system itself refused (say, its table is missing): say so on the run's
+        # page rather than leave the run waiting.
+        logger.exception("Back-test %s could not be enqueued", run.pk)
+        run.fail(f"The back-test could not be started: {exc}")
+    return redirect("matrix:backtest-run", slug=run.programme.slug, pk=run.pk)
+
+
+def _run(request, slug, pk) -> tuple[Programme, BacktestRun]:
+    programme = _programme(request, slug)
+    run = get_object_or_404(programme.backtest_runs, pk=pk)
+    run.give_up_if_stalled()
+    return programme, run
+
+
+@role_required(*ROLES)
+def backtest_run(request, slug, pk):
+    """One back-test: its progress until its figures are ready, then the figures."""
+    programme, run = _run(request, slug, pk)
+    return _backtest_page(request, programme, _backtest_form(request, programme, run), run=run)
+
+
+@role_required(*ROLES)
+def backtest_progress(request, slug, pk):
+    """How far a back-test has got, for the page's script to show without reloading."""
+    programme, run = _run(request, slug, pk)
+    response = JsonResponse({**run.progress_report(),
+                             "url": reverse("matrix:backtest-run", args=[programme.slug, run.pk])})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @role_required(*ROLES)

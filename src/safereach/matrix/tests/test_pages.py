@@ -1,4 +1,4 @@
-"""The target list, school profile, district summary, back-test page and exports."""
+"""The target list, school profile, district summary and exports (back-tests: test_backtest_runs)."""
 
 import csv
 import io
@@ -97,18 +97,6 @@ def test_district_summary_counts_top_decile_schools(analyst):
     assert rows["Northvale"][arson] == (1, 6) and rows["Southmere"][arson] == (0, 4)
 
 
-def test_backtest_page_runs_and_rejects_bad_months(analyst):
-    page = analyst.get("/matrix/arson/backtest/", {"until": "2024-09", "horizon": "3"})
-    assert page.status_code == 200
-    assert page.context["result"]["incidents_after"] == 21
-    assert "Last period&#x27;s count alone" in page.content.decode()
-    assert "fitted on indicators up to 2024-06, incidents 2024-07 to 2024-09" in page.content.decode()
-    bad = analyst.get("/matrix/arson/backtest/", {"until": "Sept", "horizon": "99"})
-    assert bad.status_code == 400
-    assert "Enter a month as YYYY-MM" in bad.content.decode()
-    assert "Look ahead at most 24 months" in bad.content.decode()
-
-
 def test_who_sees_what(client, small_county):
     users = small_county["users"]
     assert client.get("/matrix/arson/").status_code == 302  # sign in first
@@ -168,17 +156,6 @@ def test_pages_before_any_list_is_built(client, db):
     assert "No target lists have been built yet" in client.get("/matrix/districts/").content.decode()
     rows = client.get("/matrix/").context["rows"]
     assert len(rows) == 6 and all(r["list"] is None for r in rows)
-
-
-def test_backtests_are_kept_and_listed(analyst):
-    from safereach.matrix.models import Backtest
-
-    analyst.get("/matrix/arson/backtest/", {"until": "2024-09", "horizon": "3"})
-    analyst.get("/matrix/arson/backtest/", {"until": "2024-08", "horizon": "2"})
-    page = analyst.get("/matrix/arson/backtest/")
-    assert [r.until.month for r in page.context["earlier"]] == [8, 9]
-    kept = Backtest.objects.get(until__month=9)
-    assert kept.result["incidents_after"] == 21 and kept.profile_version.version == 1
 
 
 def test_partners_see_counts_under_five_suppressed(client, small_county):

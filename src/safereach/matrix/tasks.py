@@ -1,0 +1,44 @@
+"""Background tasks of the matrix app: the back-test, started from a programme's back-test page.
+
+The task reads what was asked from its BacktestRun row and writes its progress and figures back
+there, so it runs the same in a thread of the web process or in a `db_worker` process."""
+
+from __future__ import annotations
+
+import logging
+
+from django_tasks import task
+
+from safereach.matrix import indicators as ind
+from safereach.matrix.build import run_backtest
+from safereach.matrix.models import BacktestRun
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def back_test(run_id: int) -> str:
+    """Run the back-test of one BacktestRun; returns the run's state when it ends."""
+    run = BacktestRun.objects.select_related("programme", "asked_by").get(pk=run_id)
+    if not run.start():
+        return run.state  # already run, or given up on while it waited
+    try:
+        kept = run_backtest(
+            run.programme,
+            until=ind.month_index(run.until.year, run.until.month),
+            horizon=run.horizon_months,
+            ran_by=run.asked_by.email if run.asked_by else "",
+            progress=run.record_progress,
+        )
+    except ValueError as exc:
+        # The data loaded cannot be back-tested (no schools, say): the person can act on that.
+        reason = str(exc).rstrip(".")
+        run.fail(f"The back-test could not run: {reason[:1].lower()}{reason[1:]}.")
+        return run.state
+    except Exception as exc:
+        logger.exception("Back-test %s failed", run.pk)
+        detail = (str(exc) or type(exc).__name__).rstrip(".")
+        run.fail(f"The back-test stopped with an error: {detail}.")
+        raise  # so the task backend records the failure too
+    run.finish(result=kept.result, backtest=kept)
+    return run.state
