@@ -163,6 +163,9 @@ X_FRAME_OPTIONS = "DENY"
 EMAIL_BACKEND = os.environ.get(
     "SAFEREACH_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+# Seconds to wait for a mail server: without a limit, one that never answers holds up applying
+# a term plan until the run is given up on.
+EMAIL_TIMEOUT = 30
 
 # Where the real open data lives beside the project; tests and docs refer to it.
 SHARED_DATA_DIR = Path(os.environ.get("SAFEREACH_SHARED_DATA", PROJECT_DIR.parent / "shared" / "data"))

@@ -1,6 +1,8 @@
-"""A coordinator asks for a term plan, watches the planner work in the background, and applies
-the plan; each page passes axe-core in a real browser."""
+"""A coordinator asks for a term plan, watches the planner work in the background, applies the
+plan and watches the visits being booked, then sees what was booked; each page passes axe-core
+in a real browser."""
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -8,6 +10,7 @@ from playwright.sync_api import expect
 
 from safereach.background import wait_for_background_tasks
 from safereach.bookings.models import Booking, PlanRun
+from safereach.bookings.tasks import ApplyingRecord
 from safereach.bookings.tests.factories import make_county, quiet_monday
 from tests.browser.conftest import assert_accessible, sign_in
 
@@ -38,8 +41,17 @@ def planning_county(db, settings):
     wait_for_background_tasks()
 
 
-def test_a_coordinator_plans_the_term_in_the_background(page, live_server, planning_county):
+def test_a_coordinator_plans_the_term_in_the_background(page, live_server, planning_county, monkeypatch):
     county, monday = planning_county, planning_county["monday"]
+    # Applying two visits takes a blink: hold it after the first until the test has looked.
+    looked = threading.Event()
+    emailed = ApplyingRecord.emailed
+
+    def held_after_the_first(self, booking):
+        emailed(self, booking)
+        looked.wait(30)
+
+    monkeypatch.setattr(ApplyingRecord, "emailed", held_after_the_first)
     sign_in(page, live_server, county["coordinator"])
     page.get_by_role("link", name="Term plan").click()
     assert_accessible(page, "term-plan")
@@ -64,8 +76,23 @@ def test_a_coordinator_plans_the_term_in_the_background(page, live_server, plann
     assert_accessible(page, "term-plan-ready")
 
     page.get_by_role("button", name="Apply the plan and email the schools").click()
-    expect(page.get_by_text("Booked 2 requests from the plan")).to_be_visible()
-    assert PlanRun.objects.get().applied_at is not None
+    expect(page.get_by_role("heading", name="Applying the plan")).to_be_visible()
+    expect(page.get_by_role("progressbar", name="How far applying has got")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("Applying: 1 of 2 visits booked")
+    assert_accessible(page, "term-plan-applying")
+    looked.set()
+    # The page reloads itself when applying ends, and shows what it did.
+    expect(page.get_by_role("heading", name="Plan applied")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("heading", name="Booked (2)")).to_be_visible()
+    booked = page.get_by_role("region", name="Visits booked")
+    expect(booked.get_by_role("row").filter(has_text="Riverside Junior School")).to_contain_text(
+        "Sent to sam@oakfield.sch.uk"
+    )
+    expect(page.get_by_role("heading", name="Could not be booked (0)")).to_be_visible()
+    expect(page.get_by_role("button", name="Apply the plan and email the schools")).to_have_count(0)
+    run = PlanRun.objects.get()
+    assert run.state == PlanRun.State.APPLIED and run.applied_at is not None
+    assert Booking.objects.filter(status=Booking.Status.CONFIRMED).count() == 2
     assert_accessible(page, "term-plan-applied")
 
 
@@ -90,3 +117,45 @@ def test_a_failed_plan_says_why(page, live_server, planning_county):
     expect(summary.get_by_role("link")).to_have_text("Plan for at most 300 seconds")
     assert PlanRun.objects.count() == 1
     assert_accessible(page, "term-plan-failed-errors")
+
+
+def test_applying_that_stopped_says_what_was_booked(page, live_server, planning_county):
+    county, monday = planning_county, planning_county["monday"]
+    visits = [
+        {
+            "request": f"{booking.pk}:{county['home_fire'].pk}",
+            "school": booking.school.name,
+            "session": "Home fire safety for juniors",
+            "high_priority": False,
+            "officer_id": county["owen"].pk,
+            "officer": "Owen Jones",
+            "day": (monday + timedelta(weeks=week)).isoformat(),
+            "starts": "09:30",
+            "ends": "10:30",
+            "travel_in_minutes": 5.0,
+        }
+        for week, booking in enumerate(Booking.objects.order_by("pk"))
+    ]
+    run = PlanRun.objects.create(
+        asked_by=county["coordinator"],
+        agency=county["fire"],
+        first_day=monday,
+        last_day=monday + timedelta(days=11),
+        seconds=8,
+        state=PlanRun.State.DONE,
+        plan={"requests": 2, "visits_planned": 2, "visits": visits, "officers": [], "left_out_requests": []},
+    )
+    assert run.claim_for_applying(county["coordinator"])
+    first = visits[0]["request"]
+    run.stop_applying(
+        "Applying stopped with an error: the mail server did not answer.",
+        {"total": 2, "booked": [first], "not_booked": {}, "emailed": {}},
+    )
+    sign_in(page, live_server, county["coordinator"])
+    page.goto(f"{live_server.url}/book/plan/{run.pk}/")
+
+    expect(page.get_by_role("heading", name="Applying the plan stopped")).to_be_visible()
+    expect(page.get_by_text("the mail server did not answer")).to_be_visible()
+    expect(page.get_by_role("region", name="Visits booked")).to_contain_text("Not sent")
+    expect(page.get_by_role("heading", name="Not tried (1)")).to_be_visible()
+    assert_accessible(page, "term-plan-apply-stopped")

@@ -254,13 +254,17 @@ class PlanRunQuerySet(models.QuerySet):
 class PlanRun(models.Model):
     """One run of the term planner, asked for on the term plan page and carried out as a
     background task: what was asked, how far the planner has got, and the plan it made (or
-    why it made none). Applying books the plan's visits; a run is applied at most once."""
+    why it made none). Applying books the plan's visits, as a second background task on the
+    same row; a run is applied at most once, and `applied` records what applying did."""
 
     class State(models.TextChoices):
         WAITING = "waiting", "Waiting to start"
         RUNNING = "running", "Planning"
         DONE = "done", "Plan ready"
         FAILED = "failed", "Failed"
+        APPLYING = "applying", "Applying"
+        APPLIED = "applied", "Applied"
+        APPLY_STOPPED = "stopped", "Applying stopped"
 
     # A task that never starts, or whose process stops under it, writes nothing more: the run
     # is given up on after these, so no page waits for ever.
@@ -298,6 +302,12 @@ class PlanRun(models.Model):
     applied_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    applied = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="What applying did: the visits to book (total), the request keys booked, those "
+        "not booked and why, and each booked request's school email address (emailed).",
+    )
 
     objects = PlanRunQuerySet.as_manager()
 
@@ -317,7 +327,8 @@ class PlanRun(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.state in (self.State.DONE, self.State.FAILED)
+        """Whether the run's page has nothing more to wait for."""
+        return self.state not in (self.State.WAITING, self.State.RUNNING, self.State.APPLYING)
 
     @property
     def percent(self) -> int:
@@ -358,7 +369,11 @@ class PlanRun(models.Model):
 
     def finish(self, plan: dict) -> None:
         now = timezone.now()
-        PlanRun.objects.filter(pk=self.pk).exclude(state=self.State.DONE).update(
+        # A run given up on whose planner finishes after all gets its plan; one that is (being)
+        # applied keeps the plan it was applied from.
+        PlanRun.objects.filter(
+            pk=self.pk, state__in=[self.State.WAITING, self.State.RUNNING, self.State.FAILED]
+        ).update(
             state=self.State.DONE,
             plan=plan,
             progress=1.0,
@@ -391,3 +406,112 @@ class PlanRun(models.Model):
             and now - self.started_at > timedelta(seconds=self.seconds) + self.STOPPED_AFTER
         ):
             self.fail("The planner stopped without finishing, perhaps because the server restarted.")
+        elif self.state == self.State.APPLYING:
+            self._give_up_applying_if_stalled(now)
+
+    # Applying ----------------------------------------------------------------------------------
+    # The Apply button claims a ready plan (DONE -> APPLYING) and queues the task; the task
+    # begins by writing the record it keeps in `applied`, rewrites it inside each booking's own
+    # transaction as it goes (so the record never says more or less than the diaries hold), and
+    # ends APPLIED, or APPLY_STOPPED with the reason. Every write is guarded by APPLYING, so once
+    # a run is given up on, its task's next write fails and it books no more.
+
+    APPLYING_WAITS = "Waiting to start applying"
+
+    def claim_for_applying(self, user) -> bool:
+        """Mark a ready plan as being applied by `user`; False if it was applied already (or is
+        not ready), so it is never applied twice."""
+        now = timezone.now()
+        claimed = PlanRun.objects.filter(pk=self.pk, state=self.State.DONE, applied_at__isnull=True).update(
+            state=self.State.APPLYING,
+            applied_at=now,
+            applied_by=user,
+            progress=0.0,
+            progress_text=self.APPLYING_WAITS,
+            updated_at=now,
+        )
+        self.refresh_from_db()
+        return bool(claimed)
+
+    def begin_applying(self, applied: dict) -> bool:
+        """The applying task's start; False if a task began it already or it was given up on."""
+        return self._record_applying(applied, applied__isnull=True)
+
+    def record_applying(self, applied: dict) -> bool:
+        """Write what applying has done so far; False if the run is no longer being applied."""
+        return self._record_applying(applied)
+
+    def finish_applying(self, applied: dict) -> None:
+        now = timezone.now()
+        PlanRun.objects.filter(pk=self.pk, state=self.State.APPLYING).update(
+            state=self.State.APPLIED,
+            applied=applied,
+            progress=1.0,
+            progress_text=self.applying_text(applied, done=True),
+            updated_at=now,
+        )
+        self.refresh_from_db()
+
+    def stop_applying(self, error: str, applied: dict | None = None, **only_if) -> bool:
+        """Stop applying with `error`, keeping the record of what was done (the one given, or
+        the last one written)."""
+        values = {"state": self.State.APPLY_STOPPED, "error": error, "updated_at": timezone.now()}
+        if applied is not None:
+            values["applied"] = applied
+        stopped = PlanRun.objects.filter(pk=self.pk, state=self.State.APPLYING, **only_if).update(**values)
+        self.refresh_from_db()
+        return bool(stopped)
+
+    def _record_applying(self, applied: dict, **only_if) -> bool:
+        fraction = 0.0
+        if applied["total"]:
+            fraction = min(1.0, (len(applied["booked"]) + len(applied["not_booked"])) / applied["total"])
+        text = self.applying_text(applied)
+        written = PlanRun.objects.filter(pk=self.pk, state=self.State.APPLYING, **only_if).update(
+            applied=applied, progress=fraction, progress_text=text, updated_at=timezone.now()
+        )
+        if written:
+            self.applied, self.progress, self.progress_text = applied, fraction, text
+        return bool(written)
+
+    @staticmethod
+    def applying_text(applied: dict, done: bool = False) -> str:
+        total = applied["total"]
+        of = f"{len(applied['booked']):,} of {total:,} visit{'s' if total != 1 else ''} booked"
+        return f"Applied: {of}" if done else f"Applying: {of}"
+
+    def _give_up_applying_if_stalled(self, now) -> None:
+        if self.applied is None:
+            # Guarded by "not begun", so a task that begins at this moment wins or is refused.
+            if self.applied_at is not None and now - self.applied_at > self.NEVER_STARTED_AFTER:
+                self.stop_applying(
+                    "Applying never started. The background worker may not be running: tell your "
+                    "administrator. Nothing was booked.",
+                    applied__isnull=True,
+                )
+        elif now - self.updated_at > self.STOPPED_AFTER:
+            # Guarded by "nothing written since", so a task still at work is not cut off.
+            self.stop_applying(
+                "Applying stopped without finishing, perhaps because the server restarted.",
+                updated_at=self.updated_at,
+            )
+
+    def applying_result(self) -> dict | None:
+        """The plan's visits sorted by what applying did to them, for the run's page."""
+        if self.applied is None or not self.plan:
+            return None
+        booked = set(self.applied["booked"])
+        not_booked = self.applied["not_booked"]
+        emailed = self.applied["emailed"]
+        result = {"booked": [], "not_booked": [], "not_tried": [], "emails": len(emailed)}
+        for visit in self.plan["visits"]:
+            key = visit["request"]
+            booking_id = key.split(":")[0]
+            if key in booked:
+                result["booked"].append({**visit, "emailed_to": emailed.get(booking_id, "")})
+            elif key in not_booked:
+                result["not_booked"].append({**visit, "reason": not_booked[key]})
+            else:
+                result["not_tried"].append(visit)
+        result["not_emailed"] = sum(1 for v in result["booked"] if not v["emailed_to"])
+        return result

@@ -1,6 +1,7 @@
-"""Background tasks of the bookings app: the term planner, started from the term plan page.
+"""Background tasks of the bookings app: the term planner, and applying its plan (booking the
+visits and emailing the schools), both started from the term plan page.
 
-The task reads everything it needs from its PlanRun row and writes its progress and result
+Each task reads everything it needs from its PlanRun row and writes its progress and result
 back there, so it runs the same in a thread of the web process or in a `db_worker` process
 on another machine."""
 
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from safereach.bookings.models import Booking, PlanRun
-from safereach.bookings.term_plan import make_plan
+from safereach.bookings.term_plan import ApplyLog, apply_plan, make_plan, parse_request_key
 
 logger = logging.getLogger(__name__)
 
@@ -83,4 +84,73 @@ def plan_the_term(run_id: int) -> str:
         run.fail(f"The planner stopped with an error: {detail}.")
         raise  # so the task backend records the failure too
     run.finish(plan)
+    return run.state
+
+
+class GivenUp(Exception):
+    """The run was given up on (as stalled) while its task was still applying it."""
+
+
+class ApplyingRecord(ApplyLog):
+    """Keeps the run's record of what applying has done (`PlanRun.applied`) and writes it as
+    each request is booked, inside that booking's transaction: if the write fails because
+    the run was given up on, the booking is undone too, so the record matches the diaries.
+
+    A school emailed is written with the next request, or at the end: one write a booking."""
+
+    def __init__(self, run: PlanRun, total: int):
+        self.run = run
+        self.applied = {"total": total, "booked": [], "not_booked": {}, "emailed": {}}
+
+    def booked(self, booking, keys):
+        # A copy, kept only once written: the booking's transaction may be tried again.
+        new = [k for k in keys if k not in self.applied["booked"]]
+        self._write(dict(self.applied, booked=self.applied["booked"] + new))
+
+    def emailed(self, booking):
+        self.applied["emailed"][str(booking.pk)] = booking.contact_email
+
+    def not_booked(self, keys, reason):
+        applied = dict(
+            self.applied,
+            booked=[k for k in self.applied["booked"] if k not in keys],
+            not_booked={**self.applied["not_booked"], **dict.fromkeys(keys, reason)},
+        )
+        self._write(applied)
+
+    def _write(self, applied: dict) -> None:
+        if not self.run.record_applying(applied):
+            raise GivenUp
+        self.applied = applied
+
+
+def visits_to_apply(run: PlanRun) -> list[dict]:
+    """The plan's visits for requests of the run's agency, whoever applies it."""
+    asked = {parse_request_key(v["request"])[0] for v in run.plan["visits"]}
+    mine = set(open_requests_of(run.agency_id).filter(pk__in=asked).values_list("pk", flat=True))
+    return [v for v in run.plan["visits"] if parse_request_key(v["request"])[0] in mine]
+
+
+@task()
+def apply_the_plan(run_id: int, site_url: str) -> str:
+    """Book a run's planned visits and email the schools; returns the run's state when it ends."""
+    run = PlanRun.objects.select_related("applied_by").get(pk=run_id)
+    if run.state != PlanRun.State.APPLYING:
+        return run.state  # given up on while it waited
+    visits = visits_to_apply(run)
+    record = ApplyingRecord(run, len(visits))
+    if not run.begin_applying(record.applied):
+        return run.state  # begun by another task already, or given up on
+    who = (run.applied_by.get_full_name() or run.applied_by.email) if run.applied_by else "A coordinator"
+    try:
+        apply_plan(visits, by=f"{who} (booking coordinator, term plan)", site_url=site_url, log=record)
+    except GivenUp:
+        logger.warning("Applying plan %s was given up on while it ran; it stopped", run.pk)
+        return run.state
+    except Exception as exc:
+        logger.exception("Applying plan %s failed", run.pk)
+        detail = (str(exc) or type(exc).__name__).rstrip(".")
+        run.stop_applying(f"Applying stopped with an error: {detail}.", record.applied)
+        raise  # so the task backend records the failure too
+    run.finish_applying(record.applied)
     return run.state

@@ -308,33 +308,62 @@ class NoLongerFits(Exception):
     """The diary changed since the plan was made, and a planned visit does not fit it now."""
 
 
-def apply_plan(visits: list[dict], by: str, site_url: str) -> tuple[list[Booking], dict[str, str]]:
+class ApplyLog:
+    """What applying a plan tells as it goes, one booking (request) at a time. This one keeps
+    nothing; the background task's (tasks.ApplyingRecord) writes to the plan run's row, for
+    the run's page to show."""
+
+    def booked(self, booking: Booking, keys: list[str]) -> None:
+        """The request's visits are in the diary. Called inside the booking's own transaction:
+        raising here undoes the booking."""
+
+    def emailed(self, booking: Booking) -> None:
+        """The booking is confirmed and its school emailed."""
+
+    def not_booked(self, keys: list[str], reason: str) -> None:
+        """The request could not be booked (any more), for `reason`."""
+
+
+def apply_plan(
+    visits: list[dict], by: str, site_url: str, log: ApplyLog | None = None
+) -> tuple[list[Booking], dict[str, str]]:
     """Book the planned visits (`summary()["visits"]` rows) through the booking services: per
     booking, every planned visit is re-checked against the officer's diary as it is now (in
     the same lock the booking services take), put in the diary, and the booking confirmed,
     which emails the school its times, a calendar file and its manage link (to change or
     cancel), and tells the coordinators and officers. Returns the bookings booked and, for
-    requests not booked, why."""
+    requests not booked, why; `log` hears of each as it happens.
+
+    Each booking is its own transaction, so an error part way (raised to the caller) leaves
+    the bookings made before it booked, and the log knows which."""
     from safereach.bookings import services
 
+    log = log or ApplyLog()
     by_booking: dict[int, list[dict]] = {}
     for row in visits:
         booking_id, _ = parse_request_key(row["request"])
         by_booking.setdefault(booking_id, []).append(row)
     booked, failed = [], {}
     for booking_id, rows in by_booking.items():
+        keys = [row["request"] for row in rows]
         try:
-            booking = services.when_unlocked(lambda b=booking_id, r=rows: _book(b, r))
+            booking = services.when_unlocked(lambda b=booking_id, r=rows: _book(b, r, log))
         except NoLongerFits as exc:
-            for row in rows:
-                failed[row["request"]] = str(exc)
+            failed.update(dict.fromkeys(keys, str(exc)))
+            log.not_booked(keys, str(exc))
             continue
-        services.confirm(booking, by=by, site_url=site_url)
+        if not services.confirm(booking, by=by, site_url=site_url):
+            # The school cancelled between the visits going in and the confirmation.
+            reason = "the school cancelled the request while it was being booked"
+            failed.update(dict.fromkeys(keys, reason))
+            log.not_booked(keys, reason)
+            continue
+        log.emailed(booking)
         booked.append(booking)
     return booked, failed
 
 
-def _book(booking_id: int, rows: list[dict]) -> Booking:
+def _book(booking_id: int, rows: list[dict], log: ApplyLog) -> Booking:
     from datetime import datetime
     from datetime import time as clock
 
@@ -432,4 +461,5 @@ def _book(booking_id: int, rows: list[dict]) -> Booking:
                 raise NoLongerFits(f"{officer.name} already has a visit starting then") from exc
         booking.status = Booking.Status.AWAITING_APPROVAL  # the coordinator's plan: confirmed next
         booking.save(update_fields=["status"])
+        log.booked(booking, [row["request"] for row in rows])
         return booking

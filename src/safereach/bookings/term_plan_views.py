@@ -4,8 +4,10 @@ items, plan again, and apply it, which books the visits and emails the schools.
 
 Planning runs as a background task (bookings.tasks) for the seconds the coordinator asks: the
 form creates a PlanRun and sends the coordinator to that run's page, which shows its progress
-until the plan is ready. Everything lives in the run's row, so any web process can show it and
-the coordinator can leave and come back."""
+until the plan is ready. Applying is a background task too (a county's plan books more than a
+thousand visits, each re-checked and emailed): the run's page shows how many are booked so far,
+then what was booked, what could not be any more and why, and the emails sent. Everything lives
+in the run's row, so any web process can show it and the coordinator can leave and come back."""
 
 import logging
 from datetime import timedelta
@@ -21,14 +23,22 @@ from django.views.decorators.http import require_POST
 from safereach.accounts.models import Role
 from safereach.accounts.permissions import role_required
 from safereach.bookings.models import PlanRun, Term
-from safereach.bookings.tasks import plan_the_term
-from safereach.bookings.term_plan import apply_plan
-from safereach.bookings.views import _coordinator_bookings, site_url
+from safereach.bookings.tasks import apply_the_plan, plan_the_term
+from safereach.bookings.views import site_url
 
 logger = logging.getLogger(__name__)
 
 MAX_SECONDS = 300
 RECENT_RUNS = 10
+HEADINGS = {
+    PlanRun.State.WAITING: "Planning the term",
+    PlanRun.State.RUNNING: "Planning the term",
+    PlanRun.State.DONE: "Proposed plan",
+    PlanRun.State.FAILED: "The plan could not be made",
+    PlanRun.State.APPLYING: "Applying the plan",
+    PlanRun.State.APPLIED: "Plan applied",
+    PlanRun.State.APPLY_STOPPED: "Applying the plan stopped",
+}
 
 
 class PlanForm(forms.Form):
@@ -52,7 +62,7 @@ class PlanForm(forms.Form):
         label="Seconds to plan for",
         min_value=1,
         max_value=MAX_SECONDS,
-        initial=20,
+        initial=60,
         help_text=f"Longer finds less travel: at most {MAX_SECONDS} seconds ({MAX_SECONDS // 60} minutes).",
         error_messages={
             "required": "Enter how many seconds to plan for",
@@ -150,7 +160,7 @@ def term_plan(request):
             first, last = _default_term()
             # Date inputs take ISO dates, whatever the language's own date format.
             form = PlanForm(
-                initial={"first_day": first.isoformat(), "last_day": last.isoformat(), "seconds": 20}
+                initial={"first_day": first.isoformat(), "last_day": last.isoformat(), "seconds": 60}
             )
     recent = list(runs[:RECENT_RUNS])
     for run in recent:
@@ -180,7 +190,9 @@ def _show_run(request, run: PlanRun, form=None):
         "bookings/term_plan_run.html",
         {
             "run": run,
-            "plan": run.plan if run.state == PlanRun.State.DONE else None,
+            "heading": HEADINGS[run.state],
+            "plan": run.plan if run.is_finished and run.state != PlanRun.State.FAILED else None,
+            "result": run.applying_result(),
             "pinned": set(run.pinned),
             "dropped": run.dropped,
             "form": form,
@@ -222,32 +234,19 @@ def term_plan_progress(request, pk):
 @require_POST
 @role_required(Role.COORDINATOR)
 def apply_term_plan(request, pk):
+    """Claim the plan for applying (so two clicks, or two coordinators, cannot apply it twice)
+    and queue the task that books its visits; the run's page shows how it goes."""
     run = _run_or_404(request.user, pk)
-    if run.state != PlanRun.State.DONE:
+    if run.state in (PlanRun.State.WAITING, PlanRun.State.RUNNING, PlanRun.State.FAILED):
         messages.error(request, "This plan is not ready to apply yet.")
         return redirect("bookings:term-plan-run", run.pk)
-    # Claim the run first, so two clicks (or two coordinators) cannot apply it twice.
-    claimed = PlanRun.objects.filter(pk=run.pk, state=PlanRun.State.DONE, applied_at__isnull=True).update(
-        applied_at=timezone.now(), applied_by=request.user
-    )
-    if not claimed:
+    if not run.claim_for_applying(request.user):
         messages.error(request, "This plan has already been applied. Plan again for the requests still open.")
         return redirect("bookings:term-plan-run", run.pk)
-    mine = set(_coordinator_bookings(request.user).values_list("pk", flat=True))
-    visits = [v for v in run.plan["visits"] if int(v["request"].split(":")[0]) in mine]
-    by = f"{request.user.get_full_name() or request.user.email} (booking coordinator, term plan)"
-    booked, failed = apply_plan(visits, by=by, site_url=site_url(request))
-    messages.success(
-        request,
-        f"Booked {len(booked)} request{'s' if len(booked) != 1 else ''} from the plan; "
-        "each school has been emailed its times.",
-    )
-    if failed:
-        messages.error(
-            request,
-            f"{len(failed)} planned visit{'s' if len(failed) != 1 else ''} no longer "
-            "fitted and {} not booked: plan again to find them a time.".format(
-                "were" if len(failed) != 1 else "was"
-            ),
-        )
+    try:
+        apply_the_plan.enqueue(run.pk, site_url(request))
+    except Exception as exc:
+        logger.exception("Applying plan %s could not be enqueued", run.pk)
+        detail = (str(exc) or type(exc).__name__).rstrip(".")
+        run.stop_applying(f"Applying could not be started: {detail}. Nothing was booked.")
     return redirect("bookings:term-plan-run", run.pk)

@@ -1,6 +1,7 @@
 """The coordinator's term plan: plan, see travel before and after, pin and drop, plan again,
 apply (visits booked through the booking services, schools emailed). Each plan is a PlanRun
-made by a background task, run here inside the request (see conftest)."""
+made by a background task, and applied by another, both run here inside the request (see
+conftest)."""
 
 from datetime import datetime, time, timedelta
 
@@ -113,7 +114,9 @@ def test_a_plan_whose_diary_changed_is_not_applied(client, county):
     response = client.post(reverse("bookings:term-plan-apply", args=[run.pk]), follow=True)
     a.refresh_from_db()
     assert a.status == Booking.Status.QUEUED and not a.visits.exists()
-    assert "no longer fitted" in response.content.decode()
+    html = response.content.decode()
+    assert "Plan applied" in html and "Could not be booked (1)" in html
+    assert f"{row['officer']}&#x27;s diary on" in html and "no longer fits" in html
 
 
 def test_the_form_explains_its_errors_and_plans_nothing(client, county):

@@ -1,6 +1,7 @@
-// Keeps the term plan's progress up to date without reloading: asks the run's progress
-// endpoint every couple of seconds, and reloads the page once the plan is ready or has
-// failed, so the plan (or the reason) shows. Without JavaScript the page has a link to check.
+// Keeps a term plan's progress (planning it, or applying it) up to date without reloading:
+// asks the run's progress endpoint every couple of seconds, and reloads the page once the work
+// has ended, so the plan, what applying booked, or the reason it failed shows. Without
+// JavaScript the page has a link to check.
 (function () {
   var panel = document.getElementById("plan-progress");
   if (!panel || !window.fetch) return;
@@ -10,7 +11,7 @@
   var text = panel.querySelector("[data-plan-text]");
   var left = panel.querySelector("[data-plan-seconds-left]");
   var tag = panel.querySelector("[data-plan-state] .govuk-tag");
-  var tagColours = { waiting: "govuk-tag--grey", running: "govuk-tag--blue" };
+  var tagColours = { waiting: "govuk-tag--grey", running: "govuk-tag--blue", applying: "govuk-tag--blue" };
 
   function show(data) {
     bar.value = data.percent;
