@@ -151,4 +151,5 @@ def test_coordinator_plans_the_term(page, live_server, week_county):
     expect(page.get_by_text("Travel with the plan")).to_be_visible()
     assert_accessible(page, "term-plan")
     page.get_by_role("button", name="Apply the plan and email the schools").click()
-    expect(page.get_by_text("Booked 1 request from the plan")).to_be_visible()
+    expect(page.get_by_role("heading", name="Plan applied")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("heading", name="Booked (1)")).to_be_visible()
