@@ -3,6 +3,10 @@
 A page with counts by district and programme, a CSV, and an .ics feed a calendar app can
 subscribe to. A calendar app cannot sign in, so the feed's address carries a signed key made
 for the signed-in user; it stops working when that user is deactivated.
+
+Visits belong to the agency that delivers them. Counts of another agency's visits are shared
+figures, so on the page counts of 1 to 4 read "fewer than 5" (accounts.sharing). The lists of
+visits, on the page, in the CSV and in the feed, are not counts and are given in full.
 """
 
 import csv
@@ -17,8 +21,9 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from safereach.accounts.models import Agency, Role, User
+from safereach.accounts.models import Agency, AuditEvent, Role, User
 from safereach.accounts.permissions import role_required
+from safereach.accounts.sharing import FEWER_THAN_SMALL, NOT_SHOWN, shared_count, shared_table
 from safereach.areas.models import Area
 from safereach.bookings.models import Visit
 from safereach.catalogue.models import Programme
@@ -77,6 +82,22 @@ def feed_key(user) -> str:
     return signing.dumps(user.pk, salt=FEED_SALT)
 
 
+def _delivered_by_viewer(user):
+    """Whether a visit is the viewer's own agency's: its staff (coordinators, analysts, its own
+    partner users) see their agency's counts exactly; administrators see every count exactly."""
+    if user.has_role(Role.ADMINISTRATOR):
+        return lambda visit: True
+    return lambda visit: user.agency_id is not None and visit.session.partner_id == user.agency_id
+
+
+def _counts_by(visits, label, own) -> list[tuple[str, str]]:
+    """(label, count as text) for each label, sorted. A cell is the viewer's own figure only when
+    every visit it counts is; one visit of another agency makes it a shared figure."""
+    counts = Counter(label(v) for v in visits)
+    shared_labels = {label(v) for v in visits if not own(v)}
+    return sorted(shared_table(counts, exact=counts.keys() - shared_labels).items())
+
+
 @role_required(Role.PARTNER, Role.COORDINATOR, Role.ANALYST)
 def projected_delivery(request):
     form, filters = _filters(request)
@@ -84,19 +105,27 @@ def projected_delivery(request):
     districts = district_names()
     for v in visits:
         v.district_name = districts.get(v.school.district_code, "")
-    by_district = Counter(districts.get(v.school.district_code, "Not known") for v in visits)
-    by_programme = Counter(v.session.get_programme_display() for v in visits)
+    own = _delivered_by_viewer(request.user)
+    by_district = _counts_by(visits, lambda v: districts.get(v.school.district_code, "Not known"), own)
+    by_programme = _counts_by(visits, lambda v: v.session.get_programme_display(), own)
+    # The heading is the total of both tables, so it follows the same rule; with it shown, each
+    # table's secondary suppression keeps a hidden cell from being the total less the rest.
+    total_shown = shared_count(len(visits), shared=not all(own(v) for v in visits))
+    figures = {total_shown, *(text for _, text in by_district + by_programme)}
     query = request.GET.urlencode()
     return render(
         request,
         "bookings/projected.html",
         {
             "form": form,
+            # A visit is not a count: partners need to know which school on which day to join a
+            # visit up, so the list is the same for everyone who may open the page.
             "visits": visits[:200],
             "total": len(visits),
-            "districts": districts,
-            "by_district": sorted(by_district.items()),
-            "by_programme": sorted(by_programme.items()),
+            "total_shown": total_shown,
+            "suppressed": bool(figures & {FEWER_THAN_SMALL, NOT_SHOWN}),
+            "by_district": by_district,
+            "by_programme": by_programme,
             "csv_url": reverse("bookings:projected-csv") + (f"?{query}" if query else ""),
             "feed_url": request.build_absolute_uri(
                 reverse("bookings:projected-feed", args=[feed_key(request.user)])
@@ -110,6 +139,13 @@ def projected_delivery(request):
 def projected_csv(request):
     _, filters = _filters(request)
     districts = district_names()
+    visits = list(upcoming_visits(filters))
+    AuditEvent.objects.create(
+        user=request.user,
+        action="bookings.projected.export.csv",
+        target="projected delivery",
+        detail={"filters": request.GET.dict(), "visits": len(visits)},
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="projected-delivery.csv"'
     writer = csv.writer(response)
@@ -128,7 +164,9 @@ def projected_csv(request):
             "status",
         ]
     )
-    for v in upcoming_visits(filters):
+    # One row a visit and no totals: the CSV is a list of visits, like the page's list, so it
+    # holds no count to suppress (a partner planning a joint visit needs the row).
+    for v in visits:
         starts, ends = timezone.localtime(v.starts_at), timezone.localtime(v.ends_at)
         writer.writerow(
             [
@@ -159,6 +197,7 @@ def projected_feed(request, key):
     calendar.add("prodid", "-//SafeReach//Projected delivery//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "SafeReach projected delivery")
+    # Events are visits, not counts: nothing here is suppressed.
     for v in upcoming_visits({}):
         event = Event()
         event.add("uid", f"visit-{v.pk}@safereach")

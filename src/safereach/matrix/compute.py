@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from safereach.accounts.sharing import FEWER_THAN_SMALL, is_small, shared_count
 from safereach.matrix import hotspots
 from safereach.matrix import indicators as ind
 from safereach.matrix.profiles import Indicator, Profile
@@ -113,16 +114,9 @@ def _kind_plural(kind: str) -> str:
     return name if name.endswith("accommodation") else name + "s"
 
 
-SMALL = 5  # shared figures suppress counts under 5 (DESIGN.md, "Partners own their data")
-
-
-def _number(n: float, shared: bool) -> str:
-    return f"fewer than {SMALL}" if shared and 0 < round(n) < SMALL else f"{n:,.0f}"
-
-
 def _count(n: float, word: str, shared: bool) -> str:
-    if shared and 0 < round(n) < SMALL:
-        return f"fewer than {SMALL} {word}"
+    if shared and is_small(n):
+        return f"{FEWER_THAN_SMALL} {word}"
     return _plural(n, word)
 
 
@@ -257,8 +251,8 @@ class Matrix:
             sentences, shared = (
                 [_cap(f"{_count(t, label, hide)} within {_km(r)} in the last {window} months{how}")
                  for t, r in zip(total, radius)] for hide in (False, True))
-            return Value(indicator, weighted, None, sentences, True, [_number(t, False) for t in total],
-                         shared, [_number(t, True) for t in total])
+            return Value(indicator, weighted, None, sentences, True, [shared_count(t, False) for t in total],
+                         shared, [shared_count(t, True) for t in total])
         if indicator.kind == "trend":
             counts = self.counts(profile)
             cols = self.category_columns(indicator.categories)
@@ -282,8 +276,8 @@ class Matrix:
                 change = (f"up {100 * (q - 1):.0f}%" if q >= 1.005 else
                           f"down {100 * (1 - q):.0f}%" if q <= 0.995 else "no change")
                 for hide, out in ((False, sentences), (True, shared)):
-                    out.append(f"{label} within {_km(rad)}: {_number(r_, hide)} in the last {half} "
-                               f"months against {_number(e_, hide)} in the {window // 2} before, "
+                    out.append(f"{label} within {_km(rad)}: {shared_count(r_, hide)} in the last {half} "
+                               f"months against {shared_count(e_, hide)} in the {window // 2} before, "
                                f"{change} once small numbers are allowed for{gaps}")
             return Value(indicator, ratio, None, sentences, True, [f"{q:.2f}×" for q in ratio],
                          shared)
@@ -308,8 +302,8 @@ class Matrix:
                              for c, k in enumerate(cols) if chosen[i, c]]
                     detail = f" ({', '.join(parts)})" if parts else ""
                     out.append(_cap(f"{_count(total, label, hide)} within {_km(radius[i])}{detail}"))
-            return Value(indicator, values, None, sentences, True, [_number(v, False) for v in values],
-                         shared, [_number(v, True) for v in values])
+            return Value(indicator, values, None, sentences, True, [shared_count(v, False) for v in values],
+                         shared, [shared_count(v, True) for v in values])
         if indicator.kind == "area_rate":
             return self._area_rate(indicator)
         if indicator.kind == "need":
@@ -354,7 +348,7 @@ class Matrix:
                 shared_display.append(display[-1])
             else:
                 for hide, out, shown in ((False, sentences, display), (True, shared, shared_display)):
-                    figure = (f"fewer than {SMALL}" if hide and 0 < round(v) < SMALL else f"{v:,.1f}")
+                    figure = FEWER_THAN_SMALL if hide and is_small(v) else f"{v:,.1f}"
                     out.append(f"{label} in the school's area: {figure} a year")
                     shown.append(f"{figure} a year{where}")
         return Value(indicator, values, None, sentences, True, display, shared, shared_display)
