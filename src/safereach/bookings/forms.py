@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from safereach.bookings.models import Booking
+from safereach.bookings.offers import booking_settings
 from safereach.catalogue.models import YEAR_GROUPS, Session
 
 
@@ -233,6 +234,37 @@ class ChooseTimesForm(forms.Form):
                         "invalid_choice": f"Select one of the times offered for {session.title}",
                     },
                 )
+
+    def clean(self):
+        cleaned = super().clean()
+        # Each session's times are found on their own, so two chosen with the same officer may
+        # overlap; say so here rather than lose one of them when they are held.
+        arrive_before = booking_settings()["ARRIVE_BEFORE_MINUTES"]
+        chosen = []
+        for name, field in self.fields.items():
+            offer = dict(field.choices).get(cleaned.get(name))
+            if offer is None:
+                continue
+            clash = next(
+                (
+                    other
+                    for other in chosen
+                    if other.officer.pk == offer.officer.pk
+                    and other.slot.day == offer.slot.day
+                    and offer.slot.start < other.slot.end + arrive_before
+                    and other.slot.start < offer.slot.end + arrive_before
+                ),
+                None,
+            )
+            if clash is None:
+                chosen.append(offer)
+            else:
+                self.add_error(
+                    name,
+                    f"Choose another time for {offer.session.title}: {offer.officer.name} "
+                    f"is with you for {clash.session.title} then",
+                )
+        return cleaned
 
 
 class CancelForm(forms.Form):

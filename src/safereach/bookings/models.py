@@ -166,6 +166,22 @@ class Booking(models.Model):
             "session", "officer", "session__partner"
         )
 
+    # A request past choosing that is still open: any session it asked for without a live
+    # visit is waiting in the coordinator's queue.
+    WAITING_FOR_COORDINATOR = [
+        Status.QUEUED,
+        Status.HELD,
+        Status.AWAITING_APPROVAL,
+        Status.CONFIRMED,
+    ]
+
+    def waiting_sessions(self):
+        """The sessions asked for that no officer is booked for yet: the coordinator's to place."""
+        if self.status not in self.WAITING_FOR_COORDINATOR:
+            return self.sessions.none()
+        booked = Visit.objects.filter(booking=self, status__in=Visit.LIVE).values("session_id")
+        return self.sessions.exclude(pk__in=booked).select_related("partner")
+
 
 class Visit(models.Model):
     """An officer at a school at a time: what a booking holds, and what the officer's diary is made of."""

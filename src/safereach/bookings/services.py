@@ -108,12 +108,18 @@ def when_unlocked(work, attempts: int = 200):
 
 
 def hold(booking: Booking, choices: list[Choice], site_url: str) -> list[Choice]:
-    """Hold every chosen slot, or none: returns the choices that were taken by someone else."""
+    """Hold every chosen slot, or none: returns the choices that were taken by someone else.
+
+    A session of the booking with no choice (no officer could reach the school for it) joins
+    the coordinator's queue as part of the same booking once the others are held.
+    """
     lost = when_unlocked(lambda: _hold(booking, choices))
     if lost:
         return lost
     if booking.status == Booking.Status.HELD:
         send_to_school(booking, "confirm_link", site_url, attach_calendar=False)
+        if booking.waiting_sessions().exists():
+            tell_staff(booking, "partly_queued", site_url)
     else:
         send_to_school(booking, "awaiting_approval", site_url, attach_calendar=False)
         tell_staff(booking, "approval_needed", site_url)
@@ -178,6 +184,7 @@ def confirm(booking: Booking, by: str, site_url: str) -> bool:
 
 
 def cancel(booking: Booking, by: str, site_url: str, reason: str = "") -> None:
+    withdrawn = list(booking.waiting_sessions())  # leave the queue with the booking
     with transaction.atomic():
         visits = list(booking.live_visits())
         booking.visits.filter(status__in=Visit.LIVE).update(
@@ -187,7 +194,13 @@ def cancel(booking: Booking, by: str, site_url: str, reason: str = "") -> None:
         booking.save(update_fields=["status"])
     for visit in visits:
         visit.status = Visit.Status.CANCELLED
-    send_to_school(booking, "cancelled", site_url, visits=visits, extra={"by": by, "reason": reason})
+    send_to_school(
+        booking,
+        "cancelled",
+        site_url,
+        visits=visits,
+        extra={"by": by, "reason": reason, "withdrawn": withdrawn},
+    )
     tell_staff(booking, "cancelled", site_url, visits=visits)
 
 
@@ -218,6 +231,8 @@ def release_expired_holds(site_url: str = "", now=None) -> int:
     for booking in Booking.objects.filter(
         status__in=[Booking.Status.HELD, Booking.Status.AWAITING_APPROVAL], held_until__lt=now
     ):
+        # Sessions no officer could reach go with the held times: the request was never confirmed.
+        withdrawn = list(booking.waiting_sessions())
         with transaction.atomic():
             changed = Booking.objects.filter(pk=booking.pk, status=booking.status).update(
                 status=Booking.Status.RELEASED
@@ -230,7 +245,9 @@ def release_expired_holds(site_url: str = "", now=None) -> int:
         booking.status = Booking.Status.RELEASED
         released += 1
         if site_url:
-            send_to_school(booking, "released", site_url, attach_calendar=False)
+            send_to_school(
+                booking, "released", site_url, attach_calendar=False, extra={"withdrawn": withdrawn}
+            )
     return released
 
 
@@ -249,6 +266,7 @@ SUBJECTS = {
 STAFF_SUBJECTS = {
     "approval_needed": "Approval needed {ref}",
     "queued": "No time fitted, in the queue {ref}",
+    "partly_queued": "Sessions waiting for a time {ref}",
     "confirmed": "Booking confirmed {ref}",
     "cancelled": "Booking cancelled {ref}",
     "moved": "Booking changed {ref}",
@@ -269,6 +287,7 @@ def send_to_school(
     context = {
         "booking": booking,
         "visits": visits,
+        "waiting": list(booking.waiting_sessions()),
         "manage_link": manage,
         "confirm_link": site_url + confirm_url(booking),
         "site_url": site_url,
@@ -293,8 +312,11 @@ def send_to_school(
 
 def tell_staff(booking: Booking, kind: str, site_url: str, visits=None) -> None:
     """The partners' coordinators and the officers concerned hear of every change."""
+    # About the whole booking unless told which visits: then only their partners hear.
+    waiting = list(booking.waiting_sessions()) if visits is None else []
     visits = list(booking.live_visits()) if visits is None else visits
-    partners = {v.session.partner_id for v in visits} or {s.partner_id for s in booking.sessions.all()}
+    partners = {v.session.partner_id for v in visits} | {s.partner_id for s in waiting}
+    partners = partners or {s.partner_id for s in booking.sessions.all()}
     recipients = {
         u.email
         for u in User.objects.filter(agency_id__in=partners, is_active=True)
@@ -305,6 +327,7 @@ def tell_staff(booking: Booking, kind: str, site_url: str, visits=None) -> None:
         return
     subject = f"{STAFF_SUBJECTS[kind].format(ref=booking.reference)}: {booking.school.name}"
     body = render_to_string(
-        "bookings/email/staff.txt", {"booking": booking, "visits": visits, "kind": kind, "site_url": site_url}
+        "bookings/email/staff.txt",
+        {"booking": booking, "visits": visits, "waiting": waiting, "kind": kind, "site_url": site_url},
     )
     EmailMessage(subject, body, to=sorted(recipients)).send()

@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from django.contrib import messages
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -106,17 +106,14 @@ def _joint_visits(booking, offers_by_session):
 
 
 def times(request, token):
-    """The offered times: a few good choices on different days for each session."""
+    """The offered times: a few good choices on different days for each session. A session no
+    officer can reach goes to the coordinator's queue; the school books the others."""
     booking = _booking_from(token, "choose", _max_age("choose"))
     if booking.status != Booking.Status.REQUESTED:
         return redirect(manage_url(booking))
     services.release_expired_holds(site_url(request))
     sessions = list(booking.sessions.select_related("partner"))
     offers_by_session = [(s, offers_for(booking, s)) for s in sessions]
-    without = [s for s, offers in offers_by_session if not offers]
-    if without:
-        services.queue(booking, site_url(request))
-        return render(request, "bookings/queued.html", {"booking": booking, "without": without})
     taken = []
     if request.method == "POST":
         if over_limit(request):
@@ -125,27 +122,68 @@ def times(request, token):
         taken = [
             s for s, offers in offers_by_session if _was_taken(request.POST.get(f"session_{s.pk}"), offers)
         ]
-        form = ChooseTimesForm(None if taken else request.POST, offers_by_session=offers_by_session)
+    if not any(offers for _, offers in offers_by_session):
+        return _queue_whole_request(request, booking, sessions, taken)
+    if request.method == "POST":
+        form = ChooseTimesForm(
+            None if taken else request.POST,
+            offers_by_session=offers_by_session,
+            initial=_choices_still_offered(request.POST, offers_by_session, taken),
+        )
         if form.is_valid():
             choices = []
-            for session in sessions:
+            for session, offers in offers_by_session:
+                if not offers:
+                    continue  # left for the coordinator when the others are held
                 officer_id, day, start_minute = parse_offer_key(form.cleaned_data[f"session_{session.pk}"])
                 choices.append(services.Choice(session, officer_id, day, start_minute))
             lost = services.hold(booking, choices, site_url(request))
             if not lost:
                 return redirect(reverse("bookings:held", args=[token]))
             taken = [c.session for c in lost]
-            # Someone else got there first: show fresh times, nothing chosen.
+            # Someone else got there first: nothing is held; show fresh times, keeping the
+            # school's other choices where they are still offered.
             offers_by_session = [(s, offers_for(booking, s)) for s in sessions]
-            form = ChooseTimesForm(offers_by_session=offers_by_session)
+            if not any(offers for _, offers in offers_by_session):
+                return _queue_whole_request(request, booking, sessions, taken)
+            form = ChooseTimesForm(
+                offers_by_session=offers_by_session,
+                initial=_choices_still_offered(request.POST, offers_by_session, taken),
+            )
     else:
         form = ChooseTimesForm(offers_by_session=offers_by_session)
     planned, planned_days = _joint_visits(booking, offers_by_session)
+    fields = {name: form[name] for name in form.fields}
     return render(
         request,
         "bookings/times.html",
-        {"booking": booking, "form": form, "taken": taken, "planned": planned, "planned_days": planned_days},
+        {
+            "booking": booking,
+            "form": form,
+            # Each session in the order asked, with its radios or none when no officer can reach.
+            "rows": [(s, fields.get(f"session_{s.pk}")) for s in sessions],
+            "without": [s for s, offers in offers_by_session if not offers],
+            "taken": taken,
+            "planned": planned,
+            "planned_days": planned_days,
+        },
     )
+
+
+def _queue_whole_request(request, booking, sessions, taken):
+    """No session has a time an officer can reach: the whole request goes to the coordinator."""
+    services.queue(booking, site_url(request))
+    return render(request, "bookings/queued.html", {"booking": booking, "without": sessions, "taken": taken})
+
+
+def _choices_still_offered(data, offers_by_session, taken) -> dict:
+    """What the school chose for sessions whose time was not taken, if that time is still offered."""
+    kept = {}
+    for session, offers in offers_by_session:
+        name = f"session_{session.pk}"
+        if session not in taken and data.get(name) in {o.key for o in offers}:
+            kept[name] = data[name]
+    return kept
 
 
 def _was_taken(value, offers) -> bool:
@@ -157,7 +195,12 @@ def held(request, token):
     return render(
         request,
         "bookings/held.html",
-        {"booking": booking, "visits": booking.live_visits(), "config": booking_settings()},
+        {
+            "booking": booking,
+            "visits": booking.live_visits(),
+            "waiting": booking.waiting_sessions(),
+            "config": booking_settings(),
+        },
     )
 
 
@@ -175,7 +218,11 @@ def confirm(request, token):
         ):
             return render(request, "bookings/confirm.html", {"booking": booking, "gone": True})
         return redirect(manage_url(booking) + "?confirmed=1")
-    return render(request, "bookings/confirm.html", {"booking": booking, "visits": booking.live_visits()})
+    return render(
+        request,
+        "bookings/confirm.html",
+        {"booking": booking, "visits": booking.live_visits(), "waiting": booking.waiting_sessions()},
+    )
 
 
 def manage(request, token):
@@ -186,6 +233,7 @@ def manage(request, token):
         {
             "booking": booking,
             "visits": booking.live_visits(),
+            "waiting": booking.waiting_sessions(),
             "token": token,
             "just_confirmed": "confirmed" in request.GET,
             "can_change": booking.status
@@ -280,15 +328,30 @@ def coordinator_queue(request):
     bookings = _coordinator_bookings(request.user)
     # Target schools first, then the oldest request.
     order = ["-is_target", "created_at"]
+    live = Visit.objects.filter(
+        booking=OuterRef("booking"), session=OuterRef("session"), status__in=Visit.LIVE
+    )
+    has_waiting = Exists(
+        Booking.sessions.through.objects.filter(booking=OuterRef("pk")).filter(~Exists(live))
+    )
     sections = [
         (
             "Waiting for your approval",
-            bookings.filter(status=Booking.Status.AWAITING_APPROVAL).order_by(*order),
+            bookings.filter(status=Booking.Status.AWAITING_APPROVAL),
+            _held_sessions,
         ),
-        ("No time fitted: find one", bookings.filter(status=Booking.Status.QUEUED).order_by(*order)),
+        (
+            "No time fitted: find one",
+            # Whole requests, and the sessions of part-booked ones that no officer could reach.
+            bookings.filter(
+                Q(status=Booking.Status.QUEUED) | Q(has_waiting, status__in=Booking.WAITING_FOR_COORDINATOR)
+            ),
+            _waiting_sessions,
+        ),
         (
             "Held: waiting for the school to confirm",
-            bookings.filter(status=Booking.Status.HELD).order_by(*order),
+            bookings.filter(status=Booking.Status.HELD),
+            _held_sessions,
         ),
     ]
     upcoming = (
@@ -298,14 +361,29 @@ def coordinator_queue(request):
         .select_related("school", "session", "officer", "booking")
         .order_by("starts_at")[:50]
     )
-    return render(
-        request,
-        "bookings/coordinator_queue.html",
-        {
-            "sections": [(title, list(rows.prefetch_related("sessions"))) for title, rows in sections],
-            "upcoming": upcoming,
-        },
-    )
+    shown = []
+    for title, rows, sessions_of in sections:
+        rows = list(
+            rows.order_by(*order).prefetch_related(
+                "sessions",
+                Prefetch("visits", queryset=Visit.objects.filter(status__in=Visit.LIVE), to_attr="live"),
+            )
+        )
+        for booking in rows:
+            # Each section lists only the sessions it is about.
+            booking.shown_sessions = sessions_of(booking)
+        shown.append((title, rows))
+    return render(request, "bookings/coordinator_queue.html", {"sections": shown, "upcoming": upcoming})
+
+
+def _held_sessions(booking) -> list:
+    booked = {v.session_id for v in booking.live}
+    return [s for s in booking.sessions.all() if s.pk in booked]
+
+
+def _waiting_sessions(booking) -> list:
+    booked = {v.session_id for v in booking.live}
+    return [s for s in booking.sessions.all() if s.pk not in booked]
 
 
 @role_required(Role.COORDINATOR)

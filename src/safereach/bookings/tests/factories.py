@@ -11,6 +11,7 @@ from safereach.accounts.tests.factories import make_agency, make_officer, make_s
 from safereach.bookings.calendar_days import bank_holidays
 from safereach.bookings.models import KnownAddress, Term
 from safereach.catalogue.models import Session
+from safereach.workforce.models import Leave
 
 _n = itertools.count(1)
 
@@ -123,6 +124,18 @@ def make_county():
         "other": other,
         "station": station,
     }
+
+
+def make_session_nobody_can_reach(county):
+    """A session whose only officer is away for months, so no time can be offered for it."""
+    session = make_session(county["fire"], "Arson awareness", slug="arson-awareness", programme="arson")
+    away = make_officer(county["fire"], "Alex Morgan", base=county["station"])
+    away.sessions.add(session)
+    today = timezone.localdate()
+    Leave.objects.create(
+        officer=away, starts_on=today, ends_on=today + timedelta(days=300), reason="Secondment"
+    )
+    return session
 
 
 def request_data(county, monday=None, **extra):
