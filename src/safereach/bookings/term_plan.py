@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from safereach.bookings.calendar_days import open_days
@@ -29,6 +29,20 @@ from safereach.routing.travel import travel_provider
 from safereach.workforce.models import Leave, Officer
 
 OPEN = [Booking.Status.REQUESTED, Booking.Status.QUEUED]
+# A confirmed booking may still have sessions no officer could reach when the school booked:
+# those are open requests too. (A booking still held waits for the school or the coordinator
+# to confirm it first: planning its other sessions would confirm it over their heads.)
+PART_BOOKED = Booking.Status.CONFIRMED
+
+
+def open_requests(bookings):
+    """The bookings among `bookings` with sessions for the planner: open requests, and
+    confirmed bookings with a session still waiting for a time."""
+    live = Visit.objects.filter(
+        booking=OuterRef("booking"), session=OuterRef("session"), status__in=Visit.LIVE
+    )
+    waiting = Exists(Booking.sessions.through.objects.filter(booking=OuterRef("pk")).filter(~Exists(live)))
+    return bookings.filter(Q(status__in=OPEN) | Q(waiting, status=PART_BOOKED))
 # What a request is worth, in minutes of travel: a target school's is worth much more, so when
 # not everything fits, target schools win.
 PRIZE = {"target": 2000.0, "other": 400.0}
@@ -128,8 +142,8 @@ def gather(
         )
 
     bookings = (
-        (Booking.objects.all() if requests is None else requests)
-        .filter(status__in=OPEN, school__lon__isnull=False)
+        open_requests(Booking.objects.all() if requests is None else requests)
+        .filter(school__lon__isnull=False)
         .select_related("school")
         .prefetch_related("sessions")
     )
@@ -376,9 +390,10 @@ def _book(booking_id: int, rows: list[dict], log: ApplyLog) -> Booking:
         for officer_id in sorted({row["officer_id"] for row in rows}):  # one order: no deadlock
             Officer.objects.filter(pk=officer_id).update(diary_version=F("diary_version") + 1)
         booking = Booking.objects.select_related("school").get(pk=booking_id)
-        if booking.status not in OPEN:
+        if booking.status not in [*OPEN, PART_BOOKED]:
             raise NoLongerFits("the request is no longer open")
-        asked = {s.pk for s in booking.sessions.all() if s.is_visit}
+        booked = set(booking.visits.filter(status__in=Visit.LIVE).values_list("session_id", flat=True))
+        asked = {s.pk for s in booking.sessions.all() if s.is_visit and s.pk not in booked}
         planned = {parse_request_key(row["request"])[1] for row in rows}
         if planned != asked:
             raise NoLongerFits("only some of the request's sessions are in the plan")
@@ -459,7 +474,9 @@ def _book(booking_id: int, rows: list[dict], log: ApplyLog) -> Booking:
                     )
             except IntegrityError as exc:
                 raise NoLongerFits(f"{officer.name} already has a visit starting then") from exc
-        booking.status = Booking.Status.AWAITING_APPROVAL  # the coordinator's plan: confirmed next
+        # The coordinator's plan: confirmed next, which confirms the new visits and sends the
+        # school all its times (a part-booked booking's earlier ones too).
+        booking.status = Booking.Status.AWAITING_APPROVAL
         booking.save(update_fields=["status"])
         log.booked(booking, [row["request"] for row in rows])
         return booking

@@ -350,3 +350,53 @@ def test_runs_applied_before_applying_was_a_task_show_as_applied(county):
 
     run.refresh_from_db()
     assert run.state == PlanRun.State.APPLIED and run.applied is None and run.applying_result() is None
+
+
+def test_a_confirmed_bookings_waiting_session_is_planned_and_booked(client, county):
+    """A school booked two sessions and only one fitted: once the booking is confirmed, the
+    plan takes the other, and applying it books that one, confirmed, and sends the school
+    both times. A booking the school has not confirmed yet is left alone."""
+    monday = quiet_monday()
+    both = ask(county, county["school"], county["home_fire"], monday)
+    both.sessions.add(county["hoax"])
+    first = Visit.objects.create(
+        booking=both,
+        school=both.school,
+        session=county["home_fire"],
+        officer=county["owen"],
+        starts_at=timezone.make_aware(datetime.combine(monday, time(9, 30))),
+        ends_at=timezone.make_aware(datetime.combine(monday, time(10, 30))),
+        status=Visit.Status.CONFIRMED,
+    )
+    Booking.objects.filter(pk=both.pk).update(status=Booking.Status.CONFIRMED)
+    unconfirmed = ask(county, county["other"], county["home_fire"], monday)
+    unconfirmed.sessions.add(county["hoax"])
+    Visit.objects.create(
+        booking=unconfirmed,
+        school=unconfirmed.school,
+        session=county["home_fire"],
+        officer=county["owen"],
+        starts_at=timezone.make_aware(datetime.combine(monday + timedelta(days=1), time(9, 30))),
+        ends_at=timezone.make_aware(datetime.combine(monday + timedelta(days=1), time(10, 30))),
+        status=Visit.Status.HELD,
+    )
+    Booking.objects.filter(pk=unconfirmed.pk).update(status=Booking.Status.HELD)
+    client.force_login(county["coordinator"])
+
+    run = plan(client, form(monday))
+
+    assert [v["request"] for v in run.plan["visits"]] == [f"{both.pk}:{county['hoax'].pk}"]
+    mail.outbox.clear()
+    client.post(reverse("bookings:term-plan-apply", args=[run.pk]))
+    run.refresh_from_db()
+    assert run.state == PlanRun.State.APPLIED, run.error
+    both.refresh_from_db()
+    assert both.status == Booking.Status.CONFIRMED
+    visits = {v.session_id: v for v in both.visits.filter(status__in=Visit.LIVE)}
+    assert set(visits) == {county["home_fire"].pk, county["hoax"].pk}
+    assert visits[county["hoax"].pk].status == Visit.Status.CONFIRMED
+    assert visits[county["home_fire"].pk].starts_at == first.starts_at
+    to_school = [m for m in mail.outbox if both.contact_email in m.to]
+    assert to_school and county["hoax"].title in to_school[0].body
+    assert county["home_fire"].title in to_school[0].body
+    assert Booking.objects.get(pk=unconfirmed.pk).status == Booking.Status.HELD
