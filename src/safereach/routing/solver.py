@@ -57,7 +57,7 @@ from pyvrp import Route as PyVRPRoute
 from pyvrp import Solution as PyVRPSolution
 from pyvrp import solve as pyvrp_solve
 from pyvrp.constants import MAX_VALUE
-from pyvrp.search import NeighbourhoodParams
+from pyvrp.search import NeighbourhoodParams, PerturbationParams
 
 INF = math.inf
 Window = tuple[float, float]
@@ -402,14 +402,17 @@ def solve(problem: Problem, seconds: float = 10.0, *, seed: int = 0,
           iterations: int | None = None, no_improvement: int | None = None,
           progress: Callable[[float, float], None] | None = None,
           initial: Sequence[tuple[str, Sequence[tuple[str, int]]]] | None = None,
-          neighbours: int | None = None, history: int | None = None) -> Solution:
+          neighbours: int | None = None, history: int | None = None,
+          perturbations: int | None = None) -> Solution:
     """Solve `problem` for at most `seconds` (or the other stopping criteria) with PyVRP.
 
     `initial` warm-starts the search from known routes, each (vehicle name, [(visit name,
     window index), ...]); PyVRP keeps the best solution it has seen, so a feasible start is
     never returned worse. `neighbours` (how many near visits a move looks at) and `history`
     (how far back the search compares a candidate when deciding to accept a worse one) default
-    to PyVRP's own; fewer of both suit short runs of many small stretches, as in the planner."""
+    to PyVRP's own, as does `perturbations` (at most how many visits each step of the search
+    moves at random before improving again); other values suit short runs of many small
+    stretches, as in the planner."""
     vehicles, visits = list(problem.vehicles), list(problem.visits)
     started = time.perf_counter()
     if not visits:
@@ -418,11 +421,13 @@ def solve(problem: Problem, seconds: float = 10.0, *, seed: int = 0,
     stop = Progress(seconds, iterations, no_improvement, progress)
     start = _warm_start(built, problem, initial) if initial else None
     params = SolveParams()
-    if neighbours is not None or history is not None:
+    if neighbours is not None or history is not None or perturbations is not None:
         near = neighbours or params.neighbourhood.num_neighbours
+        shake = perturbations or params.perturbation.max_perturbations
         params = SolveParams(
             neighbourhood=NeighbourhoodParams(num_neighbours=near),
             ils=IteratedLocalSearchParams(history_length=history or params.ils.history_length),
+            perturbation=PerturbationParams(params.perturbation.min_perturbations, shake),
         )
     result = pyvrp_solve(built.data, stop=stop, seed=seed, collect_stats=False, display=False,
                          params=params, initial_solution=start)
