@@ -4,7 +4,7 @@ runs of the term planner."""
 from datetime import date, time, timedelta
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from safereach.accounts.models import Role
@@ -181,6 +181,14 @@ class Booking(models.Model):
             return self.sessions.none()
         booked = Visit.objects.filter(booking=self, status__in=Visit.LIVE).values("session_id")
         return self.sessions.exclude(pk__in=booked).select_related("partner")
+
+    @staticmethod
+    def has_waiting_session() -> Exists:
+        """For filtering bookings: it asked for a session that has no live visit (yet)."""
+        live = Visit.objects.filter(
+            booking=OuterRef("booking"), session=OuterRef("session"), status__in=Visit.LIVE
+        )
+        return Exists(Booking.sessions.through.objects.filter(booking=OuterRef("pk")).filter(~Exists(live)))
 
 
 class Visit(models.Model):

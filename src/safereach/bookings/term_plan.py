@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from safereach.bookings.calendar_days import open_days
@@ -33,19 +33,15 @@ OPEN = [Booking.Status.REQUESTED, Booking.Status.QUEUED]
 # those are open requests too. (A booking still held waits for the school or the coordinator
 # to confirm it first: planning its other sessions would confirm it over their heads.)
 PART_BOOKED = Booking.Status.CONFIRMED
+# What a request is worth, in minutes of travel: a target school's is worth much more, so when
+# not everything fits, target schools win.
+PRIZE = {"target": 2000.0, "other": 400.0}
 
 
 def open_requests(bookings):
     """The bookings among `bookings` with sessions for the planner: open requests, and
     confirmed bookings with a session still waiting for a time."""
-    live = Visit.objects.filter(
-        booking=OuterRef("booking"), session=OuterRef("session"), status__in=Visit.LIVE
-    )
-    waiting = Exists(Booking.sessions.through.objects.filter(booking=OuterRef("pk")).filter(~Exists(live)))
-    return bookings.filter(Q(status__in=OPEN) | Q(waiting, status=PART_BOOKED))
-# What a request is worth, in minutes of travel: a target school's is worth much more, so when
-# not everything fits, target schools win.
-PRIZE = {"target": 2000.0, "other": 400.0}
+    return bookings.filter(Q(status__in=OPEN) | Q(Booking.has_waiting_session(), status=PART_BOOKED))
 
 
 def request_key(booking_id: int, session_id: int) -> str:

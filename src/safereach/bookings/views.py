@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from django.contrib import messages
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -328,12 +328,7 @@ def coordinator_queue(request):
     bookings = _coordinator_bookings(request.user)
     # Target schools first, then the oldest request.
     order = ["-is_target", "created_at"]
-    live = Visit.objects.filter(
-        booking=OuterRef("booking"), session=OuterRef("session"), status__in=Visit.LIVE
-    )
-    has_waiting = Exists(
-        Booking.sessions.through.objects.filter(booking=OuterRef("pk")).filter(~Exists(live))
-    )
+    has_waiting = Booking.has_waiting_session()
     sections = [
         (
             "Waiting for your approval",

@@ -514,16 +514,14 @@ def _plan_chunk(
         return Plan(days=[], left_out=chunk.pinned_out, not_modelled=chunk.not_modelled)
     if current is None:
         current = _insert_greedily(by_officer, requests, fixed, minutes, chunk, arrive_before)
-    initial = None
-    if current is not None:
-        modelled = {v.name for v in chunk.problem.visits}
-        initial = [
-            (
-                _vehicle_name(d.officer_id, d.day),
-                [(v.key, chunk.windows[v.key].index(d.day)) for v in d.visits if v.key in modelled],
-            )
-            for d in current
-        ]
+    modelled = {v.name for v in chunk.problem.visits}
+    initial = [
+        (
+            _vehicle_name(d.officer_id, d.day),
+            [(v.key, chunk.windows[v.key].index(d.day)) for v in d.visits if v.key in modelled],
+        )
+        for d in current
+    ]
     solution = solver.solve(
         chunk.problem,
         seconds=seconds,
