@@ -245,11 +245,11 @@ def county_gain(args) -> int:
     from django.core.management import call_command
     from django.utils import timezone
 
-    from safereach.bookings.demo_requests import add_term_requests
     from safereach.bookings.models import Term, Visit
     from safereach.bookings.offers import Diaries, at
-    from safereach.bookings.term_plan import make_plan
     from safereach.demo.schools import LA_CODE
+    from safereach.demo.term_requests import add_term_requests
+    from safereach.planning.term_plan import make_plan
     from safereach.routing import planner
     from safereach.workforce.models import Officer
 

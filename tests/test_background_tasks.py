@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from django_tasks import TaskResultStatus, task
 
-from safereach.background import ThreadBackend, wait_for_background_tasks
+from safereach.core.background import ThreadBackend, wait_for_background_tasks
 
 PROBE = "import json; from safereach import settings; print(json.dumps(settings.TASKS))"
 
@@ -32,7 +32,7 @@ def backend(**env: str) -> str:
 
 
 def test_tasks_run_in_a_thread_of_the_web_process_by_default():
-    assert backend() == "safereach.background.ThreadBackend"
+    assert backend() == "safereach.core.background.ThreadBackend"
 
 
 def test_production_queues_tasks_in_the_database_for_workers():
@@ -90,9 +90,9 @@ def test_a_failing_task_is_recorded_as_failed(thread_backend):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_term_plan_runs_in_the_background(client, thread_backend, settings):
-    from safereach.bookings.models import PlanRun
     from safereach.bookings.tests.factories import make_county, quiet_monday
-    from safereach.bookings.tests.test_term_plan_page import ask, form
+    from safereach.planning.models import PlanRun
+    from safereach.planning.tests.test_term_plan_page import ask, form
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     county = make_county()
@@ -100,10 +100,10 @@ def test_a_term_plan_runs_in_the_background(client, thread_backend, settings):
     ask(county, county["school"], county["home_fire"], monday)
     client.force_login(county["coordinator"])
 
-    response = client.post(reverse("bookings:term-plan"), form(monday, seconds="2"))
+    response = client.post(reverse("planning:term-plan"), form(monday, seconds="2"))
 
     run = PlanRun.objects.get()
-    assert response["Location"] == reverse("bookings:term-plan-run", args=[run.pk])
+    assert response["Location"] == reverse("planning:term-plan-run", args=[run.pk])
     # The page answered before the two seconds of planning were up.
     assert run.state in (PlanRun.State.WAITING, PlanRun.State.RUNNING)
     wait_for_background_tasks()

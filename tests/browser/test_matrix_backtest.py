@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from safereach.accounts.models import User
-from safereach.background import wait_for_background_tasks
+from safereach.core.background import wait_for_background_tasks
 from safereach.demo.build import rebuild_demo
 from safereach.demo.county import generate
 from safereach.demo.partners import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD

@@ -8,10 +8,11 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from safereach.background import wait_for_background_tasks
-from safereach.bookings.models import Booking, PlanRun
-from safereach.bookings.tasks import ApplyingRecord
+from safereach.bookings.models import Booking
 from safereach.bookings.tests.factories import make_county, quiet_monday
+from safereach.core.background import wait_for_background_tasks
+from safereach.planning.models import PlanRun
+from safereach.planning.tasks import ApplyingRecord
 from tests.browser.conftest import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -24,8 +24,6 @@ DEFAULTS = {
     "ARRIVE_BEFORE_MINUTES": 10,
     "HELD_SHARE_FOR_TARGETS": 0.25,  # of each officer's visits a day, kept for target schools
     "HOLD_FOR_TARGETS_DAYS": 21,  # until this many days before the day
-    "RATE_LIMIT": (30, 600),  # public form submissions per address per this many seconds
-    "CLIENT_ADDRESS_HEADER": None,  # e.g. "HTTP_X_FORWARDED_FOR" behind a load balancer
 }
 
 

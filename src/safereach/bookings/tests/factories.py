@@ -7,11 +7,13 @@ from datetime import date, time, timedelta
 from django.utils import timezone
 
 from safereach.accounts.models import Agency, Role
-from safereach.accounts.tests.factories import make_agency, make_officer, make_school, make_station, make_user
+from safereach.accounts.tests.factories import make_agency, make_user
 from safereach.bookings.calendar_days import bank_holidays
 from safereach.bookings.models import KnownAddress, Term
 from safereach.catalogue.models import Session
+from safereach.schools.tests.factories import make_school
 from safereach.workforce.models import Leave
+from safereach.workforce.tests.factories import make_officer, make_station
 
 _n = itertools.count(1)
 

@@ -8,10 +8,10 @@ import pytest
 from django.utils import timezone
 
 from safereach.bookings.calendar_days import bank_holidays
-from safereach.bookings.demo import PAST_WEEKS, years_taught
 from safereach.bookings.models import Closure, Term, Visit
 from safereach.catalogue.models import YEAR_LABEL
 from safereach.delivery.models import VisitOutcome, year_groups_of
+from safereach.demo.bookings import PAST_WEEKS, years_taught
 from safereach.workforce.models import Leave
 
 
