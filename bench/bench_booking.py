@@ -98,8 +98,9 @@ def build_case(rng):
 
 def fill_diaries(rng, session, first_monday):
     """1,500 visits placed one by one at the best slot of a random school's random week."""
+    from safereach.bookings.diary import at
     from safereach.bookings.models import Booking, Visit
-    from safereach.bookings.offers import Diaries, at
+    from safereach.bookings.offers import Diaries
     from safereach.schools.models import School
     from safereach.workforce.models import Officer
 

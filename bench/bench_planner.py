@@ -245,8 +245,9 @@ def county_gain(args) -> int:
     from django.core.management import call_command
     from django.utils import timezone
 
+    from safereach.bookings.diary import at
     from safereach.bookings.models import Term, Visit
-    from safereach.bookings.offers import Diaries, at
+    from safereach.bookings.offers import Diaries
     from safereach.demo.schools import LA_CODE
     from safereach.demo.term_requests import add_term_requests
     from safereach.planning.term_plan import make_plan
@@ -351,7 +352,7 @@ def planner_inputs_after(term_input, Visit, timezone):
     from datetime import datetime
     from datetime import time as clock
 
-    from safereach.bookings.offers import minutes_of
+    from safereach.bookings.diary import minutes_of
     from safereach.routing.planner import FixedVisit
 
     index = {p: i for i, p in enumerate(term_input.places)}

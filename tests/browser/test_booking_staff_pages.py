@@ -7,8 +7,8 @@ from playwright.sync_api import expect
 
 from safereach.accounts.models import Role
 from safereach.accounts.tests.factories import make_user
+from safereach.bookings.diary import at
 from safereach.bookings.models import Booking, Visit
-from safereach.bookings.offers import at
 from safereach.bookings.tests.factories import make_county, quiet_monday
 from tests.browser.conftest import assert_accessible, sign_in
 

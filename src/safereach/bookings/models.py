@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from safereach.routing.diary import SchoolDay
+
 
 class LocalAuthorityDates(models.Model):
     """A span of days for one local authority's schools; blank `la_code` is the default for
@@ -149,6 +151,19 @@ class Booking(models.Model):
     def dates_text(self) -> str:
         """The dates that suit, as people write them: 1 to 5 March 2027 and 15 to 19 March 2027."""
         return " and ".join(f"{a:%-d %B} to {b:%-d %B %Y}" for a, b in self.date_ranges)
+
+    def school_day(self) -> SchoolDay:
+        """The part of the school's day the sessions may take, and its lunch to keep clear."""
+
+        def minutes(t: time) -> int:
+            return t.hour * 60 + t.minute
+
+        return SchoolDay.of(
+            minutes(self.school_day_starts),
+            minutes(self.school_day_ends),
+            minutes(self.lunch_starts),
+            self.part_of_day,
+        )
 
     @property
     def reference(self) -> str:

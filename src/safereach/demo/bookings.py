@@ -247,7 +247,8 @@ def add_demo_bookings(county, agencies: dict[str, Agency], today: date | None = 
 def add_queue(rng, schools, sessions, today: date) -> None:
     """Something for the demo coordinator to work: one booking from an address the school is not
     known by (held, waiting for approval) and one request no time fitted."""
-    from safereach.bookings.offers import Diaries, at, booking_settings
+    from safereach.bookings.diary import at
+    from safereach.bookings.offers import Diaries, booking_settings
 
     fire = [s for s in sessions if s.programme == "home-fire-safety" and s.officers.exists()]
     if not fire:
@@ -300,7 +301,8 @@ def add_queue(rng, schools, sessions, today: date) -> None:
 def book_existing_visits(rng, schools, sessions, today: date, count: int) -> int:
     """Visits already in officers' diaries, put there by the same slot search schools use, so
     they are reachable in turn; each at the offer with the least added travel."""
-    from safereach.bookings.offers import Diaries, at
+    from safereach.bookings.diary import at
+    from safereach.bookings.offers import Diaries
 
     bookable = [s for s in sessions if s.is_visit and s.officers.exists()]
     made = 0
@@ -434,7 +436,8 @@ CONTACT_ROLES = ["PSHE lead", "Safeguarding lead", "Deputy headteacher", "Head o
 def _past_booking(rng, school, session, first: date, last: date, weeks_start: date, officer=None):
     """A confirmed booking for one class of the school, and its visit at the best time the slot
     search found from before `weeks_start`; None when no officer was free."""
-    from safereach.bookings.offers import Diaries, at
+    from safereach.bookings.diary import at
+    from safereach.bookings.offers import Diaries
 
     years = _booked_years(school, session)
     year = years[int(rng.integers(0, len(years)))]

@@ -117,7 +117,7 @@ def test_a_plan_whose_diary_changed_is_not_applied(client, county):
     assert a.status == Booking.Status.QUEUED and not a.visits.exists()
     html = response.content.decode()
     assert "Plan applied" in html and "Could not be booked (1)" in html
-    assert f"{row['officer']}&#x27;s diary on" in html and "no longer fits" in html
+    assert f"{row['officer']}&#x27;s diary on" in html and "has changed: " in html
 
 
 def test_the_form_explains_its_errors_and_plans_nothing(client, county):
