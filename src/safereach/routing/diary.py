@@ -57,7 +57,10 @@ SENTENCES = {
     Fit.OVER_LUNCH: "it runs into the school's lunch",
     Fit.CLASHES: "the officer has something else in their diary then",
     Fit.CANNOT_ARRIVE: "the officer cannot get there in time from their visit before (or from base)",
-    Fit.CANNOT_GET_AWAY: "the officer could not then reach their next visit in time (or be back at base by the end of their day)",
+    Fit.CANNOT_GET_AWAY: (
+        "the officer could not then reach their next visit in time (or be back at base by the end of "
+        "their day)"
+    ),
 }
 
 
@@ -97,7 +100,10 @@ class SchoolDay:
         if self.lunch is None:
             spans = [(self.earliest, self.latest)]
         else:
-            spans = [(self.earliest, min(self.latest, self.lunch[0])), (max(self.earliest, self.lunch[1]), self.latest)]
+            spans = [
+                (self.earliest, min(self.latest, self.lunch[0])),
+                (max(self.earliest, self.lunch[1]), self.latest),
+            ]
         return [(a, b - length) for a, b in spans if b - a >= length]
 
 

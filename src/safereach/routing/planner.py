@@ -9,9 +9,9 @@ it) and calls `plan(...)`. The model is built for the solving core in `routing.s
   shift, starting and ending at the officer's base, carrying at most the officer's
   `max_visits_per_day` visits;
 * one job per request, with a time window on each day the school can do either side of the
-  school's lunch (alternatives: one is used), needing the session as a skill (officers' "skills" are the sessions they can
-  deliver), optional with a prize from its priority, so that when not everything fits the
-  important requests win;
+  school's lunch (alternatives: one is used), needing the session as a skill (officers'
+  "skills" are the sessions they can deliver), optional with a prize from its priority, so
+  that when not everything fits the important requests win;
 * every visit and busy time already in a diary (and every request a coordinator pinned) fixed
   to its officer at its time.
 
@@ -86,7 +86,9 @@ LEFT_OUT_WORDS = {
     LeftOut.LONGER_THAN_SCHOOL_DAY: "the session is longer than the part of the day the school gave",
     LeftOut.NO_OFFICER_DELIVERS: "no officer can deliver this session",
     LeftOut.NO_OFFICER_WORKS: "no officer who can deliver this session works on a day the school can do",
-    LeftOut.PINNED_DAY_OFF: "the officer it was pinned to is not working that day (leave or not a working day)",
+    LeftOut.PINNED_DAY_OFF: (
+        "the officer it was pinned to is not working that day (leave or not a working day)"
+    ),
     LeftOut.UNREACHABLE: (
         "no officer who can deliver it can reach the school in the time the school gave and be back "
         "at base by the end of their day"
