@@ -122,7 +122,7 @@ def fill_diaries(rng, session, first_monday):
         base.places(school.lon, school.lat)
     index = base.places.index
     places = base.places.lonlat
-    matrix = provider.matrix(places, places)
+    minutes = provider.table(places, places)
     for diary in base.diaries:
         diary.stops.clear()
     while made < EXISTING:
@@ -139,7 +139,7 @@ def fill_diaries(rng, session, first_monday):
             school_day=SchoolDay.of(8 * 60 + 45, 15 * 60 + 15, 12 * 60),
             length=60,
         )
-        slots = find_slots(request, base.diaries, lambda a, b: float(matrix[a, b]))
+        slots = find_slots(request, base.diaries, lambda a, b: float(minutes[a, b]))
         if not slots:
             continue
         slot = slots[int(rng.integers(0, min(3, len(slots))))]  # not always the very best

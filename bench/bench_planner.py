@@ -289,7 +289,7 @@ def county_gain(args) -> int:
                                  ends_at=at(slot.day, slot.end), status=Visit.Status.HELD,
                                  added_travel_minutes=slot.added_travel)
     fcfs_seconds = time.perf_counter() - started
-    # Travel of the diaries after first-come-first-served, with the planner's own travel matrix
+    # Travel of the diaries after first-come-first-served, with the planner's own travel-time table
     # (the same provider), over the same term: base to visits to base, each officer-day.
     fcfs = planner.current_plan(diaries_after(planned.input), planned.input.minutes, first, last)
     before, after = planned.before, planned.after

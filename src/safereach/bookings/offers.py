@@ -108,8 +108,8 @@ class Diaries:
         provider = travel_provider()
         places = self.places.lonlat
         school = [self.school_place]
-        self.to_school = provider.matrix(places, school)[:, 0]
-        self.from_school = provider.matrix(school, places)[0]
+        self.to_school = provider.table(places, school)[:, 0]
+        self.from_school = provider.table(school, places)[0]
         legs = set()
         for diary in self.diaries:
             for day_stops in diary.stops.values():

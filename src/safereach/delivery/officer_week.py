@@ -56,7 +56,7 @@ def week_of(officer, monday: date, arrive_before: int = 10) -> list[Day]:
     diary = read_diaries([officer], monday, monday + timedelta(days=6), places)[officer.pk]
     ids = [visit_id_of(s.key) for stops in diary.stops.values() for s in stops if s.is_visit]
     visits = Visit.objects.select_related("school", "session", "session__partner", "booking").in_bulk(ids)
-    minutes = travel_provider().matrix(places.lonlat, places.lonlat)
+    minutes = travel_provider().table(places.lonlat, places.lonlat)
     days = []
     for day in sorted(diary.stops):
         legs, here = [], diary.base

@@ -150,7 +150,7 @@ def gather(
                 )
             )
     lonlat = places.lonlat
-    minutes = travel_provider().matrix(lonlat, lonlat) if lonlat else np.zeros((0, 0))
+    minutes = travel_provider().table(lonlat, lonlat) if lonlat else np.zeros((0, 0))
     return TermInput(
         first_day,
         last_day,
@@ -244,7 +244,7 @@ def make_plan(
     `workers` processes (default: settings.SAFEREACH_PLANNER["WORKERS"])."""
     started = time.perf_counter()
     term = gather(first_day, last_day, **gather_options)
-    # Reading the diaries and the travel matrix count against the time asked for.
+    # Reading the diaries and the travel-time table count against the time asked for.
     seconds = max(1.0, seconds - (time.perf_counter() - started))
     after = planner.plan(
         term.diaries,
@@ -361,7 +361,7 @@ def _book(booking_id: int, rows: list[dict], log: ApplyLog) -> Booking:
             places = Places()
             school = places(booking.school.lon, booking.school.lat)
             diary = read_diaries([officer], day, day, places)[officer.pk]
-            minutes = travel_provider().matrix(places.lonlat, places.lonlat)
+            minutes = travel_provider().table(places.lonlat, places.lonlat)
             verdict = fit(
                 diary.day(day),
                 start,

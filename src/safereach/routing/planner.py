@@ -21,7 +21,7 @@ fits (`routing.diary.fit`), so the plan never proposes a time the slot search wo
 Times are minutes. A visit's service in the model starts when the officer arrives at reception,
 `arrive_before` minutes before the session, as the slot search does; travel times are rounded
 up to whole minutes for the solver, so the plan stays feasible with the exact travel times.
-Travel reported is in double precision from the matrix.
+Travel reported is in double precision from the travel-time table.
 
 A term is never one model: memory grows with the square of the places in a model, and on the
 demo county's term (1,500 requests) a whole-term model left more travel in 60 seconds than
@@ -36,6 +36,7 @@ same 60 seconds; the search settings below took it to about 23% (bench/bench_pla
 from __future__ import annotations
 
 import enum
+import itertools
 import math
 import multiprocessing
 import time
@@ -606,7 +607,7 @@ def _plan_chunk(
         officer_id, _, iso = route.vehicle.partition("@")
         diary, day = by_officer[int(officer_id)], date.fromisoformat(iso)
         stops, off_grid = _on_the_grid(diary, day, route, chunk, requested, minutes, arrive_before, step)
-        reasons.update(dict.fromkeys(off_grid, LeftOut.NO_ROOM))
+        reasons.update(dict.fromkeys(off_grid, LeftOut.UNREACHABLE))  # `_explain` says which
         days.append(_planned_day(diary, day, stops, minutes))
     return Plan(
         days=days,
@@ -631,9 +632,9 @@ def _window_of(chunk: _Chunk, request: PlanRequest | None, visit: PlannedVisit) 
 
 def _on_the_grid(diary: Diary, day: date, route, chunk: _Chunk, requested, minutes, arrive_before: int,
                  step: int):
-    """The route's stops at times the one rule accepts: each planned visit put on the `step`
-    grid as near the solver's time as fits the day so far (the diary's own stops, and the
-    planned visits before it). Returns the stops as (key, start, end, place, fixed) and the keys
+    """The route's stops at times the one rule accepts: each planned visit put at the earliest
+    time on the `step` grid near the solver's that fits the day so far (the diary's own stops,
+    and the planned visits before it). Returns the stops as (key, start, end, place, fixed) and the keys
     of planned visits no grid time fitted."""
 
     def travel(a, b):
@@ -650,9 +651,13 @@ def _on_the_grid(diary: Diary, day: date, route, chunk: _Chunk, requested, minut
         if r.pinned is not None:
             candidates = [r.pinned[2]]
         else:
+            # The earliest start on the grid that fits: the solver starts each visit as early
+            # as it can, and an early start leaves the most room for the visits after it.
             low = solver_start - GRID_REACH
-            grid = range(low - low % step, solver_start + GRID_REACH + 1, step)
-            candidates = sorted(grid, key=lambda t: (abs(t - solver_start), t))
+            near = range(low - low % step, solver_start + GRID_REACH + 1, step)
+            # Failing that, any time of the school's day: the visit keeps its officer and day.
+            rest = (t for a, b in r.school_day.windows(r.length) for t in range(a - a % step, b + 1, step))
+            candidates = itertools.chain(near, rest)
         for start in candidates:
             verdict = fit(today, start, start + r.length, r.place, travel, arrive_before=arrive_before,
                           school=r.school_day)

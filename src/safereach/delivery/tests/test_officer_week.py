@@ -73,9 +73,9 @@ def test_the_officer_sees_each_day_in_order_with_travel_and_access_notes(client,
     assert [leg.visit for leg in monday_.legs] == [week["first"], week["later"]]
     provider = travel_provider()
     base, school, other = week["station"], week["school"], week["other"]
-    to_first = provider.matrix([(base.lon, base.lat)], [(school.lon, school.lat)])[0, 0]
-    between = provider.matrix([(school.lon, school.lat)], [(other.lon, other.lat)])[0, 0]
-    home = provider.matrix([(other.lon, other.lat)], [(base.lon, base.lat)])[0, 0]
+    to_first = provider.table([(base.lon, base.lat)], [(school.lon, school.lat)])[0, 0]
+    between = provider.table([(school.lon, school.lat)], [(other.lon, other.lat)])[0, 0]
+    home = provider.table([(other.lon, other.lat)], [(base.lon, base.lat)])[0, 0]
     assert monday_.legs[0].minutes == pytest.approx(to_first)
     assert monday_.legs[1].minutes == pytest.approx(between)
     assert monday_.travel == pytest.approx(to_first + between + home)
