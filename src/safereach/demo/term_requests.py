@@ -18,7 +18,7 @@ from safereach.schools.models import School
 
 
 def add_term_requests(first_day: date, last_day: date, count: int, seed: int = 0) -> list[Booking]:
-    """`count` open requests (status REQUESTED) from the demo schools for days in the term."""
+    """`count` open requests (in the coordinators' queue) from the demo schools for days in the term."""
     rng = np.random.default_rng(seed)
     schools = list(School.objects.filter(is_fictional=True, lon__isnull=False).order_by("pk"))
     sessions = [
@@ -54,7 +54,7 @@ def add_term_requests(first_day: date, last_day: date, count: int, seed: int = 0
             part_of_day=str(rng.choice(["any", "any", "morning", "afternoon"])),
             pupils=int(rng.integers(20, 90)),
             year_groups=list(session.year_groups[:2]),
-            status=Booking.Status.REQUESTED,
+            status=Booking.Status.QUEUED,
             is_target=school.pk in targets[session.programme],
         )
         booking.sessions.add(session)

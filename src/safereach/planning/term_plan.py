@@ -2,8 +2,8 @@
 models, travel times from the one travel provider, handed to the pure planner in
 routing.planner; and the plan read back in people's words (officers, schools, sessions).
 
-An open request is a booking still choosing a time or in the coordinator's queue (REQUESTED,
-QUEUED), one request per session it asked for that is delivered at the school. Every live
+An open request is a booking in the coordinator's queue (QUEUED: the school sent it and no time
+fitted), one request per session it asked for that is delivered at the school. Every live
 visit (held or confirmed) stays where it is: schools have been told those times.
 """
 
@@ -32,7 +32,9 @@ from safereach.routing.diary import Diary, Fit, fit
 from safereach.routing.travel import travel_provider
 from safereach.workforce.models import Officer
 
-OPEN = [Booking.Status.REQUESTED, Booking.Status.QUEUED]
+# Only what a school has committed to: a request it sent that no time fitted (QUEUED). One left
+# at "Choose a time" (REQUESTED) was never sent, and a school is not emailed a booking for it.
+OPEN = [Booking.Status.QUEUED]
 # A confirmed booking may still have sessions no officer could reach when the school booked:
 # those are open requests too. (A booking still held waits for the school or the coordinator
 # to confirm it first: planning its other sessions would confirm it over their heads.)

@@ -22,8 +22,7 @@ def ask(county, school, session, monday, **extra):
         dates_from=monday,
         dates_to=monday + timedelta(days=4),
         pupils=30,
-        status=Booking.Status.QUEUED,
-        **extra,
+        **{"status": Booking.Status.QUEUED, **extra},
     )
     booking.sessions.add(session)
     return booking
@@ -132,3 +131,16 @@ def test_the_form_explains_its_errors_and_plans_nothing(client, county):
     assert '<a href="#id_seconds">Plan for at most 300 seconds</a>' in html
     assert "<title>Error: " in html
     assert not PlanRun.objects.exists()
+
+
+def test_a_request_left_at_choose_a_time_is_not_planned(client, county):
+    """The school never sent it: the planner books only requests in the queue."""
+    monday = quiet_monday()
+    abandoned = ask(county, county["school"], county["home_fire"], monday, status=Booking.Status.REQUESTED)
+    sent = ask(county, county["other"], county["home_fire"], monday)
+    client.force_login(county["coordinator"])
+
+    run = plan(client, form(monday))
+
+    planned = {v["request"].split(":")[0] for v in run.plan["visits"]}
+    assert planned == {str(sent.pk)} and str(abandoned.pk) not in planned
