@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from safereach.bookings.models import Visit
 from safereach.routing.diary import Diary, Stop
-from safereach.workforce.models import Leave, Officer
+from safereach.workforce.models import BusyTime, Leave, Officer
 
 
 def minutes_of(t: time) -> int:
@@ -55,10 +55,12 @@ def read_diaries(
     ignore_visit_ids: Iterable[int] = (),
 ) -> dict[int, Diary]:
     """The diaries of `officers` (with a base) from `first_day` to `last_day`, by officer id:
-    in four queries, whatever the number of officers. `ignore_visit_ids` are read as if free
+    leave, sessions, live visits and busy times from their own calendars, in five queries
+    whatever the number of officers. `ignore_visit_ids` are read as if free
     (a visit being moved)."""
     officers = [o for o in officers if o.base_id is not None]
-    ids = [o.pk for o in officers]
+    by_id = {o.pk: o for o in officers}
+    ids = list(by_id)
     away: dict[int, set[date]] = {pk: set() for pk in ids}
     for officer_id, starts_on, ends_on in Leave.objects.filter(
         officer__in=ids, starts_on__lte=last_day, ends_on__gte=first_day
@@ -87,6 +89,23 @@ def read_diaries(
         starts, ends = timezone.localtime(starts), timezone.localtime(ends)
         stop = Stop(minutes_of(starts.time()), minutes_of(ends.time()), places(lon, lat), visit_key(pk))
         stops[officer_id].setdefault(starts.date(), []).append(stop)
+    # Busy times from the officer's own calendar, day by day, kept clear as time spent at base.
+    for officer_id, starts, ends in BusyTime.objects.filter(
+        officer__in=ids, starts_at__lt=at(last_day + timedelta(days=1), 0), ends_at__gt=at(first_day, 0)
+    ).values_list("officer_id", "starts_at", "ends_at"):
+        starts, ends = timezone.localtime(starts), timezone.localtime(ends)
+        day = max(starts.date(), first_day)
+        while day <= min(ends.date(), last_day):
+            begins = minutes_of(starts.time()) if day == starts.date() else 0
+            until = minutes_of(ends.time()) if day == ends.date() else 24 * 60
+            visits = stops[officer_id].get(day, [])
+            # A visit the officer's calendar shows too (subscribed from SafeReach's feed) is
+            # already in the diary: only time busy with something else is added.
+            if until > begins and not any(v.start < until and begins < v.end for v in visits if v.is_visit):
+                base = by_id[officer_id].base
+                visits.append(Stop(begins, until, places(base.lon, base.lat), "busy", is_visit=False))
+                stops[officer_id][day] = visits
+            day += timedelta(days=1)
     diaries = {}
     for o in officers:
         diaries[o.pk] = Diary(
