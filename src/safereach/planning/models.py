@@ -126,7 +126,8 @@ class PlanRun(BackgroundRun):
         """Mark a ready plan as being applied by `user`; False if it was applied already (or is
         not ready), so it is never applied twice."""
         now = timezone.now()
-        claimed = PlanRun.objects.filter(pk=self.pk, state=self.State.DONE, applied_at__isnull=True).update(
+        claimed = self._update(
+            {"state": self.State.DONE, "applied_at__isnull": True},
             state=self.State.APPLYING,
             applied_at=now,
             applied_by=user,
@@ -147,7 +148,8 @@ class PlanRun(BackgroundRun):
 
     def finish_applying(self, applied: dict) -> None:
         now = timezone.now()
-        PlanRun.objects.filter(pk=self.pk, state=self.State.APPLYING).update(
+        self._update(
+            {"state": self.State.APPLYING},
             state=self.State.APPLIED,
             applied=applied,
             progress=1.0,
@@ -162,7 +164,7 @@ class PlanRun(BackgroundRun):
         values = {"state": self.State.APPLY_STOPPED, "error": error, "updated_at": timezone.now()}
         if applied is not None:
             values["applied"] = applied
-        stopped = PlanRun.objects.filter(pk=self.pk, state=self.State.APPLYING, **only_if).update(**values)
+        stopped = self._update({"state": self.State.APPLYING, **only_if}, **values)
         self.refresh_from_db()
         return bool(stopped)
 
@@ -171,8 +173,12 @@ class PlanRun(BackgroundRun):
         if applied["total"]:
             fraction = min(1.0, (len(applied["booked"]) + len(applied["not_booked"])) / applied["total"])
         text = self.applying_text(applied)
-        written = PlanRun.objects.filter(pk=self.pk, state=self.State.APPLYING, **only_if).update(
-            applied=applied, progress=fraction, progress_text=text, updated_at=timezone.now()
+        written = self._update(
+            {"state": self.State.APPLYING, **only_if},
+            applied=applied,
+            progress=fraction,
+            progress_text=text,
+            updated_at=timezone.now(),
         )
         if written:
             self.applied, self.progress, self.progress_text = applied, fraction, text
