@@ -95,7 +95,6 @@ def test_a_term_plan_runs_in_the_background(client, thread_backend, settings):
     from safereach.planning.models import PlanRun
     from safereach.planning.tests.test_term_plan_page import ask, form
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     county = make_county()
     monday = quiet_monday()
     ask(county, county["school"], county["home_fire"], monday)

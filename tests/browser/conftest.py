@@ -60,7 +60,8 @@ def browser():
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    # A deadline for each wait, generous for a busy machine: waits end as soon as the state is there.
+    page.set_default_timeout(30_000)
     yield page
     context.close()
 
