@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 from safereach.bookings.models import Booking
 from safereach.bookings.tests.factories import make_county, quiet_monday
 from safereach.core.background import wait_for_background_tasks
-from safereach.planning.models import PlanRun
 from safereach.planning import tasks
+from safereach.planning.models import PlanRun
 from safereach.planning.tasks import ApplyingRecord
 from tests.browser.conftest import assert_accessible, sign_in
 
