@@ -70,6 +70,7 @@ class TermInput:
     arrive_before: int
     officer_names: dict[int, str]
     labels: dict[str, tuple[str, str]]  # request key -> (school, session)
+    dropped: tuple[str, ...] = ()  # request keys the coordinator left out
 
     @property
     def fixed(self) -> list[planner.FixedVisit]:
@@ -163,6 +164,7 @@ def gather(
         booking_settings()["ARRIVE_BEFORE_MINUTES"],
         names,
         labels,
+        tuple(sorted(k for k in dropped if k in labels)),
     )
 
 
@@ -224,6 +226,9 @@ class TermPlan:
                     "high_priority": requests[k].is_target,
                 }
                 for k, why in sorted(after.left_out.items())
+            ],
+            "dropped_requests": [
+                {"request": k, "school": labels[k][0], "session": labels[k][1]} for k in self.input.dropped
             ],
             "diary_visits_not_modelled": [
                 {"visit": k, "reason": why} for k, why in sorted(after.not_modelled.items())
