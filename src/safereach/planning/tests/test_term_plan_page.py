@@ -152,7 +152,8 @@ def test_plan_pages_speak_of_schools_and_days_and_an_applied_plan_offers_no_chan
     ask(county, county["other"], county["home_fire"], monday)
     client.force_login(county["coordinator"])
     first = plan(client, form(monday))
-    second = plan(client, {**form(monday), "previous": str(first.pk), "drop": [f"{a.pk}:{county['home_fire'].pk}"]})
+    dropped = f"{a.pk}:{county['home_fire'].pk}"
+    second = plan(client, {**form(monday), "previous": str(first.pk), "drop": [dropped]})
 
     page = client.get(reverse("planning:term-plan-run", args=[second.pk])).content.decode()
 
