@@ -231,6 +231,10 @@ SAFEREACH_RATE_LIMIT = {
     # Behind a load balancer, the header it puts the client's address in (e.g. HTTP_X_FORWARDED_FOR).
     "CLIENT_ADDRESS_HEADER": os.environ.get("SAFEREACH_CLIENT_ADDRESS_HEADER") or None,
 }
+# Who people write to about accessibility or their information (the accessibility statement
+# and the privacy notice), and how long schools' contact details are kept after a booking ends.
+SAFEREACH_CONTACT = os.environ.get("SAFEREACH_CONTACT", "the booking coordinator of the partner you booked with")
+SAFEREACH_CONTACT_RETENTION_DAYS = int(os.environ.get("SAFEREACH_CONTACT_RETENTION_DAYS", "730"))
 DEFAULT_FROM_EMAIL = os.environ.get("SAFEREACH_FROM_EMAIL", "SafeReach <bookings@safereach.invalid>")
 
 # --- Term planner (routing.planner) -----------------------------------------------------------

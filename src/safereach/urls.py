@@ -6,6 +6,8 @@ from safereach.home import views as home_views
 urlpatterns = [
     path("", home_views.home, name="home"),
     path("favicon.ico", home_views.favicon),
+    path("accessibility/", home_views.accessibility, name="accessibility"),
+    path("privacy/", home_views.privacy, name="privacy"),
     path("accounts/", include("safereach.accounts.urls")),
     path("evidence/", include("safereach.evidence.urls")),
     path("matrix/", include("safereach.matrix.urls")),
