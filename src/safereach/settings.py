@@ -233,7 +233,9 @@ SAFEREACH_RATE_LIMIT = {
 }
 # Who people write to about accessibility or their information (the accessibility statement
 # and the privacy notice), and how long schools' contact details are kept after a booking ends.
-SAFEREACH_CONTACT = os.environ.get("SAFEREACH_CONTACT", "the booking coordinator of the partner you booked with")
+SAFEREACH_CONTACT = os.environ.get(
+    "SAFEREACH_CONTACT", "the booking coordinator of the partner you booked with"
+)
 SAFEREACH_CONTACT_RETENTION_DAYS = int(os.environ.get("SAFEREACH_CONTACT_RETENTION_DAYS", "730"))
 DEFAULT_FROM_EMAIL = os.environ.get("SAFEREACH_FROM_EMAIL", "SafeReach <bookings@safereach.invalid>")
 

@@ -30,7 +30,8 @@ def forget_old_contacts(today: date) -> int:
     old = [
         b.pk
         for b in candidates
-        if (b.last_visit is None or b.last_visit < at(cutoff, 0)) and max(r[1] for r in b.date_ranges) < cutoff
+        if (b.last_visit is None or b.last_visit < at(cutoff, 0))
+        and max(last for _, last in b.date_ranges) < cutoff
     ]
     with transaction.atomic():
         Booking.objects.filter(pk__in=old).update(

@@ -128,4 +128,5 @@ def test_every_page_links_to_the_accessibility_statement_and_privacy_notice(clie
 
     assert reverse("accessibility") in home and reverse("privacy") in home
     assert "WCAG 2.2 AA" in statement and "Enforcement procedure" in statement
-    assert "deleted 365 days after the booking" in notice and "no information about individual pupils" in notice
+    assert "deleted 365 days after the booking" in notice
+    assert "no information about individual pupils" in notice
