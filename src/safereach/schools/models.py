@@ -56,6 +56,14 @@ class School(models.Model):
     def __str__(self) -> str:
         return f"{self.name} (URN {self.urn})"
 
+    @property
+    def years_taught(self) -> set[int]:
+        """Year groups (0 = Reception) from the statutory ages: Reception is 4 to 5, Year 6
+        ends at 11. Empty when GIAS gave no ages."""
+        if self.low_age is None or self.high_age is None:
+            return set()
+        return {y for y in range(14) if self.low_age <= y + 4 and y + 5 <= self.high_age}
+
 
 # What each tier means, as the school reads it before choosing (Dorset's review of safety
 # education assessed 73% of its schools as Tier 1, 12% as Tier 2 and 16% as Tier 3).
