@@ -1,6 +1,8 @@
 """Reading and saving what schools say they need, and gathering the rows unmet demand and the
 tier mix are computed from."""
 
+from datetime import datetime
+
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -80,8 +82,8 @@ def read_waiting() -> set[tuple[int, str]]:
 
 def read_visited(school_year: int) -> set[tuple[int, str]]:
     """(school, programme) with a live visit in the school year (delivered ones included)."""
-    start = timezone.make_aware(timezone.datetime(school_year, 9, 1))
-    end = timezone.make_aware(timezone.datetime(school_year + 1, 9, 1))
+    start = timezone.make_aware(datetime(school_year, 9, 1))
+    end = timezone.make_aware(datetime(school_year + 1, 9, 1))
     visits = Visit.objects.filter(status__in=Visit.LIVE, starts_at__gte=start, starts_at__lt=end)
     return set(visits.values_list("school_id", "session__programme"))
 
