@@ -5,6 +5,7 @@ recipients, and a few concerns. Added once demo.bookings and demo.outcomes have 
 data (no emails, no audit events). Everything hangs off fictional schools, sessions, agencies
 or demo users, so clearing those clears it."""
 
+from collections import Counter
 from datetime import date, datetime, time, timedelta
 
 import numpy as np
@@ -149,15 +150,18 @@ def _feedback(rng, sessions) -> tuple[int, int]:
     """Feedback on most delivered visits; one session's is poor, so its partner sees a flag."""
     visits = list(Visit.objects.filter(session__in=sessions, outcome__delivered=True,
                                        booking__isnull=False)
-                  .select_related("booking", "session").order_by("starts_at"))
+                  .select_related("booking", "session__partner").order_by("starts_at"))
     with_questions = set(KnowledgeQuestion.objects.values_list("session_id", flat=True))
-    poor = next((s.pk for s in sessions if s.partner.slug == CHARITY), None)
+    # The charity's most visited session gets poor feedback from every school (partner@ is the
+    # charity's, so a newcomer sees the flag).
+    charity = Counter(v.session_id for v in visits if v.session.partner_id == _charity_id(sessions))
+    poor = charity.most_common(1)[0][0] if charity else None
     requests, feedback, results = [], [], []
     for visit in visits:
         requests.append(FeedbackRequest(visit=visit, sent_to=visit.booking.contact_email,
                                         sent_at=visit.ends_at + timedelta(hours=2)))
-        if rng.random() < FEEDBACK_GIVEN:
-            bad = visit.session_id == poor
+        bad = visit.session_id == poor
+        if bad or rng.random() < FEEDBACK_GIVEN:
             feedback.append(Feedback(
                 visit=visit,
                 usefulness=int(rng.choice([1, 2, 3] if bad else [3, 4, 5, 5])),
@@ -180,6 +184,10 @@ def _feedback(rng, sessions) -> tuple[int, int]:
     Feedback.objects.bulk_create(feedback)
     KnowledgeCheckResult.objects.bulk_create(results)
     return len(feedback), len(results)
+
+
+def _charity_id(sessions) -> int | None:
+    return next((s.partner_id for s in sessions if s.partner.slug == CHARITY), None)
 
 
 def _recipients(agencies) -> dict[str, User]:
