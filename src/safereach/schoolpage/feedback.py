@@ -168,3 +168,29 @@ def flag_to_partner(session, summary: FeedbackSummary) -> None:
         "session": session, "summary": summary, "site_url": getattr(settings, "SAFEREACH_SITE_URL", ""),
         "poor_below": POOR_BELOW})
     EmailMessage(f"Schools' feedback on {session.title} needs a look", body, to=to).send()
+
+
+def agency_figures(agency) -> list[dict]:
+    """Figures for an agency's reach: schools' responses, mean usefulness, sessions flagged,
+    and what classes got right in knowledge checks after a visit. (number, label) dicts."""
+    feedback = list(Feedback.objects.filter(visit__session__partner=agency).select_related("visit"))
+    by_session: dict[int, list[Feedback]] = {}
+    for f in feedback:
+        by_session.setdefault(f.visit.session_id, []).append(f)
+    overall = summarise(feedback)
+    checks = summarise_checks(list(KnowledgeCheckResult.objects.filter(
+        visit__session__partner=agency)))
+    if not overall.responses and not checks.classes:
+        return []
+    figures = [{"number": overall.responses, "label": "feedback responses from schools"}]
+    if overall.responses:
+        useful = sum(f.usefulness >= 4 for f in feedback)
+        figures.append({"number": round(100 * useful / len(feedback)),
+                        "label": "% of responses rate the session useful (4 or 5 out of 5)"})
+        figures.append({"number": sum(summarise(fs).is_poor for fs in by_session.values()),
+                        "label": "sessions flagged for poor feedback"})
+    if checks.classes:
+        figures.append({"number": round(100 * checks.after),
+                        "label": f"% of knowledge-check answers right after a visit "
+                                 f"({checks.classes} classes)"})
+    return figures

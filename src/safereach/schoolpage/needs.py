@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from safereach.bookings.models import Booking, Visit
 from safereach.catalogue.models import YEAR_LABEL, Programme, Session
+from safereach.schoolpage.unmet_demand import Asked, Offer, TierMix, UnmetRow, tier_mix, unmet_demand
 from safereach.schools.models import Cohort, School, SchoolNeed, school_year_of
 from safereach.schools.tiers import refresh_tier
-from safereach.schoolpage.unmet_demand import Asked, Offer, TierMix, UnmetRow, tier_mix, unmet_demand
 
 NO_AREA = "Area not known"
 

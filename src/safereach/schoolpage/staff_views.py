@@ -18,6 +18,7 @@ from safereach.catalogue.models import Session
 from safereach.schoolpage import concerns
 from safereach.schoolpage.feedback import (
     POOR_BELOW,
+    agency_figures,
     session_feedback,
     summarise,
     summarise_checks,
@@ -142,7 +143,7 @@ def feedback_overview(request):
     rows.sort(key=lambda r: (not r["summary"].is_poor, -r["summary"].responses,
                              r["session"].title))
     return render(request, "schoolpage/feedback_overview.html", {
-        "agency": agency, "rows": rows, "all": summarise(feedback),
+        "agency": agency, "rows": rows, "figures": agency_figures(agency),
         "checks": summarise_checks(checks), "poor_below": POOR_BELOW})
 
 

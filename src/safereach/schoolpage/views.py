@@ -156,10 +156,9 @@ def _delivered(visit) -> bool:
 
 def _has_feedback(visit) -> bool:
     try:
-        visit.feedback
+        return visit.feedback is not None
     except Feedback.DoesNotExist:
         return False
-    return True
 
 
 @school_link_view
