@@ -30,9 +30,9 @@ def navigation(request):
         if user.has_role(Role.PARTNER, Role.COORDINATOR, Role.ANALYST):
             links.append(("Unmet demand", reverse("schoolpage:unmet-demand")))
         if user.has_role(Role.PARTNER, Role.COORDINATOR):
-            links.append(("Schools' feedback", reverse("schoolpage:feedback-overview")))
+            links.append(("Feedback", reverse("schoolpage:feedback-overview")))
         if user.has_role(Role.COORDINATOR):
-            links.append(("Tiers of need", reverse("schoolpage:tiers")))
+            links.append(("Tiers", reverse("schoolpage:tiers")))
         if user.concern_routes.exists() or user.concerns_received.exists():
             links.append(("Concerns", reverse("schoolpage:concerns")))
         if user.has_role(Role.ADMINISTRATOR):
