@@ -71,6 +71,10 @@ class KnowledgeQuestion(models.Model):
     def correct_answer(self) -> str:
         return self.answers[self.correct]
 
+    @property
+    def other_answers(self) -> list[str]:
+        return [a for i, a in enumerate(self.answers) if i != self.correct]
+
 
 class KnowledgeCheckResult(models.Model):
     """A class's results in a session's knowledge check: how many took it and how many answered
