@@ -20,12 +20,18 @@ from safereach.areas.models import Area
 from safereach.schoolpage.links import schools_settings
 from safereach.schools.models import Concern, School
 
+NOT_KNOWN = "not-known"
+
 
 def areas_for(school: School) -> list[tuple[str, str]]:
     """Districts a concern may be about, the school's own first."""
     districts = list(Area.objects.filter(level=Area.Level.DISTRICT).order_by("name")
                      .values_list("code", "name"))
     own = school.lsoa.district.code if school.lsoa and school.lsoa.district else None
+    if not districts:
+        # No boundaries loaded: the school's own district as GIAS names it, so the form still
+        # works and any-area routing rules still apply.
+        return [(school.district_code or NOT_KNOWN, school.la_name or "The school's area")]
     return sorted(districts, key=lambda d: d[0] != own)
 
 
@@ -36,7 +42,7 @@ def pass_on(school: School, answers: dict, site_url: str) -> tuple[Concern | Non
     routing = route_concern(answers["topic"], area_code)
     if not routing:
         return None, routing
-    area_name = Area.objects.filter(code=area_code).values_list("name", flat=True).first() or ""
+    area_name = dict(areas_for(school)).get(area_code, "")
     retention = schools_settings()["CONCERN_RETENTION_DAYS"]
     received = timezone.now()
     with transaction.atomic():

@@ -187,3 +187,15 @@ def test_concerns_are_deleted_after_their_retention_period(client, setup):
     assert Concern.objects.count() == 0
     event = AuditEvent.objects.get(action="schools.concern.delete_expired")
     assert event.detail["references"] == [concern.reference]
+
+
+def test_without_district_boundaries_the_school_area_is_offered(client, county):
+    make_recipients()  # the council's any-topic, anywhere rule takes it
+    county["school"].la_name = "Essex"
+    county["school"].save()
+    url = school_page_url(county["school"], "s.patel@oakfield.sch.uk") + "concern/"
+    assert '<option value="not-known">Essex</option>' in client.get(url).content.decode()
+    assert client.post(url, concern_data(area="not-known")).status_code == 302
+    concern = Concern.objects.get()
+    assert concern.area_name == "Essex"
+    assert [u.email for u in concern.recipients.all()] == ["mash@council.example"]
