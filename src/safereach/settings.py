@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "safereach.bookings",
     "safereach.planning",
     "safereach.delivery",
+    "safereach.schoolpage",
     "safereach.home",
     "safereach.demo",
 ]
@@ -230,6 +231,27 @@ SAFEREACH_RATE_LIMIT = {
     "SECONDS": 600,
     # Behind a load balancer, the header it puts the client's address in (e.g. HTTP_X_FORWARDED_FOR).
     "CLIENT_ADDRESS_HEADER": os.environ.get("SAFEREACH_CLIENT_ADDRESS_HEADER") or None,
+    # Forms that email someone other than the person typing (a school's link, a concern to its
+    # recipients) cost more to abuse, so they have a lower limit of their own.
+    "EMAILING_SUBMISSIONS": int(os.environ.get("SAFEREACH_EMAILING_FORM_LIMIT", "5")),
+}
+# The schools' side (schoolpage): how long signed links last, how long concerns are kept, and
+# the number a school calls when a child is at immediate risk. 01632 960… numbers are set
+# aside for fiction, so the demo's cannot reach anyone: set the real one in production.
+# Where this service is reached, for links in emails sent outside a request (after an outcome
+# is recorded, from commands): e.g. https://safereach.example.org
+SAFEREACH_SITE_URL = os.environ.get("SAFEREACH_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
+SAFEREACH_SCHOOLS = {
+    "SCHOOL_LINK_DAYS": int(os.environ.get("SAFEREACH_SCHOOL_LINK_DAYS", "30")),
+    "FEEDBACK_LINK_DAYS": int(os.environ.get("SAFEREACH_FEEDBACK_LINK_DAYS", "120")),
+    "KNOWLEDGE_CHECK_REPEAT_DAYS": 42,
+    "CONCERN_RETENTION_DAYS": int(os.environ.get("SAFEREACH_CONCERN_RETENTION_DAYS", "365")),
+    "FRONT_DOOR_NAME": os.environ.get(
+        "SAFEREACH_SAFEGUARDING_FRONT_DOOR_NAME",
+        "the children's safeguarding front door (Marshwold, fictional)" if DEBUG else
+        "your local children's safeguarding front door"),
+    "FRONT_DOOR_PHONE": os.environ.get("SAFEREACH_SAFEGUARDING_FRONT_DOOR_PHONE",
+                                       "01632 960 123" if DEBUG else ""),
 }
 # Who people write to about accessibility or their information (the accessibility statement
 # and the privacy notice), and how long schools' contact details are kept after a booking ends.

@@ -17,5 +17,6 @@ urlpatterns = [
     path("officers/", include("safereach.workforce.urls")),
     path("week/", include("safereach.delivery.week_urls")),
     path("delivery/", include("safereach.delivery.urls")),
+    path("", include("safereach.schoolpage.urls")),
     path("admin/", admin.site.urls),
 ]

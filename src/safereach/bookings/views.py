@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from django.contrib import messages
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -326,8 +326,8 @@ def _coordinator_bookings(user):
 def coordinator_queue(request):
     services.release_expired_holds(site_url(request))
     bookings = _coordinator_bookings(request.user)
-    # Target schools first, then the oldest request.
-    order = ["-is_target", "created_at"]
+    # Target schools first, then schools in more need by their tier of need, then the oldest.
+    order = ["-is_target", F("school__need_tier").desc(nulls_last=True), "created_at"]
     has_waiting = Booking.has_waiting_session()
     sections = [
         (

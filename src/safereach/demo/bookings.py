@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from safereach.accounts.models import Agency
 from safereach.bookings.calendar_days import open_days
 from safereach.bookings.models import Booking, Closure, KnownAddress, Term, Visit
-from safereach.catalogue.models import YEAR_LABEL, Session
+from safereach.catalogue.models import Session
 from safereach.delivery.officer_week import monday_of
 from safereach.demo.names import person_name
 from safereach.demo.partners import CHARITY, COUNCIL, FIRE, POLICE
@@ -342,9 +342,7 @@ def recent_school_days(la_code: str, today: date, weeks: int = PAST_WEEKS) -> li
 
 def years_taught(school: School) -> set[int]:
     """Year groups from the school's statutory ages: Reception is 4 to 5, Year 6 ends at 11."""
-    if school.low_age is None or school.high_age is None:
-        return set()
-    return {y for y in YEAR_LABEL if school.low_age <= y + 4 and y + 5 <= school.high_age}
+    return school.years_taught
 
 
 def add_past_visits(rng, schools, sessions, officers, today: date) -> int:

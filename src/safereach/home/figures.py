@@ -12,6 +12,7 @@ from django.db.models import Count, Max, Sum
 from safereach.accounts.models import Agency, Role, User
 from safereach.areas.models import Area
 from safereach.evidence.models import Dataset, Deprivation, Incident, Notice, Place
+from safereach.schoolpage.feedback import agency_figures as feedback_figures
 from safereach.schools.models import School
 from safereach.workforce.models import Officer, Station
 
@@ -154,6 +155,8 @@ def partner_figures(user: User) -> dict:
         ]
         if agency
         else [],
+        # Schools' feedback and knowledge checks on the agency's sessions (schoolpage).
+        "feedback_figures": feedback_figures(agency) if agency else [],
         "holdings": holdings(),
     }
 
