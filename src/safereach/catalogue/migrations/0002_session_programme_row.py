@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("catalogue", "0001_initial"),
-        ("matrix", "0007_programme_year_groups"),
+        ("matrix", "0008_programmes_year_groups_and_untargeted"),
     ]
 
     operations = [

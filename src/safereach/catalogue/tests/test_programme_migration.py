@@ -6,7 +6,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [("catalogue", "0001_initial"), ("matrix", "0006_backtest_run")]
-AFTER = [("catalogue", "0004_session_programme_foreign_key"), ("matrix", "0007_programme_year_groups")]
+AFTER = [("catalogue", "0004_session_programme_foreign_key"),
+         ("matrix", "0008_programmes_year_groups_and_untargeted")]
 
 
 def migrate(targets):
