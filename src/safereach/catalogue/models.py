@@ -77,7 +77,12 @@ class Session(models.Model):
         return self.title
 
     def clean(self):
-        if self.programme_id is None or not isinstance(self.year_groups, list):
+        years = self.year_groups
+        if not isinstance(years, list) or not years or any(
+                not isinstance(y, int) or isinstance(y, bool) or y not in YEAR_LABEL for y in years):
+            raise ValidationError({"year_groups": "Give the year groups as a list of numbers from "
+                                                  "0 (Reception) to 13, at least one"})
+        if self.programme_id is None:
             return
         outside = set(self.year_groups) - set(self.programme.year_groups)
         if outside:

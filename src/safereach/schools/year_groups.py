@@ -68,7 +68,7 @@ def teaches_any(taught: Iterable[int], year_groups: Iterable[int]) -> bool:
 
 def describe(year_groups: Iterable[int]) -> str:
     """Year groups in words: "Reception to Year 2", "Years 8 to 10", "Year 5 and Year 9"."""
-    years = sorted(set(year_groups))
+    years = sorted({y for y in year_groups if y in YEAR_LABEL})
     if not years:
         return "no year groups"
     runs: list[list[int]] = []

@@ -131,3 +131,19 @@ def test_a_school_nobody_has_is_said_and_every_session_shown(client, county):
     page = client.get(reverse("catalogue:catalogue"), {"school": "999999999"})
     assert len(titles(page)) == 3
     assert "No school has the URN 999999999, so every session is shown." in page.content.decode()
+
+
+@pytest.mark.parametrize("year_groups", ["[99]", '"Year 5"', "[true]", "[[5]]"])
+def test_the_admin_refuses_year_groups_that_are_not_year_groups(client, county, year_groups):
+    client.force_login(make_user(Role.ADMINISTRATOR))
+    session = county["hoax"]
+    page = client.post(reverse("admin:catalogue_session_change", args=[session.pk]), {
+        "partner": session.partner_id, "programme": session.programme_id, "title": session.title,
+        "slug": session.slug, "description": session.description, "year_groups": year_groups,
+        "length_minutes": "45", "group_size": "30", "cost_pence": "0", "delivery_place": "school",
+        "tiers_served": "[1]", "is_published": "on",
+    })
+    assert page.status_code == 200
+    assert "Give the year groups as a list of numbers from 0 (Reception) to 13" in page.content.decode()
+    session.refresh_from_db()
+    assert session.year_groups == [5, 6, 7]
