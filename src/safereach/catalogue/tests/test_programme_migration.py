@@ -5,6 +5,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from safereach.matrix.programmes import PROGRAMMES
+
 BEFORE = [("catalogue", "0001_initial"), ("matrix", "0006_backtest_run")]
 AFTER = [("catalogue", "0004_session_programme_foreign_key"),
          ("matrix", "0008_programmes_year_groups_and_untargeted")]
@@ -20,6 +22,10 @@ def migrate(targets):
 @pytest.mark.django_db(transaction=True)
 def test_every_session_keeps_its_programme():
     old = migrate(BEFORE)
+    # The six programmes matrix 0002 seeded (a test before this one may have flushed them).
+    for item in PROGRAMMES:
+        old.get_model("matrix", "Programme").objects.get_or_create(slug=item["slug"], defaults={
+            "name": item["name"], "description": item["description"], "profile": item["profile"]})
     agency = old.get_model("accounts", "Agency").objects.create(name="Fire", slug="fire", kind="fire_rescue")
     Session = old.get_model("catalogue", "Session")
     made = {
