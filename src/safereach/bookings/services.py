@@ -26,7 +26,7 @@ from safereach.workforce.models import Officer
 
 def mark_target(booking: Booking) -> None:
     """A booking is for a target school when the school is in the top tenth for any of its programmes."""
-    programmes = {s.programme for s in booking.sessions.all()}
+    programmes = set(booking.sessions.values_list("programme__slug", flat=True))
     booking.is_target = any(booking.school_id in target_school_ids(p) for p in programmes)
     booking.save(update_fields=["is_target"])
 

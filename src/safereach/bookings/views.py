@@ -54,13 +54,18 @@ def start(request):
 
 def request_form(request, urn):
     school = get_object_or_404(School, urn=urn)
-    sessions = bookable_sessions()
-    initial = {}
+    bookable = bookable_sessions()
+    # A school is offered only the sessions for the year groups it teaches.
+    sessions = bookable.filter(pk__in=[s.pk for s in bookable if s.suits(school)])
+    initial, unsuited = {}, None
     if request.GET.get("session"):
         initial["sessions"] = sessions.filter(slug=request.GET["session"])
+        unsuited = bookable.exclude(pk__in=sessions).filter(slug=request.GET["session"]).first()
     if request.method == "POST" and over_limit(request):
         return too_many(request)
-    form = RequestForm(request.POST if request.method == "POST" else None, sessions=sessions, initial=initial)
+    form = RequestForm(
+        request.POST if request.method == "POST" else None, sessions=sessions, school=school, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         booking = form.save(commit=False)
         booking.school = school
@@ -72,7 +77,15 @@ def request_form(request, urn):
         school=school, status__in=Visit.LIVE, starts_at__gte=timezone.now()
     ).select_related("session__partner")[:10]
     return render(
-        request, "bookings/request.html", {"form": form, "school": school, "planned": partner_visits}
+        request,
+        "bookings/request.html",
+        {
+            "form": form,
+            "school": school,
+            "planned": partner_visits,
+            "unsuited": unsuited,
+            "offered": sessions.exists(),
+        },
     )
 
 

@@ -22,6 +22,7 @@ from safereach.demo import bookings, outcomes, schools_side
 from safereach.demo.county import DemoCounty
 from safereach.demo.partners import CHARITY, COUNCIL, DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, FIRE, POLICE
 from safereach.evidence.models import AreaRate, Dataset, Deprivation, Incident, Notice, Place
+from safereach.matrix.build import seed_programmes
 from safereach.matrix.models import Programme
 from safereach.schools.models import School
 from safereach.workforce.models import Officer, Station
@@ -150,6 +151,7 @@ DEMO_PROGRAMMES = {
 
 
 def _link_programmes(agencies: dict) -> None:
+    seed_programmes()  # the migrations made them; a database flushed since has none
     for slug, programmes in DEMO_PROGRAMMES.items():
         for programme in Programme.objects.filter(slug__in=programmes):
             programme.agencies.add(agencies[slug])

@@ -16,8 +16,9 @@ from django.utils.text import slugify
 from safereach.accounts.concern_routing import route_concern
 from safereach.accounts.models import ConcernRoute, ConcernTopic, Role, User
 from safereach.bookings.models import KnownAddress, Visit
-from safereach.catalogue.models import Programme, Session
+from safereach.catalogue.models import Session
 from safereach.demo.partners import CHARITY, COUNCIL, DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, FIRE, POLICE
+from safereach.matrix.models import Programme
 from safereach.schoolpage.links import school_page_url
 from safereach.schoolpage.models import Feedback, FeedbackRequest, KnowledgeCheckResult, KnowledgeQuestion
 from safereach.schools.models import Cohort, Concern, School, SchoolNeed, TierDecision, school_year_of
@@ -95,11 +96,11 @@ def add_demo_schools_side(county, agencies: dict, today: date | None = None) -> 
                      reason="The council's assessment (fictional)", decided_at=year_start)
         for s in schools if s.need_tier])
 
-    asking = [s for s in schools if rng.random() < ASKING and s.years_taught]
-    programmes = [p for p, _ in Programme.choices]
+    asking = [s for s in schools if rng.random() < ASKING and s.year_groups_taught]
+    programmes = [slug for slug, _ in Programme.objects.choices()]
     needs = []
     for school in asking:
-        taught = sorted(school.years_taught)
+        taught = sorted(school.year_groups_taught)
         own = school.need_tier
         if own and rng.random() < 0.25:  # some schools see themselves differently
             own = int(min(3, own + 1))

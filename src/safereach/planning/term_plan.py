@@ -107,7 +107,7 @@ def gather(
         open_requests(Booking.objects.all() if requests is None else requests)
         .filter(school__lon__isnull=False)
         .select_related("school")
-        .prefetch_related("sessions")
+        .prefetch_related("sessions__programme")
     )
     taken = set(
         Visit.objects.filter(booking__in=bookings, status__in=Visit.LIVE).values_list(
@@ -130,15 +130,17 @@ def gather(
             days_for[cache_key] = tuple(sorted(days))
         school_day = booking.school_day()
         for session in booking.sessions.all():
-            if not session.is_visit or (booking.pk, session.pk) in taken:
+            # A session for year groups the school does not teach is never planned there.
+            if not session.is_visit or (booking.pk, session.pk) in taken or not session.suits(booking.school):
                 continue
             key = request_key(booking.pk, session.pk)
             labels[key] = (booking.school.name, session.title)
             if key in dropped:
                 continue
-            if session.programme not in targets:
-                targets[session.programme] = target_school_ids(session.programme)
-            is_target = booking.is_target or booking.school_id in targets[session.programme]
+            slug = session.programme.slug
+            if slug not in targets:
+                targets[slug] = target_school_ids(slug)
+            is_target = booking.is_target or booking.school_id in targets[slug]
             plan_requests.append(
                 planner.PlanRequest(
                     key=key,

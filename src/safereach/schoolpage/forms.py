@@ -4,9 +4,10 @@ and every message says what to do in plain English."""
 from django import forms
 
 from safereach.accounts.models import ConcernTopic
-from safereach.catalogue.models import YEAR_GROUPS, Programme
+from safereach.matrix.models import Programme
 from safereach.schoolpage.models import Feedback
 from safereach.schools.models import TIER_DEFINITIONS, Cohort, Concern, School, SchoolNeed
+from safereach.schools.year_groups import YEAR_GROUPS
 
 NOT_SURE = "0"  # the school is not sure of its tier: stored as no tier
 LONG_TEXT = 5000
@@ -42,7 +43,7 @@ def _rating_choices(low: str, high: str):
 
 class NeedForm(forms.ModelForm):
     topics = forms.MultipleChoiceField(
-        label="Which topics would help your pupils this year?", choices=Programme.choices,
+        label="Which topics would help your pupils this year?", choices=Programme.objects.choices,
         required=False, widget=forms.CheckboxSelectMultiple, help_text="Select all that apply.")
     in_own_words = forms.CharField(
         label="In your own words (optional)", required=False, max_length=2000,
@@ -79,7 +80,7 @@ class NeedForm(forms.ModelForm):
 
     def __init__(self, *args, school: School, **kwargs):
         super().__init__(*args, **kwargs)
-        taught = school.years_taught
+        taught = school.year_groups_taught
         if taught:
             self.fields["year_groups"].choices = [c for c in YEAR_GROUPS if c[0] in taught]
         self.fields["year_groups"].help_text = "The year groups the topics are for."

@@ -8,10 +8,12 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from safereach.bookings.models import Booking, Visit
-from safereach.catalogue.models import YEAR_LABEL, Programme, Session
+from safereach.catalogue.models import Session
+from safereach.matrix.models import Programme
 from safereach.schoolpage.unmet_demand import Asked, Offer, TierMix, UnmetRow, tier_mix, unmet_demand
 from safereach.schools.models import Cohort, School, SchoolNeed, school_year_of
 from safereach.schools.tiers import refresh_tier
+from safereach.schools.year_groups import YEAR_LABEL
 
 NO_AREA = "Area not known"
 
@@ -45,7 +47,7 @@ def save_need(school: School, school_year: int, answers: dict) -> SchoolNeed:
 
 def sessions_suiting(school: School):
     """Published sessions for any of the year groups the school teaches, at its tier if known."""
-    years = school.years_taught
+    years = school.year_groups_taught
     sessions = Session.objects.filter(is_published=True).select_related("partner")
     suiting = [s for s in sessions if not years or years & set(s.year_groups or [])]
     if school.need_tier:
@@ -63,7 +65,7 @@ def read_asked(school_year: int) -> list[Asked]:
     needs = SchoolNeed.objects.filter(school_year=school_year).select_related(
         "school__lsoa__district")
     return [Asked(n.school_id, area_of(n.school), tuple(n.topics), tuple(n.year_groups),
-                  tuple(n.cohorts), n.school.need_tier, tuple(sorted(n.school.years_taught)),
+                  tuple(n.cohorts), n.school.need_tier, tuple(sorted(n.school.year_groups_taught)),
                   pressing=n.urgency == SchoolNeed.Urgency.THIS_TERM)
             for n in needs]
 
@@ -100,7 +102,7 @@ def tier_mix_rows() -> list[TierMix]:
 
 
 def topic_label(slug: str) -> str:
-    return dict(Programme.choices).get(slug, slug)
+    return dict(Programme.objects.choices()).get(slug, slug)
 
 
 def needs_asked_summary(school_year: int) -> dict:

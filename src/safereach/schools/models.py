@@ -8,6 +8,16 @@ from django.db import models
 from django.utils import timezone
 
 from safereach.accounts.models import ConcernTopic
+from safereach.schools.year_groups import describe, teaches_any, years_taught
+
+# What the year-group rule reads of a school.
+TAUGHT_FROM = ("phase", "low_age", "high_age", "name")
+
+
+class SchoolQuerySet(models.QuerySet):
+    def year_groups_taught(self) -> dict[int, frozenset[int]]:
+        """School id → the year groups it teaches, for many schools in one query."""
+        return {pk: years_taught(*row) for pk, *row in self.values_list("pk", *TAUGHT_FROM)}
 
 
 class School(models.Model):
@@ -22,6 +32,7 @@ class School(models.Model):
     type_group = models.CharField("establishment type group", max_length=120, blank=True)
     phase = models.CharField("phase of education", max_length=60, blank=True, db_index=True)
     status = models.CharField(max_length=60, blank=True)
+    # GIAS's StatutoryLowAge and StatutoryHighAge: what year groups the school teaches.
     low_age = models.PositiveSmallIntegerField(null=True, blank=True)
     high_age = models.PositiveSmallIntegerField(null=True, blank=True)
     postcode = models.CharField(max_length=10, blank=True)
@@ -50,6 +61,8 @@ class School(models.Model):
     dataset = models.ForeignKey("evidence.Dataset", null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="+")
 
+    objects = SchoolQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
@@ -57,12 +70,18 @@ class School(models.Model):
         return f"{self.name} (URN {self.urn})"
 
     @property
-    def years_taught(self) -> set[int]:
-        """Year groups (0 = Reception) from the statutory ages: Reception is 4 to 5, Year 6
-        ends at 11. Empty when GIAS gave no ages."""
-        if self.low_age is None or self.high_age is None:
-            return set()
-        return {y for y in range(14) if self.low_age <= y + 4 and y + 5 <= self.high_age}
+    def year_groups_taught(self) -> frozenset[int]:
+        return years_taught(*(getattr(self, name) for name in TAUGHT_FROM))
+
+    @property
+    def year_groups_text(self) -> str:
+        """"Reception to Year 6", for pages that tell a school what it is offered and why."""
+        return describe(self.year_groups_taught)
+
+    def teaches_any_of(self, year_groups) -> bool:
+        """Whether the school has pupils in any of `year_groups`: a session or programme for
+        those year groups suits it (schools.year_groups.teaches_any)."""
+        return teaches_any(self.year_groups_taught, year_groups)
 
 
 # What each tier means, as the school reads it before choosing (Dorset's review of safety
