@@ -28,7 +28,7 @@ from safereach.bookings.models import Visit
 from safereach.core.small_counts import FEWER_THAN_SMALL, NOT_SHOWN, shared_count, shared_table
 from safereach.matrix.models import Programme
 
-FEED_SALT = "safereach.bookings.projected-feed"
+FEED_SALT = "safereach.bookings.projected-feed"  # kept as it was: feeds already shared still work
 WEEKS_AHEAD = 13
 
 

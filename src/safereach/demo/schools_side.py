@@ -128,9 +128,9 @@ def add_demo_schools_side(county, agencies: dict, today: date | None = None) -> 
     for need in needs:
         refresh_tier(need.school)
 
-    sessions = list(Session.objects.filter(partner__in=agencies.values()))
+    sessions = list(Session.objects.filter(partner__in=agencies.values()).select_related("programme"))
     for session in sessions:
-        for i, (text, answers, correct) in enumerate(QUESTIONS.get(session.programme, []), 1):
+        for i, (text, answers, correct) in enumerate(QUESTIONS.get(session.programme.slug, []), 1):
             KnowledgeQuestion.objects.create(session=session, position=i, text=text,
                                              answers=answers, correct=correct)
     feedback_count, checks = _feedback(rng, sessions)

@@ -56,8 +56,9 @@ def sessions_suiting(school: School):
 
 
 def read_offers() -> list[Offer]:
-    sessions = Session.objects.filter(is_published=True).annotate(n_officers=Count("officers"))
-    return [Offer(s.programme, frozenset(s.year_groups or []), frozenset(s.tiers_served or []),
+    sessions = (Session.objects.filter(is_published=True).select_related("programme")
+                .annotate(n_officers=Count("officers")))
+    return [Offer(s.programme.slug, frozenset(s.year_groups or []), frozenset(s.tiers_served or []),
                   s.is_visit, s.n_officers > 0) for s in sessions]
 
 
@@ -74,10 +75,10 @@ def read_waiting() -> set[tuple[int, str]]:
     """(school, programme) of sessions asked for that wait in the queue for an officer."""
     waiting = set()
     bookings = (Booking.objects.filter(status__in=Booking.WAITING_FOR_COORDINATOR)
-                .filter(Booking.has_waiting_session()).prefetch_related("sessions"))
+                .filter(Booking.has_waiting_session()).prefetch_related("sessions__programme"))
     for booking in bookings:
         live = set(booking.visits.filter(status__in=Visit.LIVE).values_list("session_id", flat=True))
-        waiting |= {(booking.school_id, s.programme) for s in booking.sessions.all()
+        waiting |= {(booking.school_id, s.programme.slug) for s in booking.sessions.all()
                     if s.pk not in live}
     return waiting
 
@@ -87,7 +88,7 @@ def read_visited(school_year: int) -> set[tuple[int, str]]:
     start = timezone.make_aware(datetime(school_year, 9, 1))
     end = timezone.make_aware(datetime(school_year + 1, 9, 1))
     visits = Visit.objects.filter(status__in=Visit.LIVE, starts_at__gte=start, starts_at__lt=end)
-    return set(visits.values_list("school_id", "session__programme"))
+    return set(visits.values_list("school_id", "session__programme__slug"))
 
 
 def unmet_demand_rows(school_year: int) -> list[UnmetRow]:

@@ -6,11 +6,11 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from safereach.accounts.tests.factories import make_school
 from safereach.bookings import invitations
 from safereach.bookings.models import Booking
-from safereach.bookings.term_plan import gather
 from safereach.bookings.tests.factories import NEARBY, make_session, quiet_monday, request_data
+from safereach.planning.term_plan import gather
+from safereach.schools.tests.factories import make_school
 
 
 @pytest.fixture

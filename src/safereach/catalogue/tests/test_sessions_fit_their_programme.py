@@ -6,12 +6,13 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from safereach.accounts.models import Role
-from safereach.accounts.tests.factories import make_school, make_user
+from safereach.accounts.tests.factories import make_user
 from safereach.bookings.tests.factories import make_session
 from safereach.catalogue.models import Session
 from safereach.matrix.admin import ProgrammeForm
 from safereach.matrix.models import Programme
 from safereach.matrix.tests.factories import programme
+from safereach.schools.tests.factories import make_school
 
 
 def test_a_session_points_at_its_programme(county):

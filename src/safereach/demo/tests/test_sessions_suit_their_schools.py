@@ -5,9 +5,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from safereach.bookings.demo_requests import add_term_requests
 from safereach.bookings.models import Booking, Visit
 from safereach.catalogue.models import Session
+from safereach.demo.term_requests import add_term_requests
 from safereach.matrix.build import build
 from safereach.matrix.models import Programme, Score
 

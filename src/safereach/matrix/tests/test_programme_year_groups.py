@@ -9,17 +9,17 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from safereach.accounts.models import Role
-from safereach.accounts.tests import factories as f
 from safereach.matrix.build import build
 from safereach.matrix.models import Programme, Score, TargetList
 from safereach.matrix.programmes import PROGRAMMES
+from safereach.schools.tests.factories import make_school
 
 pytestmark = pytest.mark.django_db
 
 
 def _beside(school, **fields):
     """A school at the same place as `school`, so it sees the same incidents."""
-    return f.make_school(lsoa=school.lsoa, easting=school.easting, northing=school.northing,
+    return make_school(lsoa=school.lsoa, easting=school.easting, northing=school.northing,
                          lon=school.lon, lat=school.lat, percent_fsm=40.0, **fields)
 
 

@@ -3,8 +3,8 @@ primary school, whether its name says infant or junior)."""
 
 import pytest
 
-from safereach.accounts.tests.factories import make_school
 from safereach.schools.models import School
+from safereach.schools.tests.factories import make_school
 from safereach.schools.year_groups import EVERY_YEAR, describe, teaches_any, years_taught
 
 
