@@ -54,7 +54,6 @@ def add_term_requests(first_day: date, last_day: date, count: int, seed: int = 0
             part_of_day=str(rng.choice(["any", "any", "morning", "afternoon"])),
             pupils=int(rng.integers(20, 90)),
             year_groups=list(session.year_groups[:2]),
-            status=Booking.Status.REQUESTED,
             is_target=school.pk in targets[session.programme],
         )
         booking.sessions.add(session)

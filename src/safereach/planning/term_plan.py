@@ -458,21 +458,19 @@ def _book(booking_id: int, rows: list[dict], log: ApplyLog) -> Booking:
                 )
             try:
                 with transaction.atomic():
-                    Visit.objects.create(
+                    Visit.objects.hold(
                         booking=booking,
                         school=booking.school,
                         session=session,
                         officer=officer,
                         starts_at=at(day, start),
                         ends_at=at(day, end),
-                        status=Visit.Status.HELD,
                         added_travel_minutes=row.get("added_travel_minutes"),
                     )
             except IntegrityError as exc:
                 raise NoLongerFits(f"{officer.name} already has a visit starting then") from exc
         # The coordinator's plan: confirmed next, which confirms the new visits and sends the
         # school all its times (a part-booked booking's earlier ones too).
-        booking.status = Booking.Status.AWAITING_APPROVAL
-        booking.save(update_fields=["status"])
+        booking.ready_for_approval()
         log.booked(booking, [row["request"] for row in rows])
         return booking
