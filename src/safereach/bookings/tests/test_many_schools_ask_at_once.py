@@ -48,7 +48,8 @@ def database_url(tmp_path) -> str:
             connection.connection.backup(copy)
         return f"sqlite:///{path}"
     s = connection.settings_dict
-    return f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+    user, password = urllib.parse.quote(s["USER"] or ""), urllib.parse.quote(s["PASSWORD"] or "")
+    return f"postgres://{user}:{password}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
 def back_from(url: str) -> None:
