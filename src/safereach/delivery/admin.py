@@ -90,7 +90,7 @@ class CaseSystemAdmin(AdministratorAdmin):
     it, rotate: both sign for a day while the case system switches over."""
 
     form = CaseSystemForm
-    list_display = ["name", "agency", "url", "is_active", "waiting", "failed_shown"]
+    list_display = ["name", "agency", "failed_shown", "waiting", "is_active", "url"]
     list_filter = ["agency", "is_active"]
     inlines = [SecretInline]
     actions = ["rotate_secrets"]
@@ -134,6 +134,7 @@ class AttemptInline(ReadOnlyInline):
     """The delivery log."""
 
     model = WebhookAttempt
+    verbose_name, verbose_name_plural = "try", "delivery log: every try"
     fields = readonly_fields = ["at", "status_code", "error", "response"]
 
 
@@ -142,7 +143,7 @@ class WebhookDeliveryAdmin(AdministratorAdmin):
     """Each change sent to each case system, with every try. Failed ones are sent again with the
     action below, or the button on a delivery's page."""
 
-    list_display = ["change_shown", "case_system", "state", "attempts", "next_attempt_at", "last_error"]
+    list_display = ["change_shown", "case_system", "state", "attempts", "next_try", "last_error"]
     list_filter = ["state", "case_system", "change__kind"]
     list_select_related = ["change", "case_system"]
     search_fields = ["change__job__reference", "change__job__school_name"]
@@ -152,7 +153,7 @@ class WebhookDeliveryAdmin(AdministratorAdmin):
         "state",
         "attempts",
         "first_attempt_at",
-        "next_attempt_at",
+        "next_try",
         "delivered_at",
         "last_error",
         "body",
@@ -169,6 +170,12 @@ class WebhookDeliveryAdmin(AdministratorAdmin):
         job = change.job
         what = f"{change.get_kind_display()}: {job.get('reference')} {job.get('school_name')}"
         return f"{what}, {when:%d %b %Y %H:%M}"
+
+    @admin.display(description="next try", ordering="next_attempt_at")
+    def next_try(self, delivery):
+        if delivery.state != WebhookDelivery.State.WAITING:
+            return "-"  # delivered, or failed and waiting for "Send again"
+        return timezone.localtime(delivery.next_attempt_at).strftime("%d %b %Y %H:%M:%S")
 
     @admin.display(description="what is sent")
     def body(self, delivery):
