@@ -119,26 +119,29 @@ def post(url: str, body: bytes, headers: dict) -> Answer:
 def pass_on(now=None, batch: int = 500) -> int:
     """Make the deliveries of changes not yet passed on; returns how many changes."""
     now = now or timezone.now()
-    done = 0
-    for change in VisitChange.objects.filter(passed_on_at__isnull=True).order_by("pk")[:batch]:
-        with transaction.atomic():
-            # Claimed by one sender: another that read the same change finds it taken.
-            if not VisitChange.objects.filter(pk=change.pk, passed_on_at__isnull=True).update(
-                passed_on_at=now
-            ):
-                continue
-            systems = CaseSystem.objects.filter(
-                agency_id=change.agency_id, is_active=True, created_at__lte=change.occurred_at
-            )
-            WebhookDelivery.objects.bulk_create(
-                [
-                    WebhookDelivery(change=change, case_system=system, next_attempt_at=now)
-                    for system in systems
-                    if change.kind in (system.events or [])
-                ]
-            )
-        done += 1
-    return done
+    with transaction.atomic():
+        # Locked for this sender (another skips them on PostgreSQL; SQLite lets one writer in).
+        changes = list(
+            VisitChange.objects.select_for_update(skip_locked=True)
+            .filter(passed_on_at__isnull=True)
+            .order_by("pk")[:batch]
+        )
+        if not changes:
+            return 0
+        systems: dict[int, list[CaseSystem]] = {}
+        for system in CaseSystem.objects.filter(agency__in={c.agency_id for c in changes}, is_active=True):
+            systems.setdefault(system.agency_id, []).append(system)
+        WebhookDelivery.objects.bulk_create(
+            [
+                WebhookDelivery(change=change, case_system=system, next_attempt_at=now)
+                for change in changes
+                for system in systems.get(change.agency_id, [])
+                if change.kind in (system.events or []) and system.created_at <= change.occurred_at
+            ],
+            ignore_conflicts=True,
+        )
+        VisitChange.objects.filter(pk__in=[c.pk for c in changes]).update(passed_on_at=now)
+    return len(changes)
 
 
 # Sending ---------------------------------------------------------------------------------------
@@ -157,6 +160,7 @@ def due(now):
         WebhookDelivery.objects.filter(state=WebhookDelivery.State.WAITING, next_attempt_at__lte=now)
         .filter(~Exists(earlier))
         .select_related("change", "case_system")
+        .prefetch_related("case_system__secrets")
         .order_by("change__pk", "pk")
     )
 
@@ -164,7 +168,8 @@ def due(now):
 def send_due(now=None, send=post, batch: int = 200) -> dict[str, int]:
     """Pass on new changes, then try every delivery that is due; returns counts by result."""
     now = now or timezone.now()
-    pass_on(now)
+    while pass_on(now):
+        pass
     counts = {"delivered": 0, "tried again later": 0, "failed": 0}
     for delivery in due(now)[:batch]:
         result = attempt(delivery, now, send)
