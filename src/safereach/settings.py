@@ -107,15 +107,8 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the demo server read while an import writes; a generous timeout avoids
     # "database is locked" when two requests write at once.
-    # IMMEDIATE: a transaction takes the write lock when it begins, waiting up to the timeout
-    # for it, rather than reading first and failing at once with "database is locked" when
-    # another writer got there in between (SQLite cannot wait at that point).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "timeout": 20,
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            "transaction_mode": "IMMEDIATE",
-        }
+        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -70,14 +70,14 @@ def run_due(now=None, only: list[str] | None = None) -> list[str]:
         if row is None:
             try:
                 row = PeriodicTask.objects.create(
-                    name=job.name, every_seconds=job.every.total_seconds(), next_due_at=now
+                    name=job.name, every_seconds=int(job.every.total_seconds()), next_due_at=now
                 )
             except IntegrityError:  # another process made it a moment ago: its turn
                 continue
         if row.next_due_at > now:
             continue
         claimed = PeriodicTask.objects.filter(pk=row.pk, next_due_at=row.next_due_at).update(
-            next_due_at=now + job.every, last_started_at=now, every_seconds=job.every.total_seconds()
+            next_due_at=now + job.every, last_started_at=now, every_seconds=int(job.every.total_seconds())
         )
         if claimed:
             job.task.enqueue()

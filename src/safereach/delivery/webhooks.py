@@ -30,6 +30,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from safereach.bookings.models import VisitChange
+from safereach.bookings.services import when_unlocked
 from safereach.delivery.models import CaseSystem, WebhookAttempt, WebhookDelivery
 
 # Waits after the 1st, 2nd, … failed try; the last repeats. Tries stop a day after the first.
@@ -119,6 +120,10 @@ def post(url: str, body: bytes, headers: dict) -> Answer:
 def pass_on(now=None, batch: int = 500) -> int:
     """Make the deliveries of changes not yet passed on; returns how many changes."""
     now = now or timezone.now()
+    return when_unlocked(lambda: _pass_on(now, batch))
+
+
+def _pass_on(now, batch: int) -> int:
     with transaction.atomic():
         # Locked for this sender (another skips them on PostgreSQL; SQLite lets one writer in).
         changes = list(

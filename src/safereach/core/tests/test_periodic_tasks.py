@@ -80,3 +80,23 @@ def test_no_ticker_when_turned_off(settings):
     settings.SAFEREACH_PERIODIC = {"TICKER": False, "TICK_SECONDS": 5}
     app = object()
     assert periodic.with_ticker(app) is app
+
+
+@pytest.mark.django_db
+def test_the_periodic_command_lists_starts_what_is_due_once_and_refuses_a_bad_interval(only_our_task):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command("periodic", "--list", stdout=out)
+    assert out.getvalue() == f"{only_our_task}\tevery 60 s\n"
+
+    out = io.StringIO()
+    call_command("periodic", "--once", stdout=out)
+    assert out.getvalue() == f"Started {only_our_task}\n" and len(RAN) == 1
+    call_command("periodic", "--once", stdout=io.StringIO())
+    assert len(RAN) == 1, "not due again for a minute"
+
+    with pytest.raises(CommandError, match="--every must be a number of seconds above 0"):
+        call_command("periodic", "--every", "0")
