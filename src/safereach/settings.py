@@ -296,3 +296,16 @@ _tasks = os.environ.get("SAFEREACH_TASKS", "thread").strip().lower()
 if _tasks not in TASK_BACKENDS:
     raise ImproperlyConfigured(f"SAFEREACH_TASKS must be one of {', '.join(TASK_BACKENDS)}, not {_tasks!r}")
 TASKS = {"default": TASK_BACKENDS[_tasks]}
+
+# --- Periodic tasks (core.periodic) ----------------------------------------------------------
+# Releasing holds past their time and sending visit changes to case systems run every so often.
+# Each web process starts a ticker thread on its first request that enqueues them when due
+# (one process per turn, through the database); SAFEREACH_PERIODIC_TICKER=0 leaves that to a
+# `safereach periodic` process instead.
+SAFEREACH_PERIODIC = {"TICKER": env_bool("SAFEREACH_PERIODIC_TICKER", True), "TICK_SECONDS": 5}
+# The site's address, for links in emails sent by background tasks (no request to ask).
+SAFEREACH_SITE_URL = (
+    os.environ.get("SAFEREACH_SITE_URL")
+    or (CSRF_TRUSTED_ORIGINS[0] if CSRF_TRUSTED_ORIGINS else "")
+    or ("https://" + ALLOWED_HOSTS[0] if ALLOWED_HOSTS and not DEBUG else "http://127.0.0.1:8000")
+).rstrip("/")

@@ -299,24 +299,22 @@ def add_queue(rng, schools, sessions, today: date) -> None:
         dates_to=start + timedelta(days=9),
         pupils=28,
         year_groups=[4],
-        status=Booking.Status.AWAITING_APPROVAL,
-        held_until=timezone.now() + timedelta(hours=booking_settings()["APPROVAL_HOLD_HOURS"]),
     )
     waiting.sessions.add(fire[0])
     slots = Diaries(waiting, fire[0]).slots()
     if slots:
         slot = slots[0]
-        Visit.objects.create(
+        Visit.objects.hold(
             booking=waiting,
             school=first,
             session=fire[0],
             officer_id=slot.officer_id,
             starts_at=at(slot.day, slot.start),
             ends_at=at(slot.day, slot.end),
-            status=Visit.Status.HELD,
             added_travel_minutes=slot.added_travel,
             is_fictional=True,
         )
+    waiting.hold_for_approval(timezone.now() + timedelta(hours=booking_settings()["APPROVAL_HOLD_HOURS"]))
     queued = Booking.objects.create(
         school=second,
         contact_name="Priya Shah",
@@ -328,9 +326,9 @@ def add_queue(rng, schools, sessions, today: date) -> None:
         pupils=60,
         year_groups=[3, 4],
         access_needs="Two pupils use hearing aids",
-        status=Booking.Status.QUEUED,
     )
     queued.sessions.add(fire[0])
+    queued.send_to_queue()
 
 
 def book_existing_visits(rng, schools, sessions, today: date, count: int) -> int:
@@ -355,13 +353,12 @@ def book_existing_visits(rng, schools, sessions, today: date, count: int) -> int
         if not slots:
             continue
         slot = slots[0]
-        Visit.objects.create(
+        Visit.objects.book(
             school=school,
             session=session,
             officer_id=slot.officer_id,
             starts_at=at(slot.day, slot.start),
             ends_at=at(slot.day, slot.end),
-            status=Visit.Status.CONFIRMED,
             added_travel_minutes=slot.added_travel,
             is_fictional=True,
         )
@@ -491,8 +488,6 @@ def _past_booking(rng, school, session, first: date, last: date, weeks_start: da
         dates_to=last,
         pupils=pupils,
         year_groups=chosen,
-        status=Booking.Status.CONFIRMED,
-        confirmed_by=f"{email} (by email link)",
     )
     # The slot search never offers its own "today", so it is asked as on the day before.
     diaries = Diaries(
@@ -507,18 +502,19 @@ def _past_booking(rng, school, session, first: date, last: date, weeks_start: da
     slot = slots[0]
     booking.save()
     booking.sessions.add(session)
-    Visit.objects.create(
+    Visit.objects.hold(
         booking=booking,
         school=school,
         session=session,
         officer_id=slot.officer_id,
         starts_at=at(slot.day, slot.start),
         ends_at=at(slot.day, slot.end),
-        status=Visit.Status.CONFIRMED,
         added_travel_minutes=slot.added_travel,
         is_fictional=True,
     )
     # Asked for two to six weeks ahead, and confirmed by the contact within the hour.
     booking.created_at = at(slot.day, 600) - timedelta(days=int(rng.integers(14, 43)))
-    booking.confirmed_at = booking.created_at + timedelta(minutes=int(rng.integers(5, 60)))
+    confirmed_at = booking.created_at + timedelta(minutes=int(rng.integers(5, 60)))
+    booking.hold(until=booking.created_at + timedelta(hours=1))
+    booking.confirm(f"{email} (by email link)", now=confirmed_at)
     return booking

@@ -8,6 +8,7 @@ They are written as seed data, not through the outcome page, so no audit events 
 from datetime import datetime, time, timedelta
 
 import numpy as np
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -92,7 +93,9 @@ def add_demo_outcomes(county, agencies, today=None) -> dict:
                 outcome.school_feedback = FEEDBACK[int(rng.integers(0, len(FEEDBACK)))]
             if rng.random() < 0.25:
                 outcome.officer_notes = NOTES[int(rng.integers(0, len(NOTES)))]
-        outcome.save()
+        with transaction.atomic():
+            outcome.save()
+            visit.outcome_recorded(outcome.delivered, outcome.for_case_systems(), now=outcome.recorded_at)
         recorded += 1
     return {"outcomes": recorded, "outcomes to record": len(visits) - recorded}
 

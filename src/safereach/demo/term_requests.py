@@ -58,9 +58,9 @@ def add_term_requests(first_day: date, last_day: date, count: int, seed: int = 0
             part_of_day=str(rng.choice(["any", "any", "morning", "afternoon"])),
             pupils=int(rng.integers(20, 90)),
             year_groups=sorted(school.year_groups_taught & set(session.year_groups))[:2],
-            status=Booking.Status.QUEUED,
             is_target=school.pk in targets[session.pk],
         )
         booking.sessions.add(session)
+        booking.send_to_queue()  # sent by the school; no time fitted
         made.append(booking)
     return made

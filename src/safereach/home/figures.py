@@ -11,6 +11,7 @@ from django.db.models import Count, Max, Sum
 
 from safereach.accounts.models import Agency, Role, User
 from safereach.areas.models import Area
+from safereach.delivery.models import WebhookDelivery
 from safereach.evidence.models import Dataset, Deprivation, Incident, Notice, Place
 from safereach.schoolpage.feedback import agency_figures as feedback_figures
 from safereach.schools.models import School
@@ -57,6 +58,8 @@ def administrator_figures() -> dict:
         ],
         "users_by_role": [(label, users_by_role.get(role, 0)) for role, label in Role.choices],
         "users_without_role": users_without_role,
+        # Visit changes no case system accepted within a day: waiting for "Send again".
+        "failed_deliveries": WebhookDelivery.objects.filter(state=WebhookDelivery.State.FAILED).count(),
     }
 
 

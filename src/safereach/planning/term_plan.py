@@ -27,6 +27,7 @@ from safereach.bookings.models import Booking, Visit
 from safereach.bookings.offers import booking_settings
 from safereach.bookings.priority import target_school_ids
 from safereach.catalogue.models import Session
+from safereach.core.database import when_unlocked
 from safereach.routing import planner
 from safereach.routing.diary import Diary, Fit, fit
 from safereach.routing.travel import travel_provider
@@ -322,7 +323,7 @@ def apply_plan(
     for booking_id, rows in by_booking.items():
         keys = [row["request"] for row in rows]
         try:
-            booking = services.when_unlocked(lambda b=booking_id, r=rows: _book(b, r, log))
+            booking = when_unlocked(lambda b=booking_id, r=rows: _book(b, r, log))
         except NoLongerFits as exc:
             failed.update(dict.fromkeys(keys, str(exc)))
             log.not_booked(keys, str(exc))
@@ -385,21 +386,19 @@ def _book(booking_id: int, rows: list[dict], log: ApplyLog) -> Booking:
                 raise NoLongerFits(f"{officer.name}'s diary on {day:%-d %B} has changed: {verdict.sentence}")
             try:
                 with transaction.atomic():
-                    Visit.objects.create(
+                    Visit.objects.hold(
                         booking=booking,
                         school=booking.school,
                         session=session,
                         officer=officer,
                         starts_at=at(day, start),
                         ends_at=at(day, end),
-                        status=Visit.Status.HELD,
                         added_travel_minutes=row.get("added_travel_minutes"),
                     )
             except IntegrityError as exc:
                 raise NoLongerFits(f"{officer.name} already has a visit starting then") from exc
         # The coordinator's plan: confirmed next, which confirms the new visits and sends the
         # school all its times (a part-booked booking's earlier ones too).
-        booking.status = Booking.Status.AWAITING_APPROVAL
-        booking.save(update_fields=["status"])
+        booking.ready_for_approval()
         log.booked(booking, [row["request"] for row in rows])
         return booking

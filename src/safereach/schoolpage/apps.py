@@ -12,3 +12,4 @@ class SchoolPageConfig(AppConfig):
         from safereach.schoolpage.tier_importer import TiersImporter
 
         register(TiersImporter)
+        from safereach.schoolpage import tasks  # noqa: F401 - registers the daily deletion of old concerns
