@@ -11,7 +11,7 @@ from safereach.bookings.models import Booking, Visit
 from safereach.bookings.tests.factories import request_data
 from safereach.bookings.tests.test_book_a_session import book
 from safereach.core.periodic import registered, run_due
-from safereach.planning.tasks import release_holds
+from safereach.bookings.tasks import release_holds
 
 
 def expire(booking):
