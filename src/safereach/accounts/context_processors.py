@@ -25,6 +25,9 @@ def navigation(request):
             links.append(("Your sessions", reverse("catalogue:our-sessions")))
         if user.has_role(Role.PARTNER, Role.COORDINATOR, Role.ANALYST):
             links.append(("Projected delivery", reverse("bookings:projected")))
+        # Fire safety protection: the register of notices (the register app).
+        if user.has_role(Role.PROTECTION_OFFICER, Role.PROTECTION_MANAGER):
+            links.append(("Fire safety notices", reverse("register:notices")))
         if user.has_role(Role.ADMINISTRATOR):
             links.append(("Administration", reverse("admin:index")))
     current = request.path

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RegisterConfig(AppConfig):
+    name = "safereach.register"
+    verbose_name = "Register of fire-safety notices"
