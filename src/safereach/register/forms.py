@@ -30,12 +30,12 @@ def _date(label: str, *, required=True, what="the date", help_text=""):
     )
 
 
-def add_problems(form: forms.Form, problems: list[rules.Problem], fields: dict | None = None) -> None:
-    """Put `rules`'s problems on the form's fields (by the rules' names, mapped by `fields`)."""
-    fields = fields or {}
+def add_problems(form: forms.Form, problems: list[rules.Problem]) -> None:
+    """Put `rules`'s problems on the form's fields (named alike). A problem with the whole goes
+    beside the first field, which the error summary links it to."""
+    first = next(iter(form.fields))
     for name, message in problems:
-        name = fields.get(name, name)
-        form.add_error(name if name in form.fields else None, message)
+        form.add_error(name if name in form.fields else first, message)
 
 
 class NoticeForm(forms.Form):

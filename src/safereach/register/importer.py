@@ -78,6 +78,7 @@ EVENTS = {
     "trade secret decided": EventKind.TRADE_SECRET_DECIDED,
     "trade secret claim decided": EventKind.TRADE_SECRET_DECIDED,
 }
+EVENT_NAMES = "; ".join(k.label.lower() for k in (EventKind.SERVED, *rules.RECORDABLE))
 KINDS = {
     "fire safety alterations notice": NoticeKind.ALTERATIONS,
     "fire safety enforcement notice": NoticeKind.ENFORCEMENT,
@@ -187,7 +188,7 @@ def _row(path, line, value, names, today, problems) -> Row | None:
     event_text = value.get("event", "") or "served"
     event = EVENTS.get(_words(event_text))
     if event is None:
-        bad("event", f"{event_text!r} is not an event SafeReach records ({'; '.join(sorted(set(EVENTS)))})")
+        bad("event", f"{event_text!r} is not an event SafeReach records (one of: {EVENT_NAMES})")
     on = _date(value["on"], "on", bad, required=True)
     compliance = _date(value.get("compliance_date", ""), "compliance_date", bad)
     recorded = _date(value.get("recorded_on", ""), "recorded_on", bad)
@@ -270,6 +271,8 @@ def _served(value, names, bad, problems, line, on, compliance, articles, today) 
     details["recipient_under_18"] = under in YES
     if kind is not None:
         for name, reason in rules.problems_with_notice(kind, on, compliance, articles, today):
+            if name == "articles" and value.get("articles"):
+                continue  # the articles given could not be read: that is said already
             bad("on" if name == "served_on" else name, reason)
     return details
 
@@ -327,9 +330,7 @@ def check(rows: list[Row], agency: Agency, today: date, problems_for) -> Plan:
             plan.new[key] = row
             continue
         differ = [
-            name
-            for name, value in row.details.items()
-            if name in _COMPARED and _stored(notice, name) != value
+            name for name in _COMPARED if name in row.details and getattr(notice, name) != row.details[name]
         ]
         if differ:
             problems_for(row).add(
@@ -395,10 +396,6 @@ _COMPARED = {
     "recipient_under_18": "under-18 answer",
     "commentary": "commentary",
 }
-
-
-def _stored(notice, name):
-    return getattr(notice, name)
 
 
 def _same(a: rules.Event, b: rules.Event) -> bool:

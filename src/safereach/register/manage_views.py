@@ -80,7 +80,7 @@ def new_notice(request):
     if refused:
         return refused
     today = clock.today()
-    form = NoticeForm(request.POST or None, agency=agency, today=today)
+    form = NoticeForm(request.POST if request.method == "POST" else None, agency=agency, today=today)
     if request.method == "POST" and form.is_valid():
         try:
             notice = record_notice(agency, form.details(), Who(request.user), today=today)
@@ -149,7 +149,13 @@ def edit_notice(request, pk):
     found = _notice(request, pk)
     today = clock.today()
     initial = NoticeForm.initial_from(found)
-    form = NoticeForm(request.POST or None, initial=initial, agency=found.agency, today=today, notice=found)
+    form = NoticeForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        agency=found.agency,
+        today=today,
+        notice=found,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             event = correct_details(
@@ -182,7 +188,7 @@ def add_event(request, pk, kind):
     if kind not in rules.RECORDABLE:
         raise Http404("No such kind of event")
     today = clock.today()
-    form = EventForm(request.POST or None, kind=kind, notice=found, today=today)
+    form = EventForm(request.POST if request.method == "POST" else None, kind=kind, notice=found, today=today)
     if request.method == "POST" and form.is_valid():
         try:
             record_event(found, form.event(), Who(request.user), today=today)
@@ -206,7 +212,12 @@ def strike_out(request, pk):
     events = found.events.order_by("on", "recorded_at")
     struck = {e.corrects_id for e in events if e.kind == EventKind.IN_ERROR}
     standing = [e for e in events if e.pk not in struck and e.kind != EventKind.IN_ERROR]
-    form = StrikeOutForm(request.POST or None, notice=found, standing_events=standing, today=today)
+    form = StrikeOutForm(
+        request.POST if request.method == "POST" else None,
+        notice=found,
+        standing_events=standing,
+        today=today,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             record_event(found, form.event(), Who(request.user), today=today)
@@ -228,7 +239,7 @@ def import_notices(request):
     agency, refused = _agency_or_page(request)
     if refused:
         return refused
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
     problems, hidden = [], 0
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

@@ -474,8 +474,10 @@ def _summary(notice, facts, spells, today, goes, keep_years) -> str:
         return "Not recorded yet."
     now = next((s for s in spells if today in s), None)
     if now is not None:
-        return (f"On the register since {say_date(now.start)}; kept until {say_date(goes - DAY)}, "
-                f"{keep_years} years from service.")
+        return (
+            f"On the register since {say_date(now.start)}; kept until {say_date(goes - DAY)}, "
+            f"{keep_years} years from service."
+        )
     if today >= goes:
         return f"Off the register since {say_date(goes)}: entries are kept {keep_years} years from service."
     if facts.withdrawn is not None:

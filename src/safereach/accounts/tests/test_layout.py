@@ -74,7 +74,10 @@ def test_not_dressed_as_gov_uk(client):
         ((Role.COORDINATOR,), ["/", "/evidence/datasets/", "/matrix/", "/book/queue/", "/book/plan/",
                                "/officers/", "/sessions/our-sessions/", "/book/projected/"]),
         ((Role.ADMINISTRATOR,), ["/", "/evidence/datasets/", "/matrix/", "/book/queue/", "/book/plan/",
-                                 "/officers/", "/sessions/our-sessions/", "/book/projected/", "/admin/"]),
+                                 "/officers/", "/sessions/our-sessions/", "/book/projected/",
+                                 "/register/manage/", "/admin/"]),
+        ((Role.PROTECTION_OFFICER,), ["/", "/register/manage/"]),
+        ((Role.PROTECTION_MANAGER,), ["/", "/register/manage/"]),
     ],
 )
 def test_navigation_offers_what_the_role_may_open(client, sign_in_as, roles, links):
