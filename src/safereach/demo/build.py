@@ -22,6 +22,7 @@ from safereach.accounts.models import Agency, User
 from safereach.areas.models import Area
 from safereach.demo.county import DemoCounty
 from safereach.demo.partners import CHARITY, COUNCIL, DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, FIRE, POLICE
+from safereach.demo.register import add_demo_register, clear_demo_register
 from safereach.evidence.models import AreaRate, Dataset, Deprivation, Incident, Notice, Place
 from safereach.matrix.models import Programme
 from safereach.schools.models import School
@@ -47,6 +48,7 @@ def clear_demo(keep_areas: bool = False) -> None:
     each area when the transaction commits.
     """
     demo_clearing.send(sender=DemoCounty)
+    clear_demo_register()
     fictional = Dataset.objects.filter(is_fictional=True)
     Incident.objects.filter(dataset__in=fictional).delete()
     Place.objects.filter(dataset__in=fictional).delete()
@@ -120,7 +122,8 @@ def write_demo(county: DemoCounty) -> dict[str, int]:
         for row in county.officers], batch_size=BATCH)
 
     _link_programmes(agencies)
-    added = {}  # what other apps added, by their own names (sessions, visits…)
+    # What other apps add, by their own names (register notices, sessions, visits…).
+    added = add_demo_register(county, agencies)
     for _, counts in demo_built.send(sender=DemoCounty, county=county, agencies=agencies):
         added.update(counts or {})
     return {

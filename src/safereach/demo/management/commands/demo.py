@@ -59,6 +59,9 @@ class Command(BaseCommand):
                       f"last {counts['past school weeks']} school weeks, with "
                       f"{counts.get('outcomes', 0)} outcomes recorded and "
                       f"{counts.get('outcomes to record', 0)} still to record")
+        if "register notices" in counts:
+            out.write(f"  Register of fire-safety notices: {counts['register notices']} notices, "
+                      f"{counts['register entries']} on the public register today")
         out.write("")
         out.write(f"Demo sign-ins (every one has the password {DEMO_PASSWORD}):")
         width = max(len(u["email"]) for u in county.users)
