@@ -101,12 +101,16 @@ STORIES = [
     Story("shop by a school, complied", 160, premises_type="shop", near_school=1, articles=("exits",),
           events=[(EventKind.COMPLIED, 50, 49, {})]),
 ]
-PREMISES_KINDS = {"hotel": "Hotel", "hmo": "B&B", "flats": "B&B", "hostel": "B&B", "other_sleeping": "B&B",
-                  "care_home": "Care home"}
+# The demo places whose names and sites notices on these premises take; other premises take a
+# name below and the site of a hotel or B&B, in a town centre.
+PREMISES_KINDS = {"hotel": "Hotel", "care_home": "Care home"}
 SHOP_NAMES = {"food_and_drink": ["Golden Fryer", "Dragon Garden Takeaway", "The Plough Inn"],
               "shop": ["Corner Stores", "Bargain Booze and News", "Discount Carpets"],
               "industrial": ["Riverside Joinery", "Marsh Lane Storage", "Weldon Plastics"],
-              "flats": ["Victoria Court", "Albion House", "Station Mansions"]}
+              "flats": ["Victoria Court", "Albion House", "Station Mansions"],
+              "hostel": ["Station Road Hostel", "Harbour Lodge Supported Housing"],
+              "hmo": ["Rooms over the Market Bakery"],
+              "other_sleeping": ["Riverside Holiday Lets", "Wold View Serviced Apartments"]}
 COMPANIES = ["Limited", "Holdings Ltd", "Hospitality Ltd", "Property Management Ltd", "Trading Ltd"]
 
 

@@ -15,7 +15,7 @@ def test_the_demo_register_has_notices_in_every_state(run_demo):
     notices = list(RegisterNotice.objects.prefetch_related("events"))
     assert all(n.agency.is_fictional for n in notices)
     keep = clock.keep_years()
-    standings = {n.premises_name: rules.standing(n.as_rules(list(n.events.all())), today, keep_years=keep)
+    standings = {n.pk: rules.standing(n.as_rules(list(n.events.all())), today, keep_years=keep)
                  for n in notices}
     summaries = " ".join(s.summary for s in standings.values())
     for words in ("On the register since", "Appears on the register on", "under appeal since",

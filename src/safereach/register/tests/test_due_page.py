@@ -7,7 +7,6 @@ import pytest
 from django.urls import reverse
 
 from safereach.register.rules import EventKind, add_years
-from safereach.register.tests.conftest import TODAY, ago
 from safereach.register.tests.factories import (
     fire_service,
     happened,
@@ -15,6 +14,7 @@ from safereach.register.tests.factories import (
     protection_officer,
     served,
 )
+from safereach.register.tests.states import TODAY, ago
 
 pytestmark = pytest.mark.django_db
 

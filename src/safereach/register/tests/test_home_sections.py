@@ -9,8 +9,8 @@ from django.urls import reverse
 from safereach.accounts.models import Role
 from safereach.accounts.tests.factories import make_user
 from safereach.register.rules import EventKind
-from safereach.register.tests.conftest import ago
 from safereach.register.tests.factories import fire_service, happened, protection_manager, served
+from safereach.register.tests.states import ago
 
 pytestmark = pytest.mark.django_db
 FIGURE = re.compile(r'app-figures__number">([^<]*)</span>\s*<span class="app-figures__label">([^<]*)</span>')

@@ -15,8 +15,8 @@ from safereach.register.importer import import_files
 from safereach.register.models import NoticeEvent, RegisterNotice
 from safereach.register.records import Who
 from safereach.register.rules import EventKind
-from safereach.register.tests.conftest import TODAY, ago
 from safereach.register.tests.factories import fire_service, protection_officer, served
+from safereach.register.tests.states import TODAY, ago
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from safereach.register.tests.conftest import HIDDEN
+from safereach.register.tests.states import HIDDEN
 
 pytestmark = pytest.mark.django_db
 

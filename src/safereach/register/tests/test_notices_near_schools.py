@@ -9,8 +9,8 @@ from safereach.accounts.tests.factories import make_agency, make_school, make_us
 from safereach.areas.coordinates import to_bng
 from safereach.matrix.build import seed_programmes
 from safereach.register.rules import EventKind
-from safereach.register.tests.conftest import ago
 from safereach.register.tests.factories import fire_service, happened, served
+from safereach.register.tests.states import ago
 
 pytestmark = pytest.mark.django_db
 

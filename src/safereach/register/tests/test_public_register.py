@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from safereach.register.public import FEED_FIELDS
-from safereach.register.tests.conftest import TODAY, ago
+from safereach.register.tests.states import TODAY, ago
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from safereach.accounts.models import AuditEvent, Role
 from safereach.accounts.tests.factories import make_user
 from safereach.register.models import NoticeEvent, RegisterNotice
 from safereach.register.rules import EventKind
-from safereach.register.tests.conftest import TODAY, ago
 from safereach.register.tests.factories import fire_service, happened, protection_officer, served
+from safereach.register.tests.states import TODAY, ago
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@
   var source = document.getElementById("register-map-data");
   if (!holder || !source || typeof L === "undefined") return;
   var data = JSON.parse(source.textContent);
-  var map = L.map(holder, { attributionControl: false, scrollWheelZoom: false });
+  var map = L.map(holder, { attributionControl: false, scrollWheelZoom: false, zoomSnap: 0.25 });
   var bounds = L.latLngBounds([]);
   data.districts.forEach(function (district) {
     var layer = L.geoJSON(district.geometry, {
@@ -34,7 +34,7 @@
     where.textContent = entry.kind + ", " + entry.address;
     box.appendChild(link);
     box.appendChild(where);
-    marker.bindPopup(box);
+    marker.bindPopup(box, { maxWidth: Math.max(160, Math.min(280, holder.clientWidth - 80)) });
     bounds.extend([entry.lat, entry.lon]);
   });
   if (bounds.isValid()) {
