@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from safereach.register import rules
+from safereach.register.models import with_rules
 
 MISSED_SHOWN_DAYS = 90  # the page lists missed deadlines due this recently, and counts the rest
 
@@ -28,11 +29,11 @@ class Due:
 
 
 def due(notices, today: date, *, keep_years: int, all_missed: bool = False) -> Due:
-    """`notices`: RegisterNotices with their events prefetched."""
+    """`notices`: a queryset (or list) of RegisterNotices."""
     out = Due()
     since = today - timedelta(days=MISSED_SHOWN_DAYS)
-    for notice in notices:
-        s = rules.standing(notice.as_rules(list(notice.events.all())), today, keep_years=keep_years)
+    for notice, as_rules in with_rules(notices):
+        s = rules.standing(as_rules, today, keep_years=keep_years)
         out.coming += [Line(notice, c.on, c.what) for c in s.coming]
         out.to_check += [Line(notice, c.on, c.what) for c in s.to_check]
         out.waiting += [Line(notice, today, w) for w in s.waiting]

@@ -10,12 +10,12 @@ def protection_figures(user, *, manager: bool) -> dict:
     agency = user.agency
     if agency is None:
         return {"agency": None, "figures": []}
-    notices = list(RegisterNotice.objects.filter(agency=agency).prefetch_related("events"))
+    notices = RegisterNotice.objects.filter(agency=agency)
     today = clock.today()
     owed = due(notices, today, keep_years=clock.keep_years())
     public = len(published(may_be_public(today).filter(agency=agency), today=today))
     figures = [
-        {"number": len(notices), "label": "notices recorded"},
+        {"number": notices.count(), "label": "notices recorded"},
         {"number": public, "label": "on the public register today"},
         {"number": len(owed.waiting), "label": "waiting for a decision"},
     ]

@@ -19,7 +19,7 @@ from safereach.register import clock, rules
 from safereach.register.due import due
 from safereach.register.forms import EventForm, ImportForm, NoticeForm, StrikeOutForm, add_problems
 from safereach.register.importer import import_files
-from safereach.register.models import RegisterNotice
+from safereach.register.models import RegisterNotice, with_rules
 from safereach.register.records import NotRecorded, Who, correct_details, record_event, record_notice
 from safereach.register.rules import AppealOutcome, ClaimOutcome, EventKind
 
@@ -56,12 +56,10 @@ def notices(request):
             | Q(address__icontains=q)
             | Q(postcode__icontains=q)
         )
-    page = Paginator(found.prefetch_related("events"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     today = clock.today()
-    for notice in page:
-        notice.standing = rules.standing(
-            notice.as_rules(list(notice.events.all())), today, keep_years=clock.keep_years()
-        )
+    for notice, as_rules in with_rules(page.object_list):
+        notice.standing = rules.standing(as_rules, today, keep_years=clock.keep_years())
     return render(
         request,
         "register/manage/notices.html",
@@ -289,7 +287,7 @@ def due_page(request):
     today = clock.today()
     everything = request.GET.get("missed") == "all"
     found = due(
-        RegisterNotice.objects.filter(agency=agency).prefetch_related("events"),
+        RegisterNotice.objects.filter(agency=agency),
         today,
         keep_years=clock.keep_years(),
         all_missed=everything,

@@ -6,9 +6,11 @@ by `records` whenever one is recorded (see RegisterNotice.public_from).
 """
 
 import uuid
+from collections import defaultdict
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import TruncDate
 
 from safereach.register import articles as art
 from safereach.register import rules
@@ -104,7 +106,8 @@ class RegisterNotice(models.Model):
         return self.premises_name or self.recipient
 
     def as_rules(self, events=None) -> rules.Notice:
-        """The notice as `rules` reads it. `events`: the notice's events, if already fetched."""
+        """The notice as `rules` reads it. `events`: its events if already fetched, as NoticeEvents
+        or as `rules` reads them (see `with_rules`); read now if not given."""
         events = self.events.all() if events is None else events
         return rules.Notice(
             kind=self.notice_kind,
@@ -112,7 +115,7 @@ class RegisterNotice(models.Model):
             compliance_date=self.compliance_date,
             articles=self.article_list,
             recipient_under_18=self.recipient_under_18,
-            events=tuple(e.as_rules() for e in events),
+            events=tuple(e if isinstance(e, rules.Event) else e.as_rules() for e in events),
         )
 
 
@@ -190,3 +193,44 @@ class NoticeEvent(models.Model):
             articles=art.from_json(self.articles) if self.articles else None,
             corrects=self.corrects_id,
         )
+
+
+EVENT_KINDS = {k.value: k for k in EventKind}  # a dict lookup: calling the enum is slow in bulk
+
+
+def with_rules(notices) -> list[tuple[RegisterNotice, rules.Notice]]:
+    """Each of `notices` (a queryset, or a list) with the notice as `rules` reads it, their events
+    read in one query as plain values: a register's worth of model instances is slow to build."""
+    if isinstance(notices, models.QuerySet):
+        wanted = NoticeEvent.objects.filter(notice__in=notices.values("pk"))
+        notices = list(notices)
+    else:
+        notices = list(notices)
+        wanted = NoticeEvent.objects.filter(notice__in=[n.pk for n in notices])
+    events = defaultdict(list)
+    for notice_id, pk, kind, on, recorded_on, outcome, compliance, articles, corrects in wanted.annotate(
+        recorded_on=TruncDate("recorded_at")
+    ).values_list(
+        "notice_id",
+        "id",
+        "kind",
+        "on",
+        "recorded_on",
+        "outcome",
+        "compliance_date",
+        "articles",
+        "corrects_id",
+    ):
+        events[notice_id].append(
+            rules.Event(
+                kind=EVENT_KINDS[kind],
+                on=on,
+                recorded_on=recorded_on,
+                id=pk,
+                outcome=outcome.removeprefix("claim_"),
+                compliance_date=compliance,
+                articles=art.from_json(articles) if articles else None,
+                corrects=corrects,
+            )
+        )
+    return [(n, n.as_rules(events[n.pk])) for n in notices]

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 
 from safereach.register import clock, public, rules
-from safereach.register.models import RegisterNotice
+from safereach.register.models import RegisterNotice, with_rules
 
 
 @dataclass(frozen=True)
@@ -39,14 +39,14 @@ def notices_near(easting: float, northing: float, metres: float, *, agency=None,
             .filter(served_on__gte=rules.earliest_kept_service(today, keep))
             .exclude(pk__in=found)
             .select_related("agency", "district")
-            .prefetch_related("events")
+            .defer("district__geometry")
         )
-        for notice in own:
+        for notice, as_rules in with_rules(own):
             d = _distance(notice, easting, northing)
             if d > metres:
                 continue
-            standing = rules.standing(notice.as_rules(list(notice.events.all())), today, keep_years=keep)
-            facts = rules.facts_of(notice.as_rules(list(notice.events.all())).known_on(today))
+            standing = rules.standing(as_rules, today, keep_years=keep)
+            facts = rules.facts_of(as_rules.known_on(today))
             if facts.withdrawn is None and not facts.cancelled:
                 found[notice.pk] = Nearby(notice, round(d), None, standing.summary)
     return sorted(found.values(), key=lambda n: (n.metres, n.notice.number))

@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Replace, Upper
 
 from safereach.register import clock, rules
-from safereach.register.models import PremisesType, RegisterNotice
+from safereach.register.models import PremisesType, RegisterNotice, with_rules
 
 FEED_FIELDS = [
     "id",
@@ -73,7 +73,7 @@ class PublicEntry:
 
     @property
     def premises_type(self):
-        return self._unless_withheld(self.notice.get_premises_type_display())
+        return self._unless_withheld(PREMISES_LABELS.get(self.notice.premises_type))
 
     @property
     def premises_type_code(self):
@@ -197,9 +197,14 @@ def _iso(day: date | None) -> str | None:
 
 def may_be_public(today: date) -> QuerySet:
     """Notices that may be on the register on `today`, for the database to narrow by."""
-    return RegisterNotice.objects.filter(
-        public_from__lte=today, served_on__gte=rules.earliest_kept_service(today, clock.keep_years())
-    ).select_related("agency", "district")
+    # A district's boundary is large and no entry needs it: the map reads boundaries itself.
+    return (
+        RegisterNotice.objects.filter(
+            public_from__lte=today, served_on__gte=rules.earliest_kept_service(today, clock.keep_years())
+        )
+        .select_related("agency", "district")
+        .defer("district__geometry")
+    )
 
 
 def published(notices: QuerySet | None = None, *, today: date | None = None) -> list[PublicEntry]:
@@ -208,15 +213,15 @@ def published(notices: QuerySet | None = None, *, today: date | None = None) -> 
     keep = clock.keep_years()
     notices = may_be_public(today) if notices is None else notices
     out = []
-    for notice in notices.prefetch_related("events").order_by("-served_on", "number"):
-        entry = rules.entry_on(notice.as_rules(list(notice.events.all())), today, keep_years=keep)
+    for notice, as_rules in with_rules(notices.order_by("-served_on", "number")):
+        entry = rules.entry_on(as_rules, today, keep_years=keep)
         if entry is not None:
             out.append(PublicEntry(notice, entry))
     return out
 
 
 def matching(text: str) -> Q:
-    """Notices whose name, address or postcode has `text` in it (postcodes with or without their space)."""
+    """A database narrowing for `matches`: notices whose name, address or postcode may hold `text`."""
     text = " ".join(text.split())
     compact = text.replace(" ", "").upper()
     match = Q(recipient__icontains=text) | Q(premises_name__icontains=text) | Q(address__icontains=text)
@@ -229,26 +234,32 @@ def with_compact_postcode(notices: QuerySet) -> QuerySet:
     return notices.annotate(postcode_compact=Replace(Upper("postcode"), Value(" "), Value("")))
 
 
-def search(data: dict, *, today: date | None = None) -> list[PublicEntry]:
-    """Published entries matching a cleaned SearchForm. Withheld entries never match on what
-    they withhold (type of premises, result), so a search cannot reveal it."""
-    notices = with_compact_postcode(may_be_public(today or clock.today()))
-    if q := (data.get("q") or "").strip():
-        notices = notices.filter(matching(q))
-    if data.get("kind"):
-        notices = notices.filter(kind=data["kind"])
-    if data.get("district"):
-        notices = notices.filter(district__code=data["district"])
-    if data.get("service"):
-        notices = notices.filter(agency__slug=data["service"])
-    if data.get("premises_type"):
-        notices = notices.filter(premises_type=data["premises_type"])
-    entries = published(notices, today=today)
-    if data.get("premises_type"):
-        entries = [e for e in entries if not e.withheld]
-    if status := data.get("status"):
-        entries = [e for e in entries if e.result is not None and e.result.value == status]
-    return entries
+def matches(entry: PublicEntry, text: str) -> bool:
+    """Whether the entry's name, whom it was served on, its address or its postcode (with or
+    without its space) holds `text`, in any case."""
+    text = " ".join(text.split()).lower()
+    n = entry.notice
+    return (
+        any(text in value.lower() for value in (n.recipient, n.premises_name, n.address))
+        or text.replace(" ", "") in n.postcode.replace(" ", "").lower()
+    )
+
+
+def search(entries: list[PublicEntry], data: dict) -> list[PublicEntry]:
+    """The published `entries` matching a cleaned SearchForm. Withheld entries never match on
+    what they withhold (type of premises, result), so a search cannot reveal it."""
+
+    def wanted(e: PublicEntry) -> bool:
+        return (
+            (not data.get("q") or matches(e, data["q"]))
+            and (not data.get("kind") or e.kind.value == data["kind"])
+            and (not data.get("district") or (e.district is not None and e.district.code == data["district"]))
+            and (not data.get("service") or e.service.slug == data["service"])
+            and (not data.get("premises_type") or e.premises_type_code == data["premises_type"])
+            and (not data.get("status") or (e.result is not None and e.result.value == data["status"]))
+        )
+
+    return [e for e in entries if wanted(e)]
 
 
 def districts_and_services(entries: list[PublicEntry]) -> tuple[list, list]:

@@ -219,12 +219,12 @@ def standing_events(events) -> list[Event]:
     return sorted(kept, key=lambda e: (e.on, e.recorded_on, e.id))
 
 
-def facts_of(notice: Notice) -> Facts:
-    """What the notice's standing events say."""
+def facts_of(notice: Notice, events=None) -> Facts:
+    """What the notice's standing events (or those of `events`) say."""
     found: dict = {}
     compliance, revised, articles = notice.compliance_date, None, notice.articles
     amendments = []
-    for e in standing_events(notice.events):
+    for e in standing_events(notice.events if events is None else events):
         if e.kind == EventKind.SERVED:
             found["served"] = e
         elif e.kind == EventKind.APPEAL_LODGED:
@@ -293,30 +293,39 @@ def earliest_kept_service(today: date, keep_years: int) -> date:
     return day
 
 
-def _waits_until(notice: Notice, facts: Facts) -> tuple[date | None, str]:
-    """The last day before an entry may appear, or None with why it may not appear at all.
-    Withdrawal is left to the caller: a deadline can fall before a notice is withdrawn."""
+def _waits_until(notice: Notice, facts: Facts) -> date | None:
+    """The last day before an entry may appear, or None if it may not appear at all (`_why`
+    says why). Withdrawal is left to the caller: a deadline can fall before a withdrawal."""
     if notice.recipient_under_18:
-        return None, "it was served on a person under 18, so it is never published"
+        return None
+    if facts.appeal_lodged is not None:
+        if facts.appeal_decided is None or facts.cancelled:
+            return None
+        return facts.appeal_decided.on
+    return appeal_period_ends(notice.served_on)
+
+
+def _why(notice: Notice, facts: Facts) -> str:
+    """Why an entry waits until `_waits_until`, or does not appear at all."""
+    if notice.recipient_under_18:
+        return "it was served on a person under 18, so it is never published"
     if facts.appeal_lodged is not None:
         if facts.appeal_decided is None:
-            return None, (
-                f"it has been under appeal since {say_date(facts.appeal_lodged.on)}; it appears "
-                "within 14 days of the decision, unless the notice is cancelled"
-            )
+            return (f"it has been under appeal since {say_date(facts.appeal_lodged.on)}; it appears "
+                    "within 14 days of the decision, unless the notice is cancelled")
         if facts.cancelled:
-            return None, f"it was cancelled on appeal on {say_date(facts.appeal_decided.on)}"
-        return facts.appeal_decided.on, f"the appeal was decided on {say_date(facts.appeal_decided.on)}"
-    ends = appeal_period_ends(notice.served_on)
-    return ends, f"the appeal period ends on {say_date(ends)}"
+            return f"it was cancelled on appeal on {say_date(facts.appeal_decided.on)}"
+        return f"the appeal was decided on {say_date(facts.appeal_decided.on)}"
+    return f"the appeal period ends on {say_date(appeal_period_ends(notice.served_on))}"
 
 
-def first_day_public(notice: Notice) -> date | None:
-    """With the notice's events as they stand, the first day it may be public; None if never."""
-    facts = facts_of(notice)
+def first_day_public(notice: Notice, events=None) -> date | None:
+    """With the notice's events as they stand (or `events`), the first day it may be public;
+    None if never."""
+    facts = facts_of(notice, events)
     if facts.served is None or facts.withdrawn is not None:
         return None
-    waits, _ = _waits_until(notice, facts)
+    waits = _waits_until(notice, facts)
     return waits + DAY if waits is not None else None
 
 
@@ -339,8 +348,7 @@ def public_spells(notice: Notice, keep_years: int) -> list[Spell]:
     goes = leaves_on(notice.served_on, keep_years)
     spells: list[Spell] = []
     for i, day in enumerate(days):
-        knew = notice.known_on(day)
-        first = first_day_public(knew)
+        first = first_day_public(notice, [e for e in notice.events if e.recorded_on <= day])
         if first is None:
             continue
         start = max(day, first)
@@ -384,14 +392,19 @@ class Entry:
 def entry_on(notice: Notice, day: date, *, keep_years: int) -> Entry | None:
     """The public entry on `day`, from the events recorded by then; None if it is not public."""
     knew = notice.known_on(day)
-    spell = next((s for s in public_spells(knew, keep_years) if day in s), None)
+    return _entry(knew, day, public_spells(knew, keep_years), keep_years)
+
+
+def _entry(knew: Notice, day: date, spells: list[Spell], keep_years: int) -> Entry | None:
+    """The entry on `day` of a notice as known that day, whose spells are `spells`."""
+    spell = next((s for s in spells if day in s), None)
     if spell is None:
         return None
     facts = facts_of(knew)
     changed = max((e.recorded_on for e in knew.events), default=spell.start)
     return Entry(
-        kind=notice.kind,
-        served_on=notice.served_on,
+        kind=knew.kind,
+        served_on=knew.served_on,
         result=Result.COMPLIED if facts.complied else Result.ONGOING,
         compliance_date=facts.compliance_date,
         revised_compliance_date=facts.revised_compliance_date,
@@ -399,7 +412,7 @@ def entry_on(notice: Notice, day: date, *, keep_years: int) -> Entry | None:
         details_withheld=facts.details_withheld,
         appeared_on=spell.start,
         last_changed_on=max(spell.start, changed),
-        leaves_on=leaves_on(notice.served_on, keep_years),
+        leaves_on=leaves_on(knew.served_on, keep_years),
         complied_on=facts.complied.on if facts.complied else None,
     )
 
@@ -454,7 +467,7 @@ def standing(notice: Notice, today: date, *, keep_years: int) -> Standing:
     facts = facts_of(knew)
     spells = public_spells(knew, keep_years)
     goes = leaves_on(notice.served_on, keep_years)
-    entry = entry_on(knew, today, keep_years=keep_years)
+    entry = _entry(knew, today, spells, keep_years)
     coming_spell = next((s for s in spells if s.end > today), None)
     appears_on = coming_spell.start if coming_spell else None
     return Standing(
@@ -483,7 +496,7 @@ def _summary(notice, facts, spells, today, goes, keep_years) -> str:
     if facts.withdrawn is not None:
         return f"Not on the register: withdrawn on {say_date(facts.withdrawn.on)}."
     later = next((s for s in spells if s.start > today), None)
-    waits, why = _waits_until(notice, facts)
+    why = _why(notice, facts)
     if later is not None:
         return f"Appears on the register on {say_date(later.start)}: {why}."
     return f"Not on the register: {why}."
@@ -493,7 +506,7 @@ def _deadlines(notice, facts, spells, today, goes) -> list[Deadline]:
     out: list[Deadline] = []
     if facts.served is None:
         return out  # not recorded yet: the register owes nothing for what it cannot know
-    waits, _ = _waits_until(notice, facts)
+    waits = _waits_until(notice, facts)
     # The entry appears within 14 days, unless the notice was withdrawn before then.
     if waits is not None and waits + DAY < goes:
         due = waits + timedelta(days=ENTER_WITHIN_DAYS)

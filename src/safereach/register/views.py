@@ -4,6 +4,7 @@ No sign-in. Everything shown comes from `public.published`, so nothing unpublish
 import csv
 import io
 import json
+import uuid
 
 import shapely
 from django.core.paginator import Paginator
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from safereach.areas.models import Area
 from safereach.register import clock, public
 from safereach.register.forms import SearchForm
 
@@ -30,13 +32,7 @@ def _searched(request):
     form = SearchForm(request.GET or None, districts=districts, services=services)
     if request.GET and not form.is_valid():
         return form, None, services
-    data = form.cleaned_data if request.GET else {}
-    entries = (
-        public.search(data)
-        if any(data.get(k) for k in ("q", "premises_type", "kind", "district", "status", "service"))
-        else everything
-    )
-    return form, entries, services
+    return form, public.search(everything, form.cleaned_data if request.GET else {}), services
 
 
 def _query(request) -> str:
@@ -94,7 +90,7 @@ def map_page(request):
 
 def _boundaries(districts) -> list[dict]:
     out = []
-    for area in sorted(districts, key=lambda a: a.name):
+    for area in Area.objects.filter(pk__in=[d.pk for d in districts]).order_by("name"):
         if not area.geometry:
             continue
         shape = shapely.simplify(
@@ -116,6 +112,12 @@ def _address(entry) -> str:
 
 def _url(entry) -> str:
     return reverse("register:entry", args=[entry.id])
+
+
+def _entry_path() -> str:
+    """An entry's path with {} for its ID: reversing the URL once, not once per entry of a feed."""
+    zero = uuid.UUID(int=0)
+    return reverse("register:entry", args=[zero]).replace(str(zero), "{}")
 
 
 def _entry_or_404(public_id) -> public.PublicEntry:
@@ -140,7 +142,8 @@ def feeds(request):
 
 
 def _feed_rows(request):
-    return [e.row(request.build_absolute_uri(_url(e))) for e in public.published()]
+    url = request.build_absolute_uri(_entry_path())
+    return [e.row(url.format(e.id)) for e in public.published()]
 
 
 @require_GET
@@ -180,6 +183,7 @@ def feed_national(request):
     if authority := request.GET.get("authority", "").strip():
         notices = notices.filter(agency__slug=authority)
     entries = public.published(notices)
+    url = request.build_absolute_uri(_entry_path())
     return JsonResponse(
         {
             "schema": public.NATIONAL_SCHEMA,
@@ -192,7 +196,7 @@ def feed_national(request):
                 {"id": slug, "name": name}
                 for slug, name in sorted({(e.service.slug, e.service.name) for e in entries})
             ],
-            "entries": [e.national(request.build_absolute_uri(_url(e))) for e in entries],
+            "entries": [e.national(url.format(e.id)) for e in entries],
         },
         json_dumps_params={"ensure_ascii": False},
     )
