@@ -114,10 +114,10 @@ def _url(entry) -> str:
     return reverse("register:entry", args=[entry.id])
 
 
-def _entry_path() -> str:
-    """An entry's path with {} for its ID: reversing the URL once, not once per entry of a feed."""
-    zero = uuid.UUID(int=0)
-    return reverse("register:entry", args=[zero]).replace(str(zero), "{}")
+def _entry_url(request) -> str:
+    """An entry's full URL with {} for its ID: reversing once, not once per entry of a feed."""
+    zero = str(uuid.UUID(int=0))
+    return request.build_absolute_uri(reverse("register:entry", args=[zero])).replace(zero, "{}")
 
 
 def _entry_or_404(public_id) -> public.PublicEntry:
@@ -142,7 +142,7 @@ def feeds(request):
 
 
 def _feed_rows(request):
-    url = request.build_absolute_uri(_entry_path())
+    url = _entry_url(request)
     return [e.row(url.format(e.id)) for e in public.published()]
 
 
@@ -183,7 +183,7 @@ def feed_national(request):
     if authority := request.GET.get("authority", "").strip():
         notices = notices.filter(agency__slug=authority)
     entries = public.published(notices)
-    url = request.build_absolute_uri(_entry_path())
+    url = _entry_url(request)
     return JsonResponse(
         {
             "schema": public.NATIONAL_SCHEMA,
