@@ -231,15 +231,8 @@ def correct_details(
         problems = rules.problems_with_notice(
             locked.notice_kind, locked.served_on, locked.compliance_date, locked.article_list, today
         )
-        first = locked.events.exclude(kind=EventKind.SERVED).order_by("on").first()
-        if first is not None and first.on < locked.served_on:
-            problems.append(
-                (
-                    "served_on",
-                    f"The {first.get_kind_display().lower()} on {rules.say_date(first.on)} "
-                    "comes before that: the date served must be on or before it",
-                )
-            )
+        if not problems:
+            problems = rules.problems_with_history(locked.as_rules(), today)
         if problems:
             raise NotRecorded(problems)
         locked.save()

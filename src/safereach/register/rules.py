@@ -311,8 +311,10 @@ def _why(notice: Notice, facts: Facts) -> str:
         return "it was served on a person under 18, so it is never published"
     if facts.appeal_lodged is not None:
         if facts.appeal_decided is None:
-            return (f"it has been under appeal since {say_date(facts.appeal_lodged.on)}; it appears "
-                    "within 14 days of the decision, unless the notice is cancelled")
+            return (
+                f"it has been under appeal since {say_date(facts.appeal_lodged.on)}; it appears "
+                "within 14 days of the decision, unless the notice is cancelled"
+            )
         if facts.cancelled:
             return f"it was cancelled on appeal on {say_date(facts.appeal_decided.on)}"
         return f"the appeal was decided on {say_date(facts.appeal_decided.on)}"
@@ -848,6 +850,29 @@ def problems_with_event(notice: Notice, event: Event, today: date) -> list[Probl
         if event.outcome not in {o.value for o in ClaimOutcome}:
             out.append(("outcome", "Select whether the claim was upheld or rejected"))
     return out
+
+
+def problems_with_history(notice: Notice, today: date) -> list[Problem]:
+    """Whether what happened to a notice still fits its details, once they are corrected: each
+    event checked, in the order it happened, against those before it. Problems are given
+    against the details that no longer fit (the date served, or the kind of notice)."""
+    before: list[Event] = [e for e in notice.events if e.kind == EventKind.SERVED]
+    for e in standing_events(notice.events):
+        if e.kind in (EventKind.SERVED, EventKind.CORRECTED):
+            continue
+        found = problems_with_event(replace(notice, events=tuple(before)), e, today)
+        if found:
+            name, message = found[0]
+            field = "served_on" if name == "on" else "kind"
+            return [
+                (
+                    field,
+                    f"That does not fit the {e.kind.label.lower()} recorded on {say_date(e.on)}: "
+                    f"{message[0].lower()}{message[1:]}",
+                )
+            ]
+        before.append(e)
+    return []
 
 
 def _new_terms(notice, facts, event, *, needed: bool) -> list[Problem]:

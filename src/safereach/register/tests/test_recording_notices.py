@@ -232,8 +232,30 @@ def test_a_correction_cannot_move_service_after_what_happened_since(client, offi
     assert_error_page(
         response,
         "served_on",
-        f"The appeal lodged on {ago(30):%-d %B %Y} comes before that: "
-        "the date served must be on or before it",
+        f"That does not fit the appeal lodged recorded on {ago(30):%-d %B %Y}: the date must be on or "
+        f"after the day the notice was served, {ago(20):%-d %B %Y}",
+    )
+    assert counts() == before
+
+
+def test_a_correction_cannot_make_a_complied_notice_an_alterations_notice(client, officer):
+    notice = served(officer.agency, ago(40), number="FS/1")
+    happened(notice, EventKind.COMPLIED, ago(3))
+    before = counts()
+    data = {
+        **GOOD,
+        "number": "FS/1",
+        "kind": "alterations",
+        "served_on": ago(40).isoformat(),
+        "compliance_date": "",
+    }
+    response = client.post(reverse("register:edit-notice", args=[notice.pk]), data)
+    assert_error_page(
+        response,
+        "kind_0",
+        f"That does not fit the complied recorded on {ago(3):%-d %B %Y}: "
+        "an alterations notice has nothing to comply with: record it as "
+        "withdrawn when it is no longer needed",
     )
     assert counts() == before
 
