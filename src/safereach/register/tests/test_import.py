@@ -306,3 +306,24 @@ def test_an_upload_with_problems_lists_them_and_records_nothing(client, fire):
     assert empty.status_code == 400 and "The file is empty" in empty.content.decode()
     missing = client.post(reverse("register:import"), {})
     assert missing.status_code == 400 and "Select a CSV file to upload" in missing.content.decode()
+
+
+def test_the_example_in_the_documentation_imports(tmp_path, settings, districts):
+    from datetime import date
+    from pathlib import Path
+
+    settings.SAFEREACH_REGISTER = {**settings.SAFEREACH_REGISTER, "TODAY": date(2026, 7, 1)}
+    text = (Path(settings.PROJECT_DIR) / "docs" / "formats.md").read_text()
+    section = text[text.index("## register") :]
+    example = section[
+        section.index("```\nNotice number") + 4 : section.index(
+            "```", section.index("```\nNotice number") + 4
+        )
+    ]
+    path = tmp_path / "example.csv"
+    path.write_text(example)
+    outcome = import_files([path], fire_service(), Who(name="docs"))
+    assert (outcome.notices, outcome.events) == (1, 3)
+    notice = RegisterNotice.objects.get(number="FS/2026/014")
+    assert notice.district == districts["Riverside"]
+    assert notice.events.get(kind=EventKind.APPEAL_DECIDED).compliance_date == date(2026, 6, 30)
