@@ -38,6 +38,21 @@ def add_problems(form: forms.Form, problems: list[rules.Problem]) -> None:
         form.add_error(name if name in form.fields else first, message)
 
 
+class ArticlesField(forms.CharField):
+    """Articles breached, one a line ("A9: what was wrong"), read into Articles."""
+
+    widget = forms.Textarea
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def clean(self, value):
+        found, problems = parse_articles(super().clean(value))
+        if problems:
+            raise forms.ValidationError(problems)
+        return found
+
+
 class NoticeForm(forms.Form):
     """A notice as served: who, where, and its terms."""
 
@@ -81,10 +96,8 @@ class NoticeForm(forms.Form):
         help_text="The date by which the work must be done. An enforcement notice gives "
         "at least 28 days; leave it blank for an alterations notice.",
     )
-    articles = forms.CharField(
+    articles = ArticlesField(
         label="Articles breached",
-        required=False,
-        widget=forms.Textarea,
         help_text=f"One a line, with a few words on what was wrong, for example {EXAMPLE}.",
     )
     commentary = forms.CharField(
@@ -179,12 +192,6 @@ class NoticeForm(forms.Form):
             raise forms.ValidationError("Enter a real postcode, like CM1 1QQ, or leave it blank")
         return tidy
 
-    def clean_articles(self):
-        found, problems = parse_articles(self.cleaned_data["articles"])
-        if problems:
-            raise forms.ValidationError(problems)
-        return found
-
     def clean(self):
         data = super().clean()
         lat, lon = data.get("latitude"), data.get("longitude")
@@ -264,10 +271,8 @@ class EventForm(forms.Form):
         error_messages={"required": "Select the outcome", "invalid_choice": "Select the outcome"},
     )
     compliance_date = _date("New compliance date", required=False, what="the new compliance date")
-    articles = forms.CharField(
+    articles = ArticlesField(
         label="Articles breached, as they now stand",
-        required=False,
-        widget=forms.Textarea,
         help_text=f"One a line, for example {EXAMPLE}. Leave blank if unchanged.",
     )
     note = forms.CharField(
@@ -303,12 +308,6 @@ class EventForm(forms.Form):
             self.fields["compliance_date"].help_text = "Only if the court set a new one."
         if not notice.notice_kind.has_compliance_date:
             self.fields.pop("compliance_date", None)
-
-    def clean_articles(self):
-        found, problems = parse_articles(self.cleaned_data["articles"])
-        if problems:
-            raise forms.ValidationError(problems)
-        return found
 
     def clean(self):
         data = super().clean()

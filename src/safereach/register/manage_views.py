@@ -78,20 +78,14 @@ def new_notice(request):
     if refused:
         return refused
     today = clock.today()
-    form = NoticeForm(request.POST if request.method == "POST" else None, agency=agency, today=today)
-    if request.method == "POST" and form.is_valid():
-        try:
-            notice = record_notice(agency, form.details(), Who(request.user), today=today)
-        except NotRecorded as refusal:
-            add_problems(form, refusal.problems)
-        else:
-            messages.success(request, f"Notice {notice.number} recorded")
-            return redirect("register:notice", pk=notice.pk)
-    return render(
+    form = NoticeForm(_posted(request), agency=agency, today=today)
+    return _form_page(
         request,
+        form,
         "register/manage/notice_form.html",
-        {"form": form, "notice": None},
-        status=400 if form.errors else 200,
+        {"notice": None},
+        record=lambda: record_notice(agency, form.details(), Who(request.user), today=today),
+        done=lambda notice: (notice, f"Notice {notice.number} recorded"),
     )
 
 
@@ -146,60 +140,44 @@ def _recordable(notice, today) -> list[EventKind]:
 def edit_notice(request, pk):
     found = _notice(request, pk)
     today = clock.today()
-    initial = NoticeForm.initial_from(found)
     form = NoticeForm(
-        request.POST if request.method == "POST" else None,
-        initial=initial,
+        _posted(request),
+        initial=NoticeForm.initial_from(found),
         agency=found.agency,
         today=today,
         notice=found,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            event = correct_details(
-                found,
-                form.details(),
-                Who(request.user),
-                note=form.cleaned_data["correction_note"].strip(),
-                today=today,
-            )
-        except NotRecorded as refusal:
-            add_problems(form, refusal.problems)
-        else:
-            messages.success(request, "Details corrected" if event else "Nothing was changed")
-            return redirect("register:notice", pk=found.pk)
-    return render(
+    return _form_page(
         request,
+        form,
         "register/manage/notice_form.html",
-        {"form": form, "notice": found},
-        status=400 if form.errors else 200,
+        {"notice": found},
+        record=lambda: correct_details(
+            found,
+            form.details(),
+            Who(request.user),
+            note=form.cleaned_data["correction_note"].strip(),
+            today=today,
+        ),
+        done=lambda event: (found, "Details corrected" if event else "Nothing was changed"),
     )
 
 
 @role_required(*STAFF)
 def add_event(request, pk, kind):
     found = _notice(request, pk)
-    try:
-        kind = EventKind(kind)
-    except ValueError:
-        raise Http404("No such kind of event") from None
-    if kind not in rules.RECORDABLE:
+    if kind not in {k.value for k in rules.RECORDABLE}:
         raise Http404("No such kind of event")
+    kind = EventKind(kind)
     today = clock.today()
-    form = EventForm(request.POST if request.method == "POST" else None, kind=kind, notice=found, today=today)
-    if request.method == "POST" and form.is_valid():
-        try:
-            record_event(found, form.event(), Who(request.user), today=today)
-        except NotRecorded as refusal:
-            add_problems(form, refusal.problems)
-        else:
-            messages.success(request, f"{kind.label} recorded")
-            return redirect("register:notice", pk=found.pk)
-    return render(
+    form = EventForm(_posted(request), kind=kind, notice=found, today=today)
+    return _form_page(
         request,
+        form,
         "register/manage/event_form.html",
-        {"form": form, "notice": found, "kind": kind},
-        status=400 if form.errors else 200,
+        {"notice": found, "kind": kind},
+        record=lambda: record_event(found, form.event(), Who(request.user), today=today),
+        done=lambda event: (found, f"{kind.label} recorded"),
     )
 
 
@@ -207,29 +185,41 @@ def add_event(request, pk, kind):
 def strike_out(request, pk):
     found = _notice(request, pk)
     today = clock.today()
-    events = found.events.order_by("on", "recorded_at")
+    events = list(found.events.order_by("on", "recorded_at"))
     struck = {e.corrects_id for e in events if e.kind == EventKind.IN_ERROR}
     standing = [e for e in events if e.pk not in struck and e.kind != EventKind.IN_ERROR]
-    form = StrikeOutForm(
-        request.POST if request.method == "POST" else None,
-        notice=found,
-        standing_events=standing,
-        today=today,
+    form = StrikeOutForm(_posted(request), notice=found, standing_events=standing, today=today)
+    return _form_page(
+        request,
+        form,
+        "register/manage/strike_out.html",
+        {"notice": found},
+        record=lambda: record_event(found, form.event(), Who(request.user), today=today),
+        done=lambda event: (found, "Event struck out"),
     )
+
+
+def _posted(request):
+    """What was posted, or None for a form shown afresh (a POST with nothing in it is still a
+    POST, and is answered with its errors)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _form_page(request, form, template, context, *, record, done):
+    """A form that records something on a notice. A valid POST calls `record()`; if the rules
+    refuse it (say, another officer recorded the same thing a moment before), their problems go
+    on the form. Otherwise `done(result)` gives the notice to go back to and what to tell the
+    person. A form with problems is shown again with them, as typed, and changes nothing."""
     if request.method == "POST" and form.is_valid():
         try:
-            record_event(found, form.event(), Who(request.user), today=today)
+            result = record()
         except NotRecorded as refusal:
             add_problems(form, refusal.problems)
         else:
-            messages.success(request, "Event struck out")
-            return redirect("register:notice", pk=found.pk)
-    return render(
-        request,
-        "register/manage/strike_out.html",
-        {"form": form, "notice": found},
-        status=400 if form.errors else 200,
-    )
+            notice, message = done(result)
+            messages.success(request, message)
+            return redirect("register:notice", pk=notice.pk)
+    return render(request, template, {"form": form, **context}, status=400 if form.errors else 200)
 
 
 @role_required(*STAFF)

@@ -767,32 +767,30 @@ def problems_with_event(notice: Notice, event: Event, today: date) -> list[Probl
             )
         ]
     if kind == EventKind.APPEAL_LODGED:
-        if facts.appeal_lodged is not None:
-            out.append((None, f"An appeal was already lodged, on {say_date(facts.appeal_lodged.on)}"))
-        elif event.on > appeal_period_ends(notice.served_on):
-            out.append(
-                (
-                    "on",
-                    "An appeal must be lodged within 21 days of service, by "
-                    f"{say_date(appeal_period_ends(notice.served_on))}",
-                )
-            )
+        out += _made_once(
+            facts.appeal_lodged,
+            event,
+            appeal_period_ends(notice.served_on),
+            "An appeal was already lodged",
+            "An appeal must be lodged within 21 days of service",
+        )
     elif kind == EventKind.APPEAL_DECIDED:
-        if facts.appeal_lodged is None:
-            out.append((None, "No appeal has been recorded: record the appeal being lodged first"))
-        elif facts.appeal_decided is not None:
-            out.append((None, f"The appeal was already decided, on {say_date(facts.appeal_decided.on)}"))
-        elif event.on < facts.appeal_lodged.on:
-            out.append(
-                (
-                    "on",
-                    "The decision must be on or after the appeal was lodged, "
-                    f"{say_date(facts.appeal_lodged.on)}",
-                )
-            )
-        if event.outcome not in {o.value for o in AppealOutcome}:
-            out.append(("outcome", "Select what the court decided"))
-        elif event.outcome != AppealOutcome.VARIED and (event.compliance_date or event.articles):
+        out += _decided_once(
+            facts.appeal_lodged,
+            facts.appeal_decided,
+            event,
+            AppealOutcome,
+            "No appeal has been recorded: record the appeal being lodged first",
+            "The appeal was already decided",
+            "the appeal was lodged",
+            "Select what the court decided",
+        )
+        varied_terms = event.compliance_date or event.articles
+        if (
+            event.outcome in {o.value for o in AppealOutcome}
+            and event.outcome != AppealOutcome.VARIED
+            and varied_terms
+        ):
             out.append(("outcome", "Only a notice the court varied takes a new compliance date or articles"))
         out.extend(_new_terms(notice, facts, event, needed=False))
     elif kind == EventKind.VARIED:
@@ -828,27 +826,56 @@ def problems_with_event(notice: Notice, event: Event, today: date) -> list[Probl
         elif facts.complied is not None:
             out.append((None, f"Already recorded as complied with, on {say_date(facts.complied.on)}"))
     elif kind == EventKind.TRADE_SECRET_CLAIMED:
-        if facts.claim is not None:
-            out.append((None, f"A trade secret was already claimed, on {say_date(facts.claim.on)}"))
-        elif event.on > trade_secret_claims_close(notice.served_on):
-            out.append(
-                (
-                    "on",
-                    "A trade secret must be claimed within 14 days of service, by "
-                    f"{say_date(trade_secret_claims_close(notice.served_on))}",
-                )
-            )
+        out += _made_once(
+            facts.claim,
+            event,
+            trade_secret_claims_close(notice.served_on),
+            "A trade secret was already claimed",
+            "A trade secret must be claimed within 14 days of service",
+        )
     elif kind == EventKind.TRADE_SECRET_DECIDED:
-        if facts.claim is None:
-            out.append((None, "No trade-secret claim has been recorded: record the claim first"))
-        elif facts.claim_decided is not None:
-            out.append((None, f"The claim was already decided, on {say_date(facts.claim_decided.on)}"))
-        elif event.on < facts.claim.on:
-            out.append(
-                ("on", f"The decision must be on or after the claim was made, {say_date(facts.claim.on)}")
-            )
-        if event.outcome not in {o.value for o in ClaimOutcome}:
-            out.append(("outcome", "Select whether the claim was upheld or rejected"))
+        out += _decided_once(
+            facts.claim,
+            facts.claim_decided,
+            event,
+            ClaimOutcome,
+            "No trade-secret claim has been recorded: record the claim first",
+            "The claim was already decided",
+            "the claim was made",
+            "Select whether the claim was upheld or rejected",
+        )
+    return out
+
+
+# An appeal and a trade-secret claim follow one pattern: made once, within so many days of
+# service; then decided once, on or after the day it was made, with one of its outcomes.
+def _made_once(made: Event | None, event: Event, closes: date, already: str, late: str) -> list[Problem]:
+    if made is not None:
+        return [(None, f"{already}, on {say_date(made.on)}")]
+    if event.on > closes:
+        return [("on", f"{late}, by {say_date(closes)}")]
+    return []
+
+
+def _decided_once(
+    made: Event | None,
+    decided: Event | None,
+    event: Event,
+    outcomes,
+    unmade: str,
+    already: str,
+    after: str,
+    choose: str,
+) -> list[Problem]:
+    out: list[Problem] = []
+    if made is None:
+        out.append((None, unmade))
+    elif decided is not None:
+        out.append((None, f"{already}, on {say_date(decided.on)}"))
+    elif event.on < made.on:
+        out.append(("on", f"The decision must be on or after {after}, {say_date(made.on)}"))
+    if event.outcome not in {o.value for o in outcomes}:
+        out.append(("outcome", choose))
     return out
 
 

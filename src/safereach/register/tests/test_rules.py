@@ -499,3 +499,15 @@ def test_striking_out_takes_dependents_first():
     assert problems_with_event(n, strike, TODAY) == [("corrects", "Strike out the appeal's decision first")]
     served = Event(K.IN_ERROR, TODAY, TODAY, id=997, corrects=1)
     assert problems_with_event(n, served, TODAY) == [("corrects", "Select an event recorded on this notice")]
+
+
+def test_only_a_varied_appeal_changes_the_terms():
+    lodged = notice(TODAY - days(30), ev(K.APPEAL_LODGED, TODAY - days(20)))
+    assert check(lodged, K.APPEAL_DECIDED, TODAY, outcome="upheld", compliance_date=TODAY + days(30)) == [
+        ("outcome", "Only a notice the court varied takes a new compliance date or articles")
+    ]
+    assert check(lodged, K.APPEAL_DECIDED, TODAY, outcome="varied", compliance_date=TODAY + days(30)) == []
+    claimed = notice(TODAY - days(30), ev(K.TRADE_SECRET_CLAIMED, TODAY - days(20)))
+    assert check(claimed, K.TRADE_SECRET_DECIDED, TODAY - days(25), outcome="rejected") == [
+        ("on", "The decision must be on or after the claim was made, 24 February 2026")
+    ]
