@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "safereach.core",
     "safereach.accounts",
     "safereach.areas",
     "safereach.schools",
@@ -60,8 +61,10 @@ INSTALLED_APPS = [
     "safereach.catalogue",
     "safereach.routing",
     "safereach.bookings",
+    "safereach.planning",
     "safereach.delivery",
     "safereach.register",
+    "safereach.home",
     "safereach.demo",
 ]
 
@@ -88,7 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "safereach.accounts.context_processors.navigation",
+                "safereach.home.navigation.navigation",
             ],
         },
     },
@@ -199,7 +202,11 @@ SAFEREACH_BOOKINGS = {
     "ARRIVE_BEFORE_MINUTES": 10,
     "HELD_SHARE_FOR_TARGETS": float(os.environ.get("SAFEREACH_HELD_SHARE_FOR_TARGETS", "0.25")),
     "HOLD_FOR_TARGETS_DAYS": int(os.environ.get("SAFEREACH_HOLD_FOR_TARGETS_DAYS", "21")),
-    "RATE_LIMIT": (int(os.environ.get("SAFEREACH_PUBLIC_FORM_LIMIT", "30")), 600),
+}
+# Public form submissions one client address may make per window (core.rate_limit).
+SAFEREACH_RATE_LIMIT = {
+    "SUBMISSIONS": int(os.environ.get("SAFEREACH_PUBLIC_FORM_LIMIT", "30")),
+    "SECONDS": 600,
     # Behind a load balancer, the header it puts the client's address in (e.g. HTTP_X_FORWARDED_FOR).
     "CLIENT_ADDRESS_HEADER": os.environ.get("SAFEREACH_CLIENT_ADDRESS_HEADER") or None,
 }
@@ -230,7 +237,7 @@ SAFEREACH_PLANNER = {"WORKERS": _planner_workers()}
 # SAFEREACH_TASK_THREADS: how many tasks one web process runs at once with "thread".
 TASK_BACKENDS = {
     "thread": {
-        "BACKEND": "safereach.background.ThreadBackend",
+        "BACKEND": "safereach.core.background.ThreadBackend",
         "OPTIONS": {"MAX_THREADS": int(os.environ.get("SAFEREACH_TASK_THREADS", "2"))},
     },
     "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},

@@ -20,7 +20,6 @@ WIDTHS = [1280, 375]
 
 @pytest.fixture
 def register(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SAFEREACH_REGISTER = {**settings.SAFEREACH_REGISTER, "TODAY": TODAY}
     make_districts()
     return every_state()

@@ -16,9 +16,10 @@ from django.utils import timezone
 
 from safereach.accounts.models import Role, User
 from safereach.bookings.calendar_file import booking_calendar
+from safereach.bookings.diary import at
 from safereach.bookings.links import confirm_url, manage_url
 from safereach.bookings.models import Booking, ChangeEmail, Visit, is_known_address
-from safereach.bookings.offers import Diaries, at, booking_settings
+from safereach.bookings.offers import Diaries, booking_settings
 from safereach.bookings.priority import target_school_ids
 from safereach.workforce.models import Officer
 

@@ -17,8 +17,8 @@ from safereach.bookings.forms import CancelForm, ChooseTimesForm, FindSchoolForm
 from safereach.bookings.links import BadLink, choose_url, manage_url, read_token
 from safereach.bookings.models import Booking, KnownAddress, Visit, is_known_address
 from safereach.bookings.offers import all_options_for, booking_settings, offers_for, parse_offer_key
-from safereach.bookings.rate_limit import over_limit, too_many
 from safereach.catalogue.models import Session
+from safereach.core.rate_limit import over_limit, too_many
 from safereach.schools.models import School
 
 

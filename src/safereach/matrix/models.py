@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
 
-from safereach.background import BackgroundRun
+from safereach.core.background import BackgroundRun
 from safereach.matrix.profiles import Profile
 
 

@@ -6,17 +6,11 @@ from django.contrib import admin
 from django.urls import reverse
 
 from safereach.accounts.models import Role, User
-from safereach.accounts.tests.factories import (
-    make_area,
-    make_dataset,
-    make_incident,
-    make_notice,
-    make_officer,
-    make_place,
-    make_school,
-    make_station,
-    make_user,
-)
+from safereach.accounts.tests.factories import make_user
+from safereach.areas.tests.factories import make_area
+from safereach.evidence.tests.factories import make_dataset, make_incident, make_notice, make_place
+from safereach.schools.tests.factories import make_school
+from safereach.workforce.tests.factories import make_officer, make_station
 
 pytestmark = pytest.mark.django_db
 SAFEREACH_APPS = ["accounts", "areas", "schools", "evidence", "workforce"]

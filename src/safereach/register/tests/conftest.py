@@ -3,13 +3,8 @@ import pytest
 from safereach.register.tests.states import TODAY, every_state, make_districts
 
 
-@pytest.fixture(autouse=True)
-def quick_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
-def fixed_today(settings):
+def register_today(settings):
     """The register held at TODAY, as SAFEREACH_REGISTER_TODAY does."""
     settings.SAFEREACH_REGISTER = {**settings.SAFEREACH_REGISTER, "TODAY": TODAY}
     return TODAY
@@ -21,6 +16,6 @@ def districts(db):
 
 
 @pytest.fixture
-def register(db, fixed_today, districts):
+def register(db, register_today, districts):
     """A service's notices in every state on TODAY: three published, the rest not."""
     return every_state()

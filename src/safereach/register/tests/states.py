@@ -6,8 +6,8 @@ district "Hidden Vale" where nothing is published."""
 import json
 from datetime import date, timedelta
 
-from safereach.accounts.tests.factories import make_area
 from safereach.areas.models import Area
+from safereach.areas.tests.factories import make_area
 from safereach.register.rules import AppealOutcome, EventKind
 from safereach.register.tests.factories import fire_service, happened, served
 

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def owed(fixed_today):
+def owed(register_today):
     fire = fire_service()
     notices = {
         "appears": served(fire, ago(15), number="N/APPEARS", premises_name="Appearing Arms"),

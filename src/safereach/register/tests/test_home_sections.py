@@ -21,7 +21,7 @@ def figures(html):
 
 
 @pytest.fixture
-def service(fixed_today):
+def service(register_today):
     fire = fire_service()
     served(fire, ago(40))
     served(fire, ago(10))  # appears in 12 days

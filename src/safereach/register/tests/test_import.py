@@ -116,7 +116,7 @@ def write(tmp_path, *lines, name="notices.csv", header=HEADER):
 
 
 @pytest.fixture
-def fire(fixed_today, districts):
+def fire(register_today, districts):
     return fire_service()
 
 

@@ -5,12 +5,13 @@ import pytest
 from django.urls import reverse
 
 from safereach.accounts.models import Agency, Role
-from safereach.accounts.tests.factories import make_agency, make_school, make_user
+from safereach.accounts.tests.factories import make_agency, make_user
 from safereach.areas.coordinates import to_bng
 from safereach.matrix.build import seed_programmes
 from safereach.register.rules import EventKind
 from safereach.register.tests.factories import fire_service, happened, served
 from safereach.register.tests.states import ago
+from safereach.schools.tests.factories import make_school
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ def bng(lat, lon):
 
 
 @pytest.fixture
-def school_and_notices(fixed_today):
+def school_and_notices(register_today):
     seed_programmes()
     fire = fire_service()
     e, n = bng(51.7400, 0.4500)

@@ -3,11 +3,8 @@ notice recorded at a school's grid reference is placed in the school's own distr
 the map with the district's real boundary, and found near the school."""
 
 import csv
-import os
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
 from safereach.evidence.importers.run import load
@@ -21,17 +18,7 @@ from safereach.register.tests.states import TODAY, ago
 pytestmark = [pytest.mark.django_db, pytest.mark.shared_data]
 
 
-@pytest.fixture
-def shared_data() -> Path:
-    path = Path(settings.SHARED_DATA_DIR)
-    if not path.is_dir():
-        if os.environ.get("CI"):
-            pytest.fail(f"CI is set but the shared data folder {path} is missing")
-        pytest.skip(f"shared data folder {path} is absent")
-    return path
-
-
-def test_notices_at_essex_schools_land_in_their_districts(shared_data, tmp_path, fixed_today, client):
+def test_notices_at_essex_schools_land_in_their_districts(shared_data, tmp_path, register_today, client):
     load("boundaries", [shared_data / "boundaries_essex" / "essex_lad_boundaries_derived.geojson"])
     with (shared_data / "schools_essex" / "schools_essex_gias_format.csv").open(encoding="utf-8") as f:
         schools = [r for r in csv.DictReader(f) if r["DistrictAdministrative (code)"] and r["Easting"]]

@@ -36,7 +36,7 @@ GOOD = {
 
 
 @pytest.fixture
-def officer(client, fixed_today):
+def officer(client, register_today):
     fire = fire_service()
     user = protection_officer(fire, first_name="Pat", last_name="Quinn")
     client.force_login(user)
@@ -365,7 +365,7 @@ def test_striking_out_an_event_recorded_in_error(client, officer):
     assert "Struck out" in page and "Complied</a>" in page  # it may be recorded again, rightly
 
 
-def test_only_protection_staff_of_the_service_may_record(client, fixed_today):
+def test_only_protection_staff_of_the_service_may_record(client, register_today):
     fire = fire_service()
     notice = served(fire, ago(40))
     url = reverse("register:notice", args=[notice.pk])
