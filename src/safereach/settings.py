@@ -1,7 +1,8 @@
 """Settings for SafeReach.
 
 Everything that differs between a laptop demo and production comes from the environment:
-DATABASE_URL (SQLite by default), SAFEREACH_SECRET_KEY, SAFEREACH_DEBUG, SAFEREACH_ALLOWED_HOSTS,
+DATABASE_URL (SQLite by default), SAFEREACH_SECRET_KEY (else a random key kept in a file),
+SAFEREACH_DEBUG (off by default), SAFEREACH_ALLOWED_HOSTS,
 SAFEREACH_CSRF_TRUSTED_ORIGINS, SAFEREACH_SECURE (HTTPS-only cookies and redirects),
 SAFEREACH_TASKS (where background tasks run).
 """
@@ -27,19 +28,33 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("SAFEREACH_DEBUG", True)
-# A fixed key is only acceptable for the local demo; production must set its own.
-SECRET_KEY = os.environ.get("SAFEREACH_SECRET_KEY") or (
-    "demo-only-insecure-key-set-SAFEREACH_SECRET_KEY-in-production" if DEBUG else ""
-)
-if not SECRET_KEY:
-    # Refuse to start rather than sign sessions with a guessable key.
-    raise ImproperlyConfigured(
-        "SAFEREACH_SECRET_KEY must be set when SAFEREACH_DEBUG is off. Generate one with: "
-        "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
-    )
+# Off unless asked for: debug pages show tracebacks and settings to anyone who can reach the site.
+DEBUG = env_bool("SAFEREACH_DEBUG", False)
+# The key that signs sessions and schools' manage links. Production sets SAFEREACH_SECRET_KEY
+# (the same in every web process); without it, this machine makes a random key of its own
+# once and keeps it in a file beside the project, so no site runs on a key anyone can read.
+SECRET_KEY_FILE = Path(os.environ.get("SAFEREACH_SECRET_KEY_FILE", PROJECT_DIR / ".safereach-secret-key"))
 
-ALLOWED_HOSTS = env_list("SAFEREACH_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
+
+def _secret_key() -> str:
+    given = os.environ.get("SAFEREACH_SECRET_KEY", "").strip()
+    if given:
+        return given
+    try:
+        return SECRET_KEY_FILE.read_text().strip()
+    except FileNotFoundError:
+        import secrets
+
+        key = secrets.token_urlsafe(50)
+        SECRET_KEY_FILE.touch(mode=0o600)
+        SECRET_KEY_FILE.write_text(key)
+        return key
+
+
+SECRET_KEY = _secret_key()
+SECRET_KEY_FROM_ENVIRONMENT = bool(os.environ.get("SAFEREACH_SECRET_KEY", "").strip())
+
+ALLOWED_HOSTS = env_list("SAFEREACH_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("SAFEREACH_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -142,18 +157,25 @@ STATICFILES_DIRS = [
     ("govuk-frontend", NODE_MODULES / "govuk-frontend" / "dist" / "govuk"),
     ("leaflet", NODE_MODULES / "leaflet" / "dist"),
 ]
+# Collected (`safereach collectstatic`, as production does): compressed files with hashed
+# names. Not collected (a fresh clone, the demo, the tests): WhiteNoise serves the files where
+# they are, so pages look the same with DEBUG off.
+STATIC_COLLECTED = (STATIC_ROOT / "staticfiles.json").is_file()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if STATIC_COLLECTED
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
+WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
 
-SECURE = env_bool("SAFEREACH_SECURE", not DEBUG)
+# HTTPS only: production sets it (the deploy check fails without it); the demo on a laptop is
+# plain http.
+SECURE = env_bool("SAFEREACH_SECURE", False)
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 SECURE_SSL_REDIRECT = SECURE and env_bool("SAFEREACH_SSL_REDIRECT", True)

@@ -5,6 +5,7 @@ from safereach.home import views as home_views
 
 urlpatterns = [
     path("", home_views.home, name="home"),
+    path("favicon.ico", home_views.favicon),
     path("accounts/", include("safereach.accounts.urls")),
     path("evidence/", include("safereach.evidence.urls")),
     path("matrix/", include("safereach.matrix.urls")),

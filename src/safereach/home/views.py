@@ -1,4 +1,5 @@
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 
 from safereach.accounts.models import Role
 from safereach.home.figures import FIGURES_BY_ROLE, sections_for
@@ -12,3 +13,8 @@ def home(request):
         for role in sections_for(request.user)
     ]
     return render(request, "home.html", {"sections": sections})
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: send them to the static file."""
+    return redirect(static("favicon.ico"), permanent=True)

@@ -105,3 +105,12 @@ def test_signed_out_visitors_get_no_navigation_but_a_sign_in_link(client):
     assert nav_links(html) == []
     sign_in = reverse("accounts:sign-in")
     assert f'<a class="govuk-link govuk-link--inverse" href="{sign_in}">Sign in</a>' in html
+
+
+def test_the_site_has_a_favicon_and_its_own_not_found_page(client):
+    icon = client.get("/favicon.ico", follow=True)
+    missing = client.get("/no-such-page/")
+
+    assert icon.status_code == 200 and b"".join(icon.streaming_content)[:4] == b"\x00\x00\x01\x00"
+    assert missing.status_code == 404 and "Page not found" in missing.content.decode()
+    assert "Traceback" not in missing.content.decode() and "URLconf" not in missing.content.decode()
