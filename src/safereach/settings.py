@@ -274,7 +274,7 @@ TASKS = {"default": TASK_BACKENDS[_tasks]}
 # SAFEREACH_REGISTER_KEEP_YEARS: how long an entry stays on the register from the day the notice
 # was served. The law asks for at least 3 years, the default; many services keep 5.
 # SAFEREACH_REGISTER_TODAY: hold the register at a fixed day (YYYY-MM-DD) for a demonstration or
-# an acceptance check; refused in production.
+# an acceptance check; `safereach check --deploy` refuses it (register/checks.py).
 def _register_settings() -> dict:
     from datetime import date
 
@@ -285,9 +285,6 @@ def _register_settings() -> dict:
     fixed = os.environ.get("SAFEREACH_REGISTER_TODAY", "").strip()
     today = None
     if fixed:
-        if not DEBUG:
-            raise ImproperlyConfigured(
-                "SAFEREACH_REGISTER_TODAY is for demonstrations: unset it in production")
         try:
             today = date.fromisoformat(fixed)
         except ValueError:
