@@ -106,6 +106,8 @@ APPEAL_OUTCOMES = {o.value: o for o in AppealOutcome} | {
     "modified": AppealOutcome.VARIED,
 }
 CLAIM_OUTCOMES = {o.value: o for o in ClaimOutcome}
+OUTCOME_NAMES = {EventKind.APPEAL_DECIDED: "upheld; varied; cancelled; appeal withdrawn",
+                 EventKind.TRADE_SECRET_DECIDED: "upheld; rejected"}
 
 
 def _words(text: str) -> str:
@@ -205,13 +207,13 @@ def _row(path, line, value, names, today, problems) -> Row | None:
         text = value.get("outcome", "")
         outcome = table.get(_words(text), "")
         if not outcome:
+            named = OUTCOME_NAMES[event]
             bad(
                 "outcome",
                 (f"{text!r} is not an outcome of {event.label.lower()}" if text else "is empty")
-                + f" (one of: {'; '.join(sorted(table))})",
+                + f" (one of: {named})",
             )
-    for name in ("note", "commentary"):
-        check_length(problems, line, names.get(name, name), value.get(name, ""), LIMITS[name])
+    check_length(problems, line, names.get("note", "note"), value.get("note", ""), LIMITS["note"])
     details = {}
     if event == EventKind.SERVED:
         details = _served(value, names, bad, problems, line, on, compliance, articles, today)

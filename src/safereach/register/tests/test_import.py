@@ -242,7 +242,7 @@ def test_every_problem_is_named_and_nothing_is_written(tmp_path, fire):
         f"{path}:9: Notice number: no notice FS/8 is recorded, and this file has no served row for it",
         f"{path}:10: Notice number: notice FS/9 is already recorded with a different premises name, "
         "compliance date: correct it on its page, or make this row match",
-        f"{path}:11: Outcome: is empty",
+        f"{path}:11: Outcome: is empty (one of: upheld; varied; cancelled; appeal withdrawn)",
         f"{path}:12: Recorded on: {ago(31).isoformat()} is before the event happened ({ago(30).isoformat()})",
         f"{path}:12: Postcode: 'ZZZ' is not a UK postcode",
         f"{path}:12: Under 18: 'perhaps' is not yes or no",
