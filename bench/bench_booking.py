@@ -33,6 +33,7 @@ def build_case(rng):
     from safereach.accounts.models import Agency
     from safereach.bookings.models import Term
     from safereach.catalogue.models import Session
+    from safereach.matrix.models import Programme
     from safereach.schools.models import School
     from safereach.workforce.models import Officer, Station
 
@@ -45,7 +46,7 @@ def build_case(rng):
     )
     session = Session.objects.create(
         partner=agency,
-        programme="home-fire-safety",
+        programme=Programme.objects.get(slug="home-fire-safety"),
         title="Home fire safety",
         slug="bench-home-fire-safety",
         description="-",

@@ -22,7 +22,7 @@ FLOORS = [
     {"catalogue", "workforce"},
     {"bookings"},
     {"planning", "delivery", "register"},
-    {"maps"},
+    {"maps", "schoolpage"},
     {"home"},
     {"demo"},
 ]

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "safereach.planning",
     "safereach.delivery",
     "safereach.register",
+    "safereach.schoolpage",
     "safereach.home",
     "safereach.demo",
 ]
@@ -231,7 +232,34 @@ SAFEREACH_RATE_LIMIT = {
     "SECONDS": 600,
     # Behind a load balancer, the header it puts the client's address in (e.g. HTTP_X_FORWARDED_FOR).
     "CLIENT_ADDRESS_HEADER": os.environ.get("SAFEREACH_CLIENT_ADDRESS_HEADER") or None,
+    # Forms that email someone other than the person typing (a school's link, a concern to its
+    # recipients) cost more to abuse, so they have a lower limit of their own.
+    "EMAILING_SUBMISSIONS": int(os.environ.get("SAFEREACH_EMAILING_FORM_LIMIT", "5")),
 }
+# The schools' side (schoolpage): how long signed links last, how long concerns are kept, and
+# the number a school calls when a child is at immediate risk. 01632 960… numbers are set
+# aside for fiction, so the demo's cannot reach anyone: set the real one in production.
+# Where this service is reached, for links in emails sent outside a request (after an outcome
+# is recorded, from commands): e.g. https://safereach.example.org
+SAFEREACH_SITE_URL = os.environ.get("SAFEREACH_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
+SAFEREACH_SCHOOLS = {
+    "SCHOOL_LINK_DAYS": int(os.environ.get("SAFEREACH_SCHOOL_LINK_DAYS", "30")),
+    "FEEDBACK_LINK_DAYS": int(os.environ.get("SAFEREACH_FEEDBACK_LINK_DAYS", "120")),
+    "KNOWLEDGE_CHECK_REPEAT_DAYS": 42,
+    "CONCERN_RETENTION_DAYS": int(os.environ.get("SAFEREACH_CONCERN_RETENTION_DAYS", "365")),
+    "FRONT_DOOR_NAME": os.environ.get(
+        "SAFEREACH_SAFEGUARDING_FRONT_DOOR_NAME",
+        "the children's safeguarding front door (Marshwold, fictional)" if DEBUG else
+        "your local children's safeguarding front door"),
+    "FRONT_DOOR_PHONE": os.environ.get("SAFEREACH_SAFEGUARDING_FRONT_DOOR_PHONE",
+                                       "01632 960 123" if DEBUG else ""),
+}
+# Who people write to about accessibility or their information (the accessibility statement
+# and the privacy notice), and how long schools' contact details are kept after a booking ends.
+SAFEREACH_CONTACT = os.environ.get(
+    "SAFEREACH_CONTACT", "the booking coordinator of the partner you booked with"
+)
+SAFEREACH_CONTACT_RETENTION_DAYS = int(os.environ.get("SAFEREACH_CONTACT_RETENTION_DAYS", "730"))
 DEFAULT_FROM_EMAIL = os.environ.get("SAFEREACH_FROM_EMAIL", "SafeReach <bookings@safereach.invalid>")
 
 # --- Term planner (routing.planner) -----------------------------------------------------------
@@ -295,3 +323,15 @@ def _register_settings() -> dict:
 
 
 SAFEREACH_REGISTER = _register_settings()
+# --- Periodic tasks (core.periodic) ----------------------------------------------------------
+# Releasing holds past their time and sending visit changes to case systems run every so often.
+# Each web process starts a ticker thread on its first request that enqueues them when due
+# (one process per turn, through the database); SAFEREACH_PERIODIC_TICKER=0 leaves that to a
+# `safereach periodic` process instead.
+SAFEREACH_PERIODIC = {"TICKER": env_bool("SAFEREACH_PERIODIC_TICKER", True), "TICK_SECONDS": 5}
+# The site's address, for links in emails sent by background tasks (no request to ask).
+SAFEREACH_SITE_URL = (
+    os.environ.get("SAFEREACH_SITE_URL")
+    or (CSRF_TRUSTED_ORIGINS[0] if CSRF_TRUSTED_ORIGINS else "")
+    or ("https://" + ALLOWED_HOSTS[0] if ALLOWED_HOSTS and not DEBUG else "http://127.0.0.1:8000")
+).rstrip("/")

@@ -27,6 +27,7 @@ from safereach.bookings.models import Booking, Visit
 from safereach.bookings.offers import booking_settings
 from safereach.bookings.priority import target_school_ids
 from safereach.catalogue.models import Session
+from safereach.core.database import when_unlocked
 from safereach.routing import planner
 from safereach.routing.diary import Diary, Fit, fit
 from safereach.routing.travel import travel_provider
@@ -70,6 +71,7 @@ class TermInput:
     arrive_before: int
     officer_names: dict[int, str]
     labels: dict[str, tuple[str, str]]  # request key -> (school, session)
+    dropped: tuple[str, ...] = ()  # request keys the coordinator left out
 
     @property
     def fixed(self) -> list[planner.FixedVisit]:
@@ -106,7 +108,7 @@ def gather(
         open_requests(Booking.objects.all() if requests is None else requests)
         .filter(school__lon__isnull=False)
         .select_related("school")
-        .prefetch_related("sessions")
+        .prefetch_related("sessions__programme")
     )
     taken = set(
         Visit.objects.filter(booking__in=bookings, status__in=Visit.LIVE).values_list(
@@ -129,15 +131,17 @@ def gather(
             days_for[cache_key] = tuple(sorted(days))
         school_day = booking.school_day()
         for session in booking.sessions.all():
-            if not session.is_visit or (booking.pk, session.pk) in taken:
+            # A session for year groups the school does not teach is never planned there.
+            if not session.is_visit or (booking.pk, session.pk) in taken or not session.suits(booking.school):
                 continue
             key = request_key(booking.pk, session.pk)
             labels[key] = (booking.school.name, session.title)
             if key in dropped:
                 continue
-            if session.programme not in targets:
-                targets[session.programme] = target_school_ids(session.programme)
-            is_target = booking.is_target or booking.school_id in targets[session.programme]
+            slug = session.programme.slug
+            if slug not in targets:
+                targets[slug] = target_school_ids(slug)
+            is_target = booking.is_target or booking.school_id in targets[slug]
             plan_requests.append(
                 planner.PlanRequest(
                     key=key,
@@ -163,6 +167,7 @@ def gather(
         booking_settings()["ARRIVE_BEFORE_MINUTES"],
         names,
         labels,
+        tuple(sorted(k for k in dropped if k in labels)),
     )
 
 
@@ -224,6 +229,9 @@ class TermPlan:
                     "high_priority": requests[k].is_target,
                 }
                 for k, why in sorted(after.left_out.items())
+            ],
+            "dropped_requests": [
+                {"request": k, "school": labels[k][0], "session": labels[k][1]} for k in self.input.dropped
             ],
             "diary_visits_not_modelled": [
                 {"visit": k, "reason": why} for k, why in sorted(after.not_modelled.items())
@@ -315,7 +323,7 @@ def apply_plan(
     for booking_id, rows in by_booking.items():
         keys = [row["request"] for row in rows]
         try:
-            booking = services.when_unlocked(lambda b=booking_id, r=rows: _book(b, r, log))
+            booking = when_unlocked(lambda b=booking_id, r=rows: _book(b, r, log))
         except NoLongerFits as exc:
             failed.update(dict.fromkeys(keys, str(exc)))
             log.not_booked(keys, str(exc))
@@ -378,21 +386,19 @@ def _book(booking_id: int, rows: list[dict], log: ApplyLog) -> Booking:
                 raise NoLongerFits(f"{officer.name}'s diary on {day:%-d %B} has changed: {verdict.sentence}")
             try:
                 with transaction.atomic():
-                    Visit.objects.create(
+                    Visit.objects.hold(
                         booking=booking,
                         school=booking.school,
                         session=session,
                         officer=officer,
                         starts_at=at(day, start),
                         ends_at=at(day, end),
-                        status=Visit.Status.HELD,
                         added_travel_minutes=row.get("added_travel_minutes"),
                     )
             except IntegrityError as exc:
                 raise NoLongerFits(f"{officer.name} already has a visit starting then") from exc
         # The coordinator's plan: confirmed next, which confirms the new visits and sends the
         # school all its times (a part-booked booking's earlier ones too).
-        booking.status = Booking.Status.AWAITING_APPROVAL
-        booking.save(update_fields=["status"])
+        booking.ready_for_approval()
         log.booked(booking, [row["request"] for row in rows])
         return booking

@@ -2,6 +2,7 @@
 
 from django_tasks import task
 
+from safereach.core.periodic import periodic
 from safereach.workforce.models import Officer
 from safereach.workforce.own_calendars import read_every_own_calendar, read_own_calendar
 
@@ -13,7 +14,8 @@ def read_an_own_calendar(officer_id: int) -> int:
     return read_own_calendar(officer) if officer else 0
 
 
+@periodic(seconds=30 * 60)
 @task()
 def read_own_calendars() -> dict:
-    """Read every officer's own calendar: run on a schedule."""
+    """Read every officer's own calendar, every half hour."""
     return read_every_own_calendar()

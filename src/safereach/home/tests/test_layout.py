@@ -70,13 +70,16 @@ def test_not_dressed_as_gov_uk(client):
     ("roles", "links"),
     [
         ((Role.OFFICER,), ["/", "/week/"]),
-        ((Role.ANALYST,), ["/", "/evidence/datasets/", "/matrix/", "/delivery/projected/"]),
+        ((Role.ANALYST,), ["/", "/evidence/datasets/", "/matrix/", "/delivery/projected/",
+                           "/schools/unmet-demand/"]),
         ((Role.PARTNER,), ["/", "/evidence/datasets/", "/matrix/", "/sessions/our-sessions/",
-                           "/delivery/projected/"]),
+                           "/delivery/projected/", "/schools/unmet-demand/", "/schools/feedback/"]),
         ((Role.COORDINATOR,), ["/", "/evidence/datasets/", "/matrix/", "/book/queue/", "/book/plan/",
-                               "/officers/", "/sessions/our-sessions/", "/delivery/projected/"]),
+                               "/officers/", "/sessions/our-sessions/", "/delivery/projected/",
+                               "/schools/unmet-demand/", "/schools/feedback/", "/schools/tiers/"]),
         ((Role.ADMINISTRATOR,), ["/", "/evidence/datasets/", "/matrix/", "/book/queue/", "/book/plan/",
                                  "/officers/", "/sessions/our-sessions/", "/delivery/projected/",
+                                 "/schools/unmet-demand/", "/schools/feedback/", "/schools/tiers/",
                                  "/register/manage/", "/admin/"]),
         ((Role.PROTECTION_OFFICER,), ["/", "/register/manage/"]),
         ((Role.PROTECTION_MANAGER,), ["/", "/register/manage/"]),
@@ -114,3 +117,22 @@ def test_the_site_has_a_favicon_and_its_own_not_found_page(client):
     assert icon.status_code == 200 and b"".join(icon.streaming_content)[:4] == b"\x00\x00\x01\x00"
     assert missing.status_code == 404 and "Page not found" in missing.content.decode()
     assert "Traceback" not in missing.content.decode() and "URLconf" not in missing.content.decode()
+
+
+def test_schools_find_the_catalogue_and_booking_first(client):
+    page = client.get("/").content.decode()
+
+    assert page.index("Book a session") < page.index("sign in")
+    assert reverse("bookings:start") in page and reverse("catalogue:catalogue") in page
+
+
+def test_every_page_links_to_the_accessibility_statement_and_privacy_notice(client, settings):
+    settings.SAFEREACH_CONTACT_RETENTION_DAYS = 365
+    home = client.get("/").content.decode()
+    statement = client.get(reverse("accessibility")).content.decode()
+    notice = client.get(reverse("privacy")).content.decode()
+
+    assert reverse("accessibility") in home and reverse("privacy") in home
+    assert "WCAG 2.2 AA" in statement and "Enforcement procedure" in statement
+    assert "deleted 365 days after the booking" in notice
+    assert "no information about individual pupils" in notice
