@@ -88,3 +88,21 @@ def test_deploy_check_refuses_a_key_published_in_source():
     result = safereach("check", "--deploy", env=env)
 
     assert result.returncode != 0 and "safereach.E001" in result.stdout + result.stderr
+
+
+def test_deploy_check_refuses_a_register_held_at_a_fixed_day():
+    env = production_environment(SAFEREACH_REGISTER_TODAY="2026-03-16")
+
+    result = safereach("check", "--deploy", env=env)
+
+    assert result.returncode != 0 and "safereach.E101" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("setting, value, message", [
+    ("SAFEREACH_REGISTER_KEEP_YEARS", "2", "must be a whole number of years, 3 or more"),
+    ("SAFEREACH_REGISTER_TODAY", "16/03/2026", "SAFEREACH_REGISTER_TODAY must be a date, YYYY-MM-DD"),
+])
+def test_register_settings_that_cannot_be_right_are_refused(setting, value, message):
+    result = safereach("check", env=production_environment(**{setting: value}))
+
+    assert result.returncode != 0 and message in result.stderr

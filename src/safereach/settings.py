@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "safereach.bookings",
     "safereach.planning",
     "safereach.delivery",
+    "safereach.register",
     "safereach.schoolpage",
     "safereach.home",
     "safereach.demo",
@@ -297,6 +298,31 @@ if _tasks not in TASK_BACKENDS:
     raise ImproperlyConfigured(f"SAFEREACH_TASKS must be one of {', '.join(TASK_BACKENDS)}, not {_tasks!r}")
 TASKS = {"default": TASK_BACKENDS[_tasks]}
 
+# --- The public register of fire-safety notices (register) -----------------------------------
+# SAFEREACH_REGISTER_KEEP_YEARS: how long an entry stays on the register from the day the notice
+# was served. The law asks for at least 3 years, the default; many services keep 5.
+# SAFEREACH_REGISTER_TODAY: hold the register at a fixed day (YYYY-MM-DD) for a demonstration or
+# an acceptance check; `safereach check --deploy` refuses it (register/checks.py).
+def _register_settings() -> dict:
+    from datetime import date
+
+    keep = os.environ.get("SAFEREACH_REGISTER_KEEP_YEARS", "3").strip()
+    if not keep.isdigit() or int(keep) < 3:
+        raise ImproperlyConfigured(
+            f"SAFEREACH_REGISTER_KEEP_YEARS must be a whole number of years, 3 or more, not {keep!r}")
+    fixed = os.environ.get("SAFEREACH_REGISTER_TODAY", "").strip()
+    today = None
+    if fixed:
+        try:
+            today = date.fromisoformat(fixed)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"SAFEREACH_REGISTER_TODAY must be a date, YYYY-MM-DD, not {fixed!r}") from None
+    # Within this distance of a school, notices are shown on the school's page.
+    return {"KEEP_YEARS": int(keep), "TODAY": today, "NEAR_SCHOOL_METRES": 800}
+
+
+SAFEREACH_REGISTER = _register_settings()
 # --- Periodic tasks (core.periodic) ----------------------------------------------------------
 # Releasing holds past their time and sending visit changes to case systems run every so often.
 # Each web process starts a ticker thread on its first request that enqueues them when due

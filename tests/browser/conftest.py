@@ -148,6 +148,10 @@ def county(db):
                                   first_name="Owen", agency=fire),
         Role.PARTNER: make_user(Role.PARTNER, email="partner@demo.example",
                                   first_name="Pat", agency=police),
+        Role.PROTECTION_OFFICER: make_user(Role.PROTECTION_OFFICER, email="protection@demo.example",
+                                           first_name="Priya", agency=fire),
+        Role.PROTECTION_MANAGER: make_user(Role.PROTECTION_MANAGER, email="manager@demo.example",
+                                           first_name="Morgan", agency=fire),
     }
     make_officer(fire, "Owen Jones", user=users[Role.OFFICER], base=central)
     make_officer(fire, "Fatima Khan", base=central)

@@ -40,6 +40,10 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", "Booking coordinator"
     OFFICER = "officer", "Education officer"
     PARTNER = "partner", "Partner"
+    # Fire safety protection (the register of notices): officers record notices, managers
+    # also see what the register owes.
+    PROTECTION_OFFICER = "protection_officer", "Protection officer"
+    PROTECTION_MANAGER = "protection_manager", "Protection manager"
 
 
 class UserManager(BaseUserManager):

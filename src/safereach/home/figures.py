@@ -13,6 +13,7 @@ from safereach.accounts.models import Agency, Role, User
 from safereach.areas.models import Area
 from safereach.delivery.models import WebhookDelivery
 from safereach.evidence.models import Dataset, Deprivation, Incident, Notice, Place
+from safereach.register.home import protection_figures
 from safereach.schoolpage.feedback import agency_figures as feedback_figures
 from safereach.schools.models import School
 from safereach.workforce.models import Officer, Station
@@ -170,4 +171,7 @@ FIGURES_BY_ROLE = {
     Role.COORDINATOR: coordinator_figures,
     Role.OFFICER: officer_figures,
     Role.PARTNER: partner_figures,
+    # Fire safety protection: the register of notices (the register app).
+    Role.PROTECTION_OFFICER: lambda user: protection_figures(user, manager=False),
+    Role.PROTECTION_MANAGER: lambda user: protection_figures(user, manager=True),
 }

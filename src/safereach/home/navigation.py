@@ -35,6 +35,9 @@ def navigation(request):
             links.append(("Tiers", reverse("schoolpage:tiers")))
         if user.concern_routes.exists() or user.concerns_received.exists():
             links.append(("Concerns", reverse("schoolpage:concerns")))
+        # Fire safety protection: the register of notices (the register app).
+        if user.has_role(Role.PROTECTION_OFFICER, Role.PROTECTION_MANAGER):
+            links.append(("Fire safety notices", reverse("register:notices")))
         if user.has_role(Role.ADMINISTRATOR):
             links.append(("Administration", reverse("admin:index")))
     current = request.path

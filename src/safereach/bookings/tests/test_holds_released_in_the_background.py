@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from safereach.accounts.models import Role
 from safereach.bookings.models import Booking, Visit
+from safereach.bookings.tasks import release_holds
 from safereach.bookings.tests.factories import request_data
 from safereach.bookings.tests.test_book_a_session import book
 from safereach.core.periodic import registered, run_due
-from safereach.bookings.tasks import release_holds
 
 
 def expire(booking):

@@ -80,7 +80,9 @@ def test_not_dressed_as_gov_uk(client):
         ((Role.ADMINISTRATOR,), ["/", "/evidence/datasets/", "/matrix/", "/book/queue/", "/book/plan/",
                                  "/officers/", "/sessions/our-sessions/", "/delivery/projected/",
                                  "/schools/unmet-demand/", "/schools/feedback/", "/schools/tiers/",
-                                 "/admin/"]),
+                                 "/register/manage/", "/admin/"]),
+        ((Role.PROTECTION_OFFICER,), ["/", "/register/manage/"]),
+        ((Role.PROTECTION_MANAGER,), ["/", "/register/manage/"]),
     ],
 )
 def test_navigation_offers_what_the_role_may_open(client, sign_in_as, roles, links):

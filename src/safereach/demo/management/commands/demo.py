@@ -66,6 +66,9 @@ class Command(BaseCommand):
             out.write(f"  Schools' side: {counts['school needs']} schools said what would help; "
                       f"{counts['feedback']} visits have feedback, {counts['knowledge checks']} "
                       f"knowledge checks; {counts['concerns']} concerns shared")
+        if "register notices" in counts:
+            out.write(f"  Register of fire-safety notices: {counts['register notices']} notices, "
+                      f"{counts['register entries']} on the public register today")
         out.write("")
         out.write(f"Demo sign-ins (every one has the password {DEMO_PASSWORD}):")
         width = max(len(u["email"]) for u in county.users)
