@@ -31,7 +31,11 @@ TODAY = datetime(2026, 11, 16, 9, 30, tzinfo=ZoneInfo("Europe/London"))
 
 
 @pytest.fixture(autouse=True)
-def fixed_today():
+def fixed_today(request):
+    if request.node.get_closest_marker("real_clock"):
+        # The test runs a server in a process of its own, which keeps the real clock: so does it.
+        yield None
+        return
     with time_machine.travel(TODAY, tick=True):
         yield TODAY.date()
 

@@ -120,6 +120,7 @@ class School:
             self.page, self.url = error.read().decode(errors="replace"), url
 
 
+@pytest.mark.real_clock
 def test_twenty_schools_at_once_nothing_half_saved_and_no_error(tmp_path):
     county = make_county()
     session = county["home_fire"]
