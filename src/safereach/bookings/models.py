@@ -261,6 +261,10 @@ class Booking(models.Model):
                 return False
             for visit in self.visits.filter(status=Visit.Status.HELD):
                 visit.release(now)
+            # A partner who approved its part of a joint booking ahead of the others
+            # (services.approve_part): that part goes with the hold.
+            for visit in self.visits.filter(status=Visit.Status.CONFIRMED).select_related("session"):
+                visit.cancel(now)
         return True
 
     def waiting_sessions(self):

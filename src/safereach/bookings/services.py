@@ -193,6 +193,47 @@ def cancel_visit(visit: Visit, by: str, site_url: str) -> None:
         cancel(booking, by, site_url)
 
 
+def approve_part(booking: Booking, agency_id: int, by: str, site_url: str) -> bool:
+    """One agency approves its part of a joint booking: its held visits are confirmed. The
+    booking is confirmed (and the school emailed) once no other agency's visit is still held;
+    True when it is. A hold that runs out first cancels the approved part too (Booking.release)."""
+    if booking.status not in Booking.HOLDING:
+        return booking.status == Booking.Status.CONFIRMED
+    own = booking.visits.filter(status=Visit.Status.HELD, session__partner_id=agency_id)
+    for visit in own.select_related("session"):
+        when_unlocked(lambda v=visit: v.confirm())
+    if booking.visits.filter(status=Visit.Status.HELD).exists():
+        return False
+    return confirm(booking, by=by, site_url=site_url)
+
+
+def cancel_part(booking: Booking, agency_id: int, by: str, site_url: str, reason: str = "") -> None:
+    """One agency withdraws its part of a joint booking: its live visits are cancelled and its
+    sessions still waiting leave the queue; the other agencies' parts stand. When nothing of
+    another agency is left, the whole booking is cancelled."""
+    if not booking.is_open:
+        return
+    if not booking.sessions.exclude(partner_id=agency_id).exists():
+        cancel(booking, by, site_url, reason)
+        return
+    withdrawn = [s for s in booking.waiting_sessions() if s.partner_id == agency_id]
+    own = list(booking.visits.filter(status__in=Visit.LIVE, session__partner_id=agency_id)
+               .select_related("session", "officer"))
+
+    def withdraw() -> list[Visit]:
+        with transaction.atomic():
+            cancelled = [v for v in own if v.cancel()]
+            booking.sessions.remove(*withdrawn)
+        return cancelled
+
+    cancelled = when_unlocked(withdraw)
+    if cancelled or withdrawn:
+        send_to_school(booking, "visit_cancelled", site_url, visits=cancelled,
+                       extra={"by": by, "reason": reason, "withdrawn": withdrawn})
+        if cancelled:
+            tell_staff(booking, "cancelled", site_url, visits=cancelled)
+
+
 def move(visit: Visit, choice: Choice, by: str, site_url: str) -> Visit:
     """Move a visit to another slot (another time or another officer); raises SlotTaken."""
     moved = when_unlocked(lambda: take_slot(visit.booking, choice, ignore_visit=visit))

@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import F, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +14,12 @@ from django.views.decorators.http import require_POST
 from safereach.accounts.models import Role
 from safereach.accounts.permissions import role_required
 from safereach.bookings import services
+from safereach.bookings.access import (
+    bookings_seen_by,
+    may_act_on_booking,
+    may_act_on_session,
+    may_act_on_visit,
+)
 from safereach.bookings.forms import CancelForm, ChooseTimesForm, FindSchoolForm, RequestForm
 from safereach.bookings.links import BadLink, choose_url, manage_url, read_token
 from safereach.bookings.models import Booking, KnownAddress, Visit, is_known_address
@@ -322,16 +329,9 @@ def cancel(request, token):
 # The coordinator's side --------------------------------------------------------------------
 
 
-def _coordinator_bookings(user):
-    bookings = Booking.objects.select_related("school")
-    if user.agency_id and not user.has_role(Role.ADMINISTRATOR):
-        bookings = bookings.filter(sessions__partner=user.agency_id).distinct()
-    return bookings
-
-
 @role_required(Role.COORDINATOR)
 def coordinator_queue(request):
-    bookings = _coordinator_bookings(request.user)
+    bookings = bookings_seen_by(request.user)
     # Target schools first, then schools in more need by their tier of need, then the oldest.
     order = ["-is_target", F("school__need_tier").desc(nulls_last=True), "created_at"]
     has_waiting = Booking.has_waiting_session()
@@ -387,20 +387,34 @@ def _waiting_sessions(booking) -> list:
     return [s for s in booking.sessions.all() if s.pk not in booked]
 
 
+def _whole_number(value) -> int | None:
+    """A form's id field as a number; None for anything else (never a 500 for `visit=abc`)."""
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
 @role_required(Role.COORDINATOR)
 def coordinator_booking(request, pk):
-    booking = get_object_or_404(_coordinator_bookings(request.user), pk=pk)
+    booking = get_object_or_404(bookings_seen_by(request.user), pk=pk)
+    user = request.user
     visits = list(booking.live_visits())
-    # Every option with its added travel: for each visit (to move it), and for each session
-    # not yet in a visit (to book it).
+    # Every option with its added travel: for each of the user's visits (to move it), and for
+    # each of the user's sessions not yet in a visit (to book it). Other agencies' parts of a
+    # joint booking are shown without options: read-only.
     options = defaultdict(list)
     for visit in visits:
-        options[f"visit-{visit.pk}"] = all_options_for(booking, visit.session, ignore_visit=visit)
+        visit.ours = may_act_on_visit(user, visit)
+        if visit.ours:
+            options[f"visit-{visit.pk}"] = all_options_for(booking, visit.session, ignore_visit=visit)
     booked = {v.session_id for v in visits}
     unbooked = [s for s in booking.sessions.select_related("partner") if s.pk not in booked]
+    for session in unbooked:
+        session.ours = may_act_on_session(user, session)
     if booking.is_open:
         for session in unbooked:
-            options[f"session-{session.pk}"] = all_options_for(booking, session)
+            if may_act_on_session(user, session):
+                options[f"session-{session.pk}"] = all_options_for(booking, session)
+    whole = may_act_on_booking(user, booking)
     return render(
         request,
         "bookings/coordinator_booking.html",
@@ -411,6 +425,9 @@ def coordinator_booking(request, pk):
             "emails": booking.emails.all()[:20],
             "contact_known": is_known_address(booking.school, booking.contact_email),
             "cancel_form": CancelForm(),
+            "whole": whole,
+            "own_held": whole or any(v.status == Visit.Status.HELD and v.ours for v in visits),
+            "own_part": whole or any(may_act_on_session(user, s) for s in booking.sessions.all()),
         },
     )
 
@@ -418,23 +435,36 @@ def coordinator_booking(request, pk):
 @require_POST
 @role_required(Role.COORDINATOR)
 def coordinator_action(request, pk):
-    booking = get_object_or_404(_coordinator_bookings(request.user), pk=pk)
+    booking = get_object_or_404(bookings_seen_by(request.user), pk=pk)
+    user = request.user
+    whole = may_act_on_booking(user, booking)
     action = request.POST.get("action")
-    by = f"{request.user.get_full_name() or request.user.email} (booking coordinator)"
+    by = f"{user.get_full_name() or user.email} (booking coordinator)"
     url = site_url(request)
-    if action == "approve" and booking.status in {Booking.Status.AWAITING_APPROVAL, Booking.Status.HELD}:
+    if action == "approve" and booking.status in Booking.HOLDING:
         if request.POST.get("verify_contact"):
             # The coordinator has checked with the school: next time this contact confirms by email.
             KnownAddress.objects.get_or_create(
-                school=booking.school, email=booking.contact_email, defaults={"verified_by": request.user}
+                school=booking.school, email=booking.contact_email, defaults={"verified_by": user}
             )
-        services.confirm(booking, by=by, site_url=url)
-        messages.success(request, f"{booking.reference} is confirmed and the school has been emailed.")
+        if whole:
+            services.confirm(booking, by=by, site_url=url)
+            messages.success(request, f"{booking.reference} is confirmed and the school has been emailed.")
+        elif services.approve_part(booking, user.agency_id, by=by, site_url=url):
+            messages.success(request, f"{booking.reference} is confirmed and the school has been emailed.")
+        else:
+            messages.success(
+                request, "Your part is approved. The booking is confirmed when the other partners approve theirs."
+            )
     elif action == "cancel" and booking.is_open:
         form = CancelForm(request.POST)
         reason = form.cleaned_data["reason"] if form.is_valid() else ""
-        services.cancel(booking, by=by, site_url=url, reason=reason)
-        messages.success(request, f"{booking.reference} is cancelled and the school has been emailed.")
+        if whole:
+            services.cancel(booking, by=by, site_url=url, reason=reason)
+            messages.success(request, f"{booking.reference} is cancelled and the school has been emailed.")
+        else:
+            services.cancel_part(booking, user.agency_id, by=by, site_url=url, reason=reason)
+            messages.success(request, "Your part of the booking is cancelled and the school has been emailed.")
     elif action in {"move", "book"}:
         parsed = parse_offer_key(request.POST.get("option", ""))
         if parsed is None:
@@ -444,24 +474,33 @@ def coordinator_action(request, pk):
         try:
             if action == "move":
                 visit = get_object_or_404(
-                    Visit, pk=request.POST.get("visit"), booking=booking, status__in=Visit.LIVE
+                    Visit.objects.select_related("session"),
+                    pk=_whole_number(request.POST.get("visit")), booking=booking, status__in=Visit.LIVE,
                 )
+                if not may_act_on_visit(user, visit):
+                    raise PermissionDenied("This visit is another partner's.")
                 services.move(
                     visit, services.Choice(visit.session, officer_id, day, start_minute), by=by, site_url=url
                 )
                 messages.success(request, "The visit is moved and the school has been emailed.")
             else:
-                session = get_object_or_404(booking.sessions, pk=request.POST.get("session"))
+                session = get_object_or_404(booking.sessions, pk=_whole_number(request.POST.get("session")))
+                if not may_act_on_session(user, session):
+                    raise PermissionDenied("This session is another partner's.")
                 services.take_slot(booking, services.Choice(session, officer_id, day, start_minute))
                 booked = set(
                     booking.visits.filter(status__in=Visit.LIVE).values_list("session_id", flat=True)
                 )
                 if booked >= set(booking.sessions.values_list("pk", flat=True)):
                     booking.ready_for_approval()
-                    services.confirm(booking, by=by, site_url=url)
-                    messages.success(
-                        request, f"{booking.reference} is booked and the school has been emailed."
-                    )
+                    if whole or services.approve_part(booking, user.agency_id, by=by, site_url=url):
+                        if whole:
+                            services.confirm(booking, by=by, site_url=url)
+                        messages.success(
+                            request, f"{booking.reference} is booked and the school has been emailed."
+                        )
+                    else:
+                        messages.success(request, "Booked. The other partners approve their parts.")
                 else:
                     messages.success(request, "Booked. Choose times for the other sessions.")
         except services.SlotTaken:

@@ -7,16 +7,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from safereach.accounts.models import Role
+from safereach.accounts.access import only_theirs
 from safereach.core.background import BackgroundRun
 
 
 class PlanRunQuerySet(models.QuerySet):
     def visible_to(self, user) -> "PlanRunQuerySet":
-        """Runs of the user's own agency; an administrator sees every agency's."""
-        if user.has_role(Role.ADMINISTRATOR):
-            return self
-        return self.filter(agency_id=user.agency_id) if user.agency_id else self.filter(agency__isnull=True)
+        """Runs of the user's own agency; an administrator sees every agency's; staff of no
+        agency see none (accounts.access)."""
+        return only_theirs(self, user, "agency")
 
 
 class PlanRun(BackgroundRun):

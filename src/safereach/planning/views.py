@@ -14,12 +14,14 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from safereach.accounts.access import acting_agency_id, acts_for_every_agency
 from safereach.accounts.models import Role
 from safereach.accounts.permissions import role_required
 from safereach.bookings.models import Term
@@ -92,9 +94,13 @@ def _default_term():
 
 
 def _planned_agency(user) -> int | None:
-    """Whose officers and requests the user plans: their agency's, or every agency's for an
-    administrator (and for a coordinator who belongs to none, as on the queue)."""
-    return None if user.has_role(Role.ADMINISTRATOR) else user.agency_id
+    """Whose officers and requests the user plans: their agency's, or every agency's (None) for
+    an administrator. A coordinator who belongs to no agency plans nothing (accounts.access)."""
+    if acts_for_every_agency(user):
+        return None
+    if acting_agency_id(user) is None:
+        raise PermissionDenied("Your account is not linked to an agency.")
+    return acting_agency_id(user)
 
 
 def _run_or_404(user, pk) -> PlanRun:
