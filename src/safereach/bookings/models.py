@@ -174,6 +174,11 @@ class Booking(models.Model):
     def is_open(self) -> bool:
         return self.status not in {self.Status.CANCELLED, self.Status.RELEASED}
 
+    def has_begun(self, now=None) -> bool:
+        """A visit of the booking has started (or been delivered): what happened is a record
+        now, so the school's link no longer cancels or moves it."""
+        return self.visits.filter(status__in=Visit.LIVE, starts_at__lte=now or timezone.now()).exists()
+
     def live_visits(self):
         return self.visits.filter(status__in=Visit.LIVE).select_related(
             "session", "officer", "session__partner"
@@ -250,7 +255,8 @@ class Booking(models.Model):
         with transaction.atomic():
             if not self._change(self.OPEN, self.Status.CANCELLED):
                 return []
-            live = list(self.live_visits())
+            # A visit that has taken place stays as it was, with its outcome.
+            live = list(self.live_visits().filter(starts_at__gt=now))
             return [visit for visit in live if visit.cancel(now)]
 
     def release(self, now=None) -> bool:

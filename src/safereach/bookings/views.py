@@ -250,6 +250,8 @@ def manage(request, token):
             "waiting": booking.waiting_sessions(),
             "token": token,
             "just_confirmed": "confirmed" in request.GET,
+            "begun": booking.has_begun(),
+            "now": timezone.now(),
             "can_change": booking.status
             in {
                 Booking.Status.CONFIRMED,
@@ -269,6 +271,7 @@ def reschedule(request, token, visit_id):
         pk=visit_id,
         booking=booking,
         status__in=Visit.LIVE,
+        starts_at__gt=timezone.now(),  # a visit that has taken place is a record, not a plan
     )
     offers = offers_for(booking, visit.session, moving=visit)
     offers_by_session = [(visit.session, offers)]
@@ -304,7 +307,7 @@ def reschedule(request, token, visit_id):
 
 def cancel(request, token):
     booking = _booking_from(token, "manage", _max_age("manage"))
-    if not booking.is_open:
+    if not booking.is_open or booking.has_begun():
         return redirect(manage_url(booking))
     form = CancelForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
@@ -454,7 +457,8 @@ def coordinator_action(request, pk):
             messages.success(request, f"{booking.reference} is confirmed and the school has been emailed.")
         else:
             messages.success(
-                request, "Your part is approved. The booking is confirmed when the other partners approve theirs."
+                request,
+                "Your part is approved. The booking is confirmed when the other partners approve theirs.",
             )
     elif action == "cancel" and booking.is_open:
         form = CancelForm(request.POST)
@@ -464,7 +468,9 @@ def coordinator_action(request, pk):
             messages.success(request, f"{booking.reference} is cancelled and the school has been emailed.")
         else:
             services.cancel_part(booking, user.agency_id, by=by, site_url=url, reason=reason)
-            messages.success(request, "Your part of the booking is cancelled and the school has been emailed.")
+            messages.success(
+                request, "Your part of the booking is cancelled and the school has been emailed."
+            )
     elif action in {"move", "book"}:
         parsed = parse_offer_key(request.POST.get("option", ""))
         if parsed is None:

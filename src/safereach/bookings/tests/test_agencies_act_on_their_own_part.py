@@ -26,7 +26,8 @@ def joint(client, county):
     pc.sessions.add(street)
     response = client.post(
         reverse("bookings:request", args=[county["school"].urn]),
-        request_data(county, sessions=[county["home_fire"].pk, street.pk], contact_email="head@gmail.example"),
+        request_data(county, sessions=[county["home_fire"].pk, street.pk],
+                     contact_email="head@gmail.example"),
     )
     times_url = response["Location"]
     form = client.get(times_url).context["form"]
@@ -98,8 +99,8 @@ def test_a_move_with_a_visit_that_is_not_a_number_is_not_found(client, county, j
 
 def test_a_coordinator_of_no_agency_sees_and_acts_on_nothing(client, county, joint):
     nobody = make_user(Role.COORDINATOR, email="floating@example.org", agency=None)
-    PlanRun.objects.create(asked_by=county["coordinator"], agency=county["fire"],
-                           first_day=joint["booking"].dates_from, last_day=joint["booking"].dates_to, seconds=1)
+    PlanRun.objects.create(asked_by=county["coordinator"], agency=county["fire"], seconds=1,
+                           first_day=joint["booking"].dates_from, last_day=joint["booking"].dates_to)
     client.force_login(nobody)
 
     queue = client.get(reverse("bookings:queue"))
