@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.db import models
 
 from safereach.accounts.forms import StaffUserChangeForm, StaffUserCreationForm
 from safereach.accounts.models import Agency, AuditEvent, ConcernRoute, Role, User
+from safereach.core.json_input import JSONFormField
 
 admin.site.site_header = "SafeReach administration"
 admin.site.site_title = "SafeReach administration"
@@ -23,6 +25,9 @@ class AdministratorAdmin(admin.ModelAdmin):
     Access follows the role rather than Django's per-model permissions, so giving someone the
     role in SafeReach is all it takes (User.save keeps is_staff in step with it).
     """
+
+    # JSON typed into the admin is parsed with a limit on nesting (core.json_input).
+    formfield_overrides = {models.JSONField: {"form_class": JSONFormField}}
 
     def has_module_permission(self, request):
         return is_administrator(request)

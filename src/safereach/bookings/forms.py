@@ -4,6 +4,8 @@ from django.utils import timezone
 from safereach.bookings.models import Booking
 from safereach.bookings.offers import booking_settings
 from safereach.catalogue.models import Session
+from safereach.core import dates
+from safereach.core.forms import ModelChoicesById
 from safereach.schools.year_groups import YEAR_GROUPS, describe
 
 
@@ -30,10 +32,13 @@ class TimeField(forms.TimeField):
         return super().to_python(value)
 
 
+ACCESS_NEEDS_MAX = 2000
+
+
 class RequestForm(forms.ModelForm):
     """Everything we need from a school to offer times, on one page."""
 
-    sessions = forms.ModelMultipleChoiceField(
+    sessions = ModelChoicesById(
         label="Sessions",
         queryset=Session.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -79,6 +84,17 @@ class RequestForm(forms.ModelForm):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "Enter the last day of the other range as a real date"},
+    )
+    access_needs = forms.CharField(
+        label="Access needs (optional)",
+        required=False,
+        max_length=ACCESS_NEEDS_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Anything the officer should know to make the session work for every pupil.",
+        error_messages={
+            "max_length": f"Access needs must be {ACCESS_NEEDS_MAX:,} characters or fewer: "
+            "give the officer the main points"
+        },
     )
     school_day_starts = TimeField(
         label="School day starts",
@@ -195,6 +211,8 @@ class RequestForm(forms.ModelForm):
         today = timezone.localdate()
         if start and start <= today:
             self.add_error("dates_from", "The first day must be after today")
+        elif start and start > dates.latest(today):
+            self.add_error("dates_from", f"The first day must be before {dates.latest(today):%-d %B %Y}")
         elif start and end and end < start:
             self.add_error("dates_to", "The last day must be the same as or after the first day")
         elif start and end and (end - start).days > 120:

@@ -195,7 +195,7 @@ class WebhookDeliveryAdmin(AdministratorAdmin):
     def get_urls(self):
         own = [
             path(
-                "<int:pk>/send-again/",
+                "<id:pk>/send-again/",
                 self.admin_site.admin_view(self.send_one_again),
                 name="delivery_webhookdelivery_send_again",
             )

@@ -88,13 +88,16 @@ class ProfileForm(forms.Form):
     def clean_profile(self):
         import json
 
+        from safereach.core import json_input
         from safereach.matrix.profiles import Profile
 
         try:
-            data = json.loads(self.cleaned_data["profile"])
+            data = json_input.loads(self.cleaned_data["profile"])
         except json.JSONDecodeError as error:
             raise forms.ValidationError(f"The profile is not valid JSON: {error.msg} on line "
                                         f"{error.lineno}") from None
+        except json_input.TooDeep as error:
+            raise forms.ValidationError(f"The profile is not valid: {error}") from None
         try:
             Profile.from_json(data)
         except (ValueError, TypeError, AttributeError) as error:

@@ -6,11 +6,11 @@ app_name = "matrix"
 urlpatterns = [
     path("", views.programmes, name="programmes"),
     path("districts/", views.districts, name="districts"),
-    path("schools/<int:urn>/", views.school, name="school"),
+    path("schools/<id:urn>/", views.school, name="school"),
     path("<slug:slug>/", views.target_list, name="target-list"),
     path("<slug:slug>/export.<str:fmt>", views.export, name="export"),
     path("<slug:slug>/backtest/", views.backtest, name="backtest"),
-    path("<slug:slug>/backtest/<int:pk>/", views.backtest_run, name="backtest-run"),
-    path("<slug:slug>/backtest/<int:pk>/progress/", views.backtest_progress, name="backtest-progress"),
+    path("<slug:slug>/backtest/<id:pk>/", views.backtest_run, name="backtest-run"),
+    path("<slug:slug>/backtest/<id:pk>/progress/", views.backtest_progress, name="backtest-progress"),
     path("<slug:slug>/profile/", views.profile, name="profile"),
 ]

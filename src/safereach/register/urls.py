@@ -19,8 +19,8 @@ urlpatterns = [
     path("manage/new/", manage_views.new_notice, name="new-notice"),
     path("manage/import/", manage_views.import_notices, name="import"),
     path("manage/due/", manage_views.due_page, name="due"),
-    path("manage/<int:pk>/", manage_views.notice, name="notice"),
-    path("manage/<int:pk>/details/", manage_views.edit_notice, name="edit-notice"),
-    path("manage/<int:pk>/events/<str:kind>/", manage_views.add_event, name="add-event"),
-    path("manage/<int:pk>/strike-out/", manage_views.strike_out, name="strike-out"),
+    path("manage/<id:pk>/", manage_views.notice, name="notice"),
+    path("manage/<id:pk>/details/", manage_views.edit_notice, name="edit-notice"),
+    path("manage/<id:pk>/events/<str:kind>/", manage_views.add_event, name="add-event"),
+    path("manage/<id:pk>/strike-out/", manage_views.strike_out, name="strike-out"),
 ]

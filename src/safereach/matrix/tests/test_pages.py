@@ -134,6 +134,8 @@ def test_an_analyst_changes_a_profile_and_the_history_keeps_both(analyst, small_
     bad = analyst.post("/matrix/arson/profile/", {"profile": json.dumps(dict(profile, window_months=99)),
                                                   "note": "x"})
     assert bad.status_code == 400 and "window_months must be" in bad.content.decode()
+    deep = analyst.post("/matrix/arson/profile/", {"profile": "[" * 100_000 + "]" * 100_000, "note": "x"})
+    assert deep.status_code == 400 and "nests more than 64 levels" in deep.content.decode()
     arson.refresh_from_db()
     assert arson.version == 2
 

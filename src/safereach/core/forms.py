@@ -1,0 +1,37 @@
+"""Form fields that keep what people type within what the database can hold."""
+
+from django import forms
+
+# Largest id a 64-bit integer column holds: a longer number is no id of ours, and SQLite
+# answers one with OverflowError (a 500) rather than "not found".
+LARGEST_ID = 2**63 - 1
+
+
+def is_id(value) -> bool:
+    text = str(value).strip()
+    return text.isdigit() and int(text) <= LARGEST_ID
+
+
+class ModelChoicesById(forms.ModelMultipleChoiceField):
+    """ModelMultipleChoiceField that treats a number too big for any id as a choice not offered."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not is_id(pk):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
+        return super()._check_values(value)
+
+
+class IdConverter:
+    """`<id:pk>` in a URL: a whole number that fits an id column (Django's `<int:...>` takes
+    any length, and SQLite answers a 30-digit one with OverflowError, a 500, not 404)."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return str(int(value))
