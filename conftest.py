@@ -47,11 +47,21 @@ def quick_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache():
-    # Rate limits count in the cache: no test inherits another's count.
-    cache.clear()
+def fresh_cache(request):
+    # Rate limits count in the cache: no test inherits another's count. The cache is a table in
+    # the database (settings.CACHES), so only a test that may use the database can clear it.
+    uses_db = request.node.get_closest_marker("django_db") or {
+        "db", "transactional_db", "live_server"} & set(request.fixturenames)
+    if not uses_db:
+        yield
+        return
+    request.getfixturevalue("django_db_setup")  # the test database, never the real one
+    blocker = request.getfixturevalue("django_db_blocker")
+    with blocker.unblock():
+        cache.clear()
     yield
-    cache.clear()
+    with blocker.unblock():
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -226,6 +226,11 @@ SAFEREACH_BOOKINGS = {
     "HELD_SHARE_FOR_TARGETS": float(os.environ.get("SAFEREACH_HELD_SHARE_FOR_TARGETS", "0.25")),
     "HOLD_FOR_TARGETS_DAYS": int(os.environ.get("SAFEREACH_HOLD_FOR_TARGETS_DAYS", "21")),
 }
+# One cache every web process shares, so limits (core.rate_limit) hold across processes: a
+# table in the database (`safereach migrate` makes it).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "safereach_cache"}
+}
 # Public form submissions one client address may make per window (core.rate_limit).
 SAFEREACH_RATE_LIMIT = {
     "SUBMISSIONS": int(os.environ.get("SAFEREACH_PUBLIC_FORM_LIMIT", "30")),

@@ -68,12 +68,12 @@ def request_form(request, urn):
     if request.GET.get("session"):
         initial["sessions"] = sessions.filter(slug=request.GET["session"])
         unsuited = bookable.exclude(pk__in=sessions).filter(slug=request.GET["session"]).first()
-    if request.method == "POST" and over_limit(request):
-        return too_many(request)
     form = RequestForm(
         request.POST if request.method == "POST" else None, sessions=sessions, school=school, initial=initial
     )
     if request.method == "POST" and form.is_valid():
+        if over_limit(request):  # a request made counts; a form being corrected does not
+            return too_many(request)
         booking = services.make_request(form, school)
         return redirect(choose_url(booking))
     partner_visits = Visit.objects.filter(
@@ -131,8 +131,6 @@ def times(request, token):
     offers_by_session = [(s, offers_for(booking, s)) for s in sessions]
     taken = []
     if request.method == "POST":
-        if over_limit(request):
-            return too_many(request)
         # A well-formed time that is no longer offered was taken since the page was shown.
         taken = [
             s for s, offers in offers_by_session if _was_taken(request.POST.get(f"session_{s.pk}"), offers)
@@ -146,6 +144,8 @@ def times(request, token):
             initial=_choices_still_offered(request.POST, offers_by_session, taken),
         )
         if form.is_valid():
+            if over_limit(request):  # holding times emails the school
+                return too_many(request)
             choices = []
             for session, offers in offers_by_session:
                 if not offers:
@@ -277,11 +277,11 @@ def reschedule(request, token, visit_id):
     offers_by_session = [(visit.session, offers)]
     taken = False
     if request.method == "POST":
-        if over_limit(request):
-            return too_many(request)
         taken = _was_taken(request.POST.get(f"session_{visit.session.pk}"), offers)
         form = ChooseTimesForm(None if taken else request.POST, offers_by_session=offers_by_session)
         if offers and form.is_valid():
+            if over_limit(request):  # a move emails the school
+                return too_many(request)
             officer_id, day, start_minute = parse_offer_key(form.cleaned_data[f"session_{visit.session.pk}"])
             try:
                 services.move(
@@ -310,18 +310,17 @@ def cancel(request, token):
     if not booking.is_open or booking.has_begun():
         return redirect(manage_url(booking))
     form = CancelForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        if over_limit(request):
+    if request.method == "POST" and form.is_valid():
+        if over_limit(request):  # cancelling emails the school
             return too_many(request)
-        if form.is_valid():
-            services.cancel(
-                booking,
-                by=booking.contact_email,
-                site_url=site_url(request),
-                reason=form.cleaned_data["reason"],
-            )
-            messages.success(request, "Your booking is cancelled. We have emailed you to say so.")
-            return redirect(manage_url(booking))
+        services.cancel(
+            booking,
+            by=booking.contact_email,
+            site_url=site_url(request),
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, "Your booking is cancelled. We have emailed you to say so.")
+        return redirect(manage_url(booking))
     return render(
         request,
         "bookings/cancel.html",

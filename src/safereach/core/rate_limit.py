@@ -1,8 +1,12 @@
-"""A simple limit on public form submissions per client address, kept in Django's cache.
+"""A limit on what public forms cost, per client address, kept in a cache every web process
+shares (settings.CACHES: the database cache by default, whose table `migrate` makes).
 
-Fixed windows: each address may submit `SUBMISSIONS` times per `SECONDS` across the public
-forms (settings.SAFEREACH_RATE_LIMIT). With a shared cache (Redis, the database cache) it holds
-across web processes.
+Fixed windows: each address may do `SUBMISSIONS` costly things (a booking made, an email sent)
+per `SECONDS` across the public forms (settings.SAFEREACH_RATE_LIMIT). Views count a submission
+only once its form is valid, just before the costly thing: a person correcting a form spends
+nothing. Each submission claims a numbered slot with cache.add, which every cache backend does
+atomically (the database cache through the table's unique key), so processes answering at the
+same time never count one slot twice, as a read-then-write counter would.
 """
 
 import time
@@ -30,20 +34,21 @@ def client_address(request) -> str:
 
 
 def over_limit(request, scope: str = "public-forms", emails_others: bool = False) -> bool:
-    """Count this submission; True when the address has gone over its limit. A form that
-    emails someone other than the person typing counts against the lower EMAILING limit."""
+    """Count this submission; True when the address has gone over its limit (and nothing is
+    counted). A form that emails someone other than the person typing counts against the
+    lower EMAILING limit."""
     config = rate_limit_settings()
     limit = config["EMAILING_SUBMISSIONS"] if emails_others else config["SUBMISSIONS"]
     window = config["SECONDS"]
     bucket = int(time.time() // window)
-    key = f"safereach:rate:{scope}:{client_address(request)}:{bucket}"
-    cache.add(key, 0, timeout=window + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=window + 5)
-        count = 1
-    return count > limit
+    key = f"safereach:rate:{scope}:{client_address(request)[:100]}:{bucket}"
+    # Slots below the hint are known to be taken: start there rather than at 0.
+    hint = cache.get(f"{key}:next") or 0
+    for slot in range(min(hint, limit), limit):
+        if cache.add(f"{key}:{slot}", 1, timeout=window + 5):
+            cache.set(f"{key}:next", slot + 1, timeout=window + 5)
+            return False
+    return True
 
 
 def too_many(request):

@@ -92,10 +92,11 @@ def ask_for_link(request):
     """A school contact asks for the link to the school's page. The same answer whether or not
     the address is known, so the form cannot be used to find out who is."""
     if request.method == "POST":
-        if over_limit(request, "school-links", emails_others=True):
-            return too_many(request)
         form = AskForLinkForm(request.POST)
         if form.is_valid():
+            # Counted whether or not the address is known, so the limit tells nothing either.
+            if over_limit(request, "school-links", emails_others=True):
+                return too_many(request)
             school = School.objects.get(urn=form.cleaned_data["urn"])
             email = form.cleaned_data["email"].strip().lower()
             if is_known_address(school, email):
@@ -170,9 +171,9 @@ def needs(request, token, school, email):
     form = NeedForm(request.POST if request.method == "POST" else None, instance=need,
                     initial=initial, school=school)
     if request.method == "POST":
-        if over_limit(request):
-            return too_many(request)
         if form.is_valid():
+            if over_limit(request):
+                return too_many(request)
             save_need(school, year, {f: form.cleaned_data[f] for f in NeedForm.Meta.fields})
             return redirect(reverse("schoolpage:page", args=[token]) + "?saved=need#what-would-help")
     return render(request, "schoolpage/needs.html", {
@@ -190,10 +191,10 @@ def share_concern(request, token, school, email):
     no_route = False
     attachment_refused = False
     if request.method == "POST":
-        if over_limit(request, "concerns", emails_others=True):
-            return too_many(request)
         attachment_refused = bool(request.FILES)
         if form.is_valid() and not attachment_refused:
+            if over_limit(request, "concerns", emails_others=True):
+                return too_many(request)
             concern, routing = concerns.pass_on(school, form.cleaned_data, site_url(request))
             if concern is not None:
                 return redirect("schoolpage:concern-sent", token=token, reference=concern.reference)
@@ -224,9 +225,9 @@ def feedback(request, token):
     existing = visit.feedback if _has_feedback(visit) else None
     form = FeedbackForm(request.POST if request.method == "POST" else None, instance=existing)
     if request.method == "POST":
-        if over_limit(request):
-            return too_many(request)
         if form.is_valid():
+            if over_limit(request):
+                return too_many(request)
             given_by = visit.booking.contact_email if visit.booking_id else ""
             save_feedback(visit, {f: form.cleaned_data[f] for f in FeedbackForm.Meta.fields},
                           given_by)
@@ -269,9 +270,9 @@ def knowledge_check(request, token):
         form = KnowledgeCheckForm(request.POST if request.method == "POST" else None,
                                   questions=questions)
         if request.method == "POST":
-            if over_limit(request):
-                return too_many(request)
             if form.is_valid():
+                if over_limit(request):
+                    return too_many(request)
                 KnowledgeCheckResult.objects.get_or_create(
                     visit=visit, round=round_, defaults={
                         "pupils": form.cleaned_data["pupils"],
