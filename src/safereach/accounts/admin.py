@@ -1,3 +1,5 @@
+from axes import admin as axes_admin
+from axes.models import AccessAttempt, AccessLog
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
@@ -155,3 +157,32 @@ class AuditEventAdmin(LoadedDataAdmin):
     list_select_related = ["user"]
     search_fields = ["action", "target", "actor", "user__email"]
     date_hierarchy = "at"
+
+
+# Sign-in lock-outs (django-axes) ------------------------------------------------------------
+
+
+@admin.register(AccessAttempt)
+class SignInAttemptAdmin(AdministratorAdmin, axes_admin.AccessAttemptAdmin):
+    """Wrong passwords by account and address. A row at the limit is a lock-out (filter *Locked
+    out*); deleting the row unlocks that account from that address at once."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccessLog)
+class SignInLogAdmin(AdministratorAdmin, axes_admin.AccessLogAdmin):
+    """Every sign-in and sign-out, kept as evidence: read only."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -104,7 +104,10 @@ def test_rebuilding_gives_the_same_past(run_demo):
 
 def test_the_demo_officer_records_an_outcome_from_their_week(run_demo, client):
     run_demo()
-    assert client.login(email="officer@demo.safereach.test", password="marshwold-demo")
+    signed_in = client.post(
+        "/accounts/sign-in/", {"email": "officer@demo.safereach.test", "password": "marshwold-demo"}
+    )
+    assert signed_in.status_code == 302 and "_auth_user_id" in client.session
     page = client.get("/week/", follow=True)
     # Back through the weeks by the page's own "Previous week" link, to a visit to record.
     for _ in range(PAST_WEEKS + 1):
