@@ -222,3 +222,49 @@ class WebhookAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S}: {self.status_code or self.error}"
+
+
+class ProjectedFeedKey(models.Model):
+    """The secret in the address of a user's projected-delivery calendar feed. A calendar app
+    cannot sign in, so the address is the key: it lasts DAYS from when it was made, and the user
+    can reset it (the old address stops at once)."""
+
+    DAYS = 180
+
+    user = models.OneToOneField("accounts.User", on_delete=models.CASCADE, related_name="projected_feed_key")
+    key = models.CharField(max_length=64, unique=True)
+    made_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Projected delivery feed of {self.user}"
+
+    @property
+    def expires_at(self):
+        return self.made_at + timedelta(days=self.DAYS)
+
+    def has_expired(self, now=None) -> bool:
+        return (now or timezone.now()) >= self.expires_at
+
+    @classmethod
+    def current_for(cls, user, now=None) -> "ProjectedFeedKey":
+        """The user's key, a new one when they had none or theirs has expired."""
+        now = now or timezone.now()
+        found = cls.objects.filter(user=user).first()
+        if found is None or found.has_expired(now):
+            return cls.reset_for(user, now)
+        return found
+
+    @classmethod
+    def reset_for(cls, user, now=None) -> "ProjectedFeedKey":
+        found, _ = cls.objects.update_or_create(
+            user=user, defaults={"key": secrets.token_urlsafe(32), "made_at": now or timezone.now()}
+        )
+        return found
+
+    @classmethod
+    def user_with(cls, key: str, now=None):
+        """The active user whose unexpired key this is, or None."""
+        found = cls.objects.select_related("user").filter(key=key[:64], user__is_active=True).first()
+        if found is None or found.has_expired(now) or not secrets.compare_digest(found.key, key):
+            return None
+        return found.user

@@ -1,8 +1,9 @@
 """Projected delivery: every partner's upcoming visits, so partners can join visits up.
 
 A page with counts by district and programme, a CSV, and an .ics feed a calendar app can
-subscribe to. A calendar app cannot sign in, so the feed's address carries a signed key made
-for the signed-in user; it stops working when that user is deactivated.
+subscribe to. A calendar app cannot sign in, so the feed's address carries a random key made
+for the signed-in user (delivery.models.ProjectedFeedKey); it stops working when it expires,
+when the user resets it, or when that user is deactivated.
 
 Visits belong to the agency that delivers them. Counts of another agency's visits are shared
 figures, so on the page counts of 1 to 4 read "fewer than 5" (accounts.sharing). The lists of
@@ -14,21 +15,22 @@ from collections import Counter
 from datetime import timedelta
 
 from django import forms
-from django.core import signing
+from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 from icalendar import Calendar, Event
 
-from safereach.accounts.models import Agency, AuditEvent, Role, User
+from safereach.accounts.models import Agency, AuditEvent, Role
 from safereach.accounts.permissions import role_required
 from safereach.areas.models import Area
 from safereach.bookings.models import Visit
 from safereach.core.small_counts import FEWER_THAN_SMALL, NOT_SHOWN, shared_count, shared_table
+from safereach.delivery.models import ProjectedFeedKey
 from safereach.matrix.models import Programme
 
-FEED_SALT = "safereach.bookings.projected-feed"  # kept as it was: feeds already shared still work
 WEEKS_AHEAD = 13
 
 
@@ -83,7 +85,7 @@ def _filters(request):
 
 
 def feed_key(user) -> str:
-    return signing.dumps(user.pk, salt=FEED_SALT)
+    return ProjectedFeedKey.current_for(user).key
 
 
 def _delivered_by_viewer(user):
@@ -117,6 +119,7 @@ def projected_delivery(request):
     total_shown = shared_count(len(visits), shared=not all(own(v) for v in visits))
     figures = {total_shown, *(text for _, text in by_district + by_programme)}
     query = request.GET.urlencode()
+    feed = ProjectedFeedKey.current_for(request.user)
     return render(
         request,
         "delivery/projected.html",
@@ -131,9 +134,8 @@ def projected_delivery(request):
             "by_district": by_district,
             "by_programme": by_programme,
             "csv_url": reverse("delivery:projected-csv") + (f"?{query}" if query else ""),
-            "feed_url": request.build_absolute_uri(
-                reverse("delivery:projected-feed", args=[feed_key(request.user)])
-            ),
+            "feed_url": request.build_absolute_uri(reverse("delivery:projected-feed", args=[feed.key])),
+            "feed_expires": feed.expires_at,
             "weeks": WEEKS_AHEAD,
         },
     )
@@ -190,12 +192,21 @@ def projected_csv(request):
     return response
 
 
+@require_POST
+@role_required(Role.PARTNER, Role.COORDINATOR, Role.ANALYST)
+def reset_feed(request):
+    """A new feed address for the user: the old one stops working at once."""
+    ProjectedFeedKey.reset_for(request.user)
+    AuditEvent.objects.create(user=request.user, action="delivery.projected_feed.reset",
+                              target="projected delivery")
+    messages.success(request, "Your calendar feed address has been reset. The old address no longer works: "
+                     "subscribe to the new one.")
+    return redirect("delivery:projected")
+
+
 def projected_feed(request, key):
-    try:
-        user = User.objects.get(pk=signing.loads(key, salt=FEED_SALT), is_active=True)
-    except (signing.BadSignature, User.DoesNotExist):
-        raise Http404("This feed address is not valid") from None
-    if not user.has_role(Role.PARTNER, Role.COORDINATOR, Role.ANALYST):
+    user = ProjectedFeedKey.user_with(key)
+    if user is None or not user.has_role(Role.PARTNER, Role.COORDINATOR, Role.ANALYST):
         raise Http404("This feed address is not valid")
     calendar = Calendar()
     calendar.add("prodid", "-//SafeReach//Projected delivery//EN")

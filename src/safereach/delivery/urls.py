@@ -7,5 +7,6 @@ urlpatterns = [
     path("visits/<id:visit_id>/outcome/", views.outcome, name="outcome"),
     path("projected/", projected.projected_delivery, name="projected"),
     path("projected/visits.csv", projected.projected_csv, name="projected-csv"),
+    path("projected/feed/reset/", projected.reset_feed, name="projected-feed-reset"),
     path("projected/feed/<str:key>.ics", projected.projected_feed, name="projected-feed"),
 ]

@@ -1,6 +1,8 @@
 from datetime import timedelta
 
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar
 
 from safereach.accounts.models import AuditEvent, Role
@@ -9,6 +11,7 @@ from safereach.areas.tests.factories import make_area
 from safereach.bookings.diary import at
 from safereach.bookings.models import Visit
 from safereach.bookings.tests.factories import quiet_monday
+from safereach.delivery.models import ProjectedFeedKey
 from safereach.delivery.projected import feed_key
 from safereach.schools.tests.factories import make_school
 
@@ -257,3 +260,25 @@ def test_the_csv_lists_the_same_visits_for_a_partner_and_each_export_is_audited(
     audited = AuditEvent.objects.filter(action="bookings.projected.export.csv")
     assert {e.user for e in audited} == {county["coordinator"], partner}
     assert all(e.detail == {"filters": {"district": "E07000066"}, "visits": 2} for e in audited)
+
+
+def test_the_feed_address_expires_and_can_be_reset(client, county):
+    planned(county)
+    partner = make_user(Role.PARTNER, agency=county["police"])
+    client.force_login(partner)
+    page = client.get(reverse("delivery:projected"))
+    old = feed_key(partner)
+    assert old in page.content.decode() and "It works until" in page.content.decode()
+    client.logout()
+    assert client.get(reverse("delivery:projected-feed", args=[old])).status_code == 200
+
+    client.force_login(partner)
+    assert client.post(reverse("delivery:projected-feed-reset")).status_code == 302
+    client.logout()
+    new = feed_key(partner)
+    assert new != old
+    assert client.get(reverse("delivery:projected-feed", args=[old])).status_code == 404
+    assert client.get(reverse("delivery:projected-feed", args=[new])).status_code == 200
+
+    with time_machine.travel(timezone.now() + timedelta(days=ProjectedFeedKey.DAYS + 1)):
+        assert client.get(reverse("delivery:projected-feed", args=[new])).status_code == 404
