@@ -47,6 +47,13 @@ def quick_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def two_step_sign_in(request, settings):
+    # Most tests sign staff in with force_login, which gives no code: two-step sign-in
+    # (accounts.two_step) is tested where a test is marked two_step, and is off elsewhere.
+    settings.SAFEREACH_TWO_STEP = bool(request.node.get_closest_marker("two_step"))
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache(request):
     # Rate limits count in the cache: no test inherits another's count. The cache is a table in
     # the database (settings.CACHES), so only a test that may use the database can clear it.

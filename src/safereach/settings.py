@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "safereach.core",
     "safereach.accounts",
     "safereach.areas",
@@ -94,6 +96,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Two-step sign-in (accounts.two_step): django-otp marks a user verified by a code, and those
+    # who may see OFFICIAL-SENSITIVE data (accounts.roles) go nowhere else until they are.
+    "django_otp.middleware.OTPMiddleware",
+    "safereach.accounts.two_step.TwoStepRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lock-out page.
@@ -155,6 +161,11 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_ENABLE_ADMIN = False  # accounts/admin.py shows attempts to holders of the administrator role
 # The client's address as the public forms' limits see it (SAFEREACH_CLIENT_ADDRESS_HEADER).
 AXES_CLIENT_IP_CALLABLE = "safereach.core.rate_limit.client_address"
+
+# Two-step sign-in (TOTP) for the roles that may see OFFICIAL-SENSITIVE data (accounts.roles).
+# Only a test of something else turns it off.
+SAFEREACH_TWO_STEP = True
+OTP_TOTP_ISSUER = "SafeReach"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.db import models
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safereach.accounts.forms import StaffUserChangeForm, StaffUserCreationForm
 from safereach.accounts.models import Agency, AuditEvent, ConcernRoute, Role, User
@@ -185,4 +187,16 @@ class SignInLogAdmin(AdministratorAdmin, axes_admin.AccessLogAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# Two-step sign-in (django-otp) ----------------------------------------------------------------
+# Deleting a user's authenticator resets their two-step sign-in: they set up a new one at their
+# next sign-in (a lost phone).
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class AuthenticatorAdmin(AdministratorAdmin, TOTPDeviceAdmin):
+    def has_add_permission(self, request):
         return False

@@ -76,6 +76,10 @@ class Command(BaseCommand):
             out.write(f"  {user['email']:<{width}}  {DEMO_PASSWORD}  {', '.join(user['roles'])}")
         for email in counts.get("concern recipients", []):
             out.write(f"  {email:<{width}}  {DEMO_PASSWORD}  partner; receives schools' concerns")
+        out.write("Administrators, analysts, coordinators and the concerns' recipients may see "
+                  "OFFICIAL-SENSITIVE data, so they sign in in two steps: the first time, the page "
+                  "shows a QR code and a key to add to any authenticator app (or `oathtool --totp "
+                  "-b KEY` on this machine), then asks for its 6-number code.")
         link = demo_school_link(options["site_url"])
         if link:
             out.write("")
