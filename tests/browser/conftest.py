@@ -81,7 +81,7 @@ def sign_in(page, live_server, user, password=PASSWORD):
 
 def wait_for_govuk_frontend(page):
     """GOV.UK Frontend's JavaScript is a deferred module: wait until it has set components up."""
-    page.wait_for_function("document.body.classList.contains('govuk-frontend-supported')")
+    page.wait_for_function("() => document.body.classList.contains('govuk-frontend-supported')")
 
 
 def assert_accessible(page, name: str):

@@ -72,7 +72,7 @@ def test_an_analyst_back_tests_a_list_in_the_background(page, live_server, demo_
     page.evaluate("window.notReloaded = true")
     expect(page.get_by_role("status")).to_contain_text(f"Building the list from data up to {until:%Y-%m}",
                                                        timeout=20_000)
-    page.wait_for_function("document.querySelector('progress').value >= 10", timeout=20_000)
+    page.wait_for_function("() => document.querySelector('progress').value >= 10", timeout=20_000)
     assert page.evaluate("window.notReloaded === true")
     assert_accessible(page, "matrix-backtest-progress")
 

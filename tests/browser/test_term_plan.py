@@ -82,7 +82,7 @@ def test_a_coordinator_plans_the_term_in_the_background(page, live_server, plann
     # The page's script shows the planner's progress without reloading...
     page.evaluate("window.notReloaded = true")
     expect(page.get_by_role("status")).to_contain_text("Planning 2 weeks of visits", timeout=20_000)
-    page.wait_for_function("document.querySelector('progress').value > 0", timeout=20_000)
+    page.wait_for_function("() => document.querySelector('progress').value > 0", timeout=20_000)
     assert page.evaluate("window.notReloaded === true")
     seen_planning.set()
     # ...and the plan once it is ready.
