@@ -177,17 +177,8 @@ class SignInAttemptAdmin(AdministratorAdmin, axes_admin.AccessAttemptAdmin):
 
 
 @admin.register(AccessLog)
-class SignInLogAdmin(AdministratorAdmin, axes_admin.AccessLogAdmin):
+class SignInLogAdmin(LoadedDataAdmin, axes_admin.AccessLogAdmin):
     """Every sign-in and sign-out, kept as evidence: read only."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # Two-step sign-in (django-otp) ----------------------------------------------------------------
