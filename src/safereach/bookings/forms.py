@@ -164,7 +164,9 @@ class RequestForm(forms.ModelForm):
                 "required": "Enter the number of pupils",
                 "invalid": "Enter the number of pupils as a whole number",
             },
-            "contact_name": {"required": "Enter your name"},
+            "contact_name": {"required": "Enter your name",
+                             "max_length": "Your name must be 200 characters or fewer"},
+            "contact_role": {"max_length": "Your role must be 200 characters or fewer"},
             "contact_email": {
                 "required": "Enter your email address",
                 "invalid": "Enter an email address in the correct format, like name@school.sch.uk",

@@ -44,3 +44,9 @@ def test_a_link_with_a_thirty_digit_id_is_not_found(client, county):
     client.force_login(county["coordinator"])
     assert client.get(f"/book/queue/{'9' * 30}/").status_code == 404
     assert client.get(f"/book/school/{'9' * 30}/").status_code == 404
+
+
+def test_an_overlong_name_is_refused_in_plain_english(client, county):
+    page = ask(client, county, contact_name="N" * 5025)
+    assert "Your name must be 200 characters or fewer" in page.content.decode()
+    assert Booking.objects.count() == 0
