@@ -160,7 +160,7 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_ENABLE_ADMIN = False  # accounts/admin.py shows attempts to holders of the administrator role
 # The client's address as the public forms' limits see it (SAFEREACH_CLIENT_ADDRESS_HEADER).
-AXES_CLIENT_IP_CALLABLE = "safereach.core.rate_limit.client_address"
+AXES_CLIENT_IP_CALLABLE = "safereach.core.rate_limit.client_ip"
 
 # Two-step sign-in (TOTP) for the roles that may see OFFICIAL-SENSITIVE data (accounts.roles).
 # Only a test of something else turns it off.

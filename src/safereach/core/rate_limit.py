@@ -55,3 +55,15 @@ def too_many(request):
     response = render(request, "core/too_many.html", status=429)
     response["Retry-After"] = str(rate_limit_settings()["SECONDS"])
     return response
+
+
+def client_ip(request) -> str | None:
+    """client_address as an IP address, or None when it is not one (a request made inside the
+    process, a proxy header holding junk): for records whose column holds only addresses, as
+    django-axes' does on PostgreSQL."""
+    import ipaddress
+
+    try:
+        return str(ipaddress.ip_address(client_address(request)))
+    except ValueError:
+        return None

@@ -43,3 +43,15 @@ def test_after_five_wrong_passwords_even_the_right_one_is_refused_until_unlocked
     client.logout()
 
     assert guess(client, "ana@example.org", PASSWORD).status_code == 302
+
+
+def test_an_address_that_is_not_one_is_no_error(client, settings):
+    """A proxy header holding junk, or a request made inside the process (force_login), has no
+    address to record: still no error (PostgreSQL's address column refuses junk)."""
+    settings.SAFEREACH_RATE_LIMIT = {**settings.SAFEREACH_RATE_LIMIT,
+                                     "CLIENT_ADDRESS_HEADER": "HTTP_X_REAL_IP"}
+    user = make_user(Role.ANALYST, email="ana@example.org")
+    signed = client.post(SIGN_IN, {"email": "ana@example.org", "password": PASSWORD},
+                         HTTP_X_REAL_IP="not-an-ip")
+    assert signed.status_code == 302
+    client.force_login(user)
