@@ -113,6 +113,15 @@ class Score(models.Model):
     score = models.FloatField()
     rank = models.PositiveIntegerField()
     decile = models.PositiveSmallIntegerField(help_text="1 is the tenth of schools most in need.")
+    need = models.FloatField(null=True, blank=True,
+                             help_text="0-100 from the need indicators (about the children); empty "
+                                       "when none has a figure.")
+    risk = models.FloatField(null=True, blank=True,
+                             help_text="0-100 from the risk indicators (what happens around the "
+                                       "school); empty when none has a figure.")
+    expected = models.FloatField(null=True, blank=True,
+                                 help_text="Incidents the forecast expects near the school over "
+                                           "the profile's horizon; empty without a forecast.")
     contributions = models.JSONField(help_text="One entry per indicator, biggest first.")
 
     class Meta:
@@ -160,6 +169,7 @@ class BacktestRun(BackgroundRun):
     was asked, how far it has got, and its figures (kept as a Backtest too) or why it has none."""
 
     MAX_HORIZON = 24
+    MAX_ORIGINS = 24
     FINISHED_TEXT = "Results ready"
     NEVER_STARTED = ("The back-test never started. The background worker may not be running: "
                      "tell your administrator.")
@@ -170,6 +180,8 @@ class BacktestRun(BackgroundRun):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="backtest_runs")
     until = models.DateField(help_text="Last month of data the list is built from.")
     horizon_months = models.PositiveSmallIntegerField()
+    origins = models.PositiveSmallIntegerField(
+        default=6, help_text="How many months, up to `until`, forecasts are made from.")
     result = models.JSONField(null=True, blank=True, help_text="The back-test's figures.")
     backtest = models.OneToOneField(Backtest, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="run", help_text="The figures as kept with the others.")

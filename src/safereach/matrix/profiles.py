@@ -1,11 +1,22 @@
 """A programme's targeting profile: which indicators count, with what weight, over what radius
-and time window, for which school phases. Stored as JSON on the programme; read here."""
+and time window, for which school phases, and how need and risk combine. Stored as JSON on the
+programme; read here.
+
+Need is about the children (IMD and IDACI of the catchment, free school meals, the school's own
+tier of need); risk is about what happens around the school (the forecast of incidents, counts,
+trends, hot spots, places, figures per area, the crime domain). `need_weight` (0 to 1) is need's
+share of the score: 0 ranks by risk alone, 1 by need alone. A profile that does not give it
+shares the score as its indicators' weights do."""
 
 from dataclasses import dataclass, field
 
+from safereach.matrix.forecast import SUPERGROUPS
 from safereach.matrix.indicators import OTHER, PHASE_GROUPS, PRIMARY, SECONDARY
 
-KINDS = ("deprivation", "fsm", "incidents", "trend", "hotspot", "places", "need", "area_rate")
+KINDS = ("deprivation", "fsm", "incidents", "trend", "hotspot", "places", "need", "area_rate",
+         "forecast", "classification")
+# Kinds that count incidents of listed categories.
+INCIDENT_KINDS = ("incidents", "trend", "hotspot", "forecast")
 MEASURES = ("imd", "idaci", "crime")
 SCOPES = ("catchment", "lsoa")
 DEFAULT_RADIUS = {PRIMARY: 1500.0, SECONDARY: 3000.0, OTHER: 3000.0}
@@ -25,6 +36,14 @@ class Indicator:
     scope: str = "catchment"
     categories: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()  # area classification groups, for `classification`
+
+    @property
+    def side(self) -> str:
+        """'need' for what is about the children, 'risk' for what happens around the school."""
+        if self.kind in ("fsm", "need") or (self.kind == "deprivation" and self.measure != "crime"):
+            return "need"
+        return "risk"
 
 
 @dataclass(frozen=True)
@@ -36,15 +55,27 @@ class Profile:
     half_life_months: float | None = None
     distance_decay: bool = False
     trend_prior: float = 5.0
+    need_weight: float | None = None  # None: as the indicators' weights share the score
+    horizon_months: int = 3  # how far ahead the forecast looks
 
     @property
     def target_categories(self) -> tuple[str, ...]:
-        """The incident categories the programme aims to prevent: what a back-test counts."""
+        """The incident categories the programme aims to prevent: what a back-test counts.
+        The forecast's when the profile has one; otherwise every counted incident's."""
+        forecasts = [i for i in self.indicators if i.kind == "forecast"]
         seen: dict[str, None] = {}
-        for indicator in self.indicators:
-            if indicator.kind == "incidents":
+        for indicator in forecasts or self.indicators:
+            if indicator.kind in ("incidents", "forecast"):
                 seen.update(dict.fromkeys(indicator.categories))
         return tuple(seen)
+
+    @property
+    def share_of_need(self) -> float:
+        """Need's share of the score (0 to 1)."""
+        if self.need_weight is not None:
+            return self.need_weight
+        total = sum(i.weight for i in self.indicators)
+        return sum(i.weight for i in self.indicators if i.side == "need") / total if total else 0.0
 
     @classmethod
     def from_json(cls, data: dict) -> "Profile":
@@ -90,18 +121,35 @@ class Profile:
             indicator = Indicator(
                 name=name, kind=kind, weight=float(weight), label=raw.get("label", ""),
                 measure=measure, scope=raw.get("scope", "catchment"),
-                categories=tuple(raw.get("categories", ())), kinds=tuple(raw.get("kinds", ())))
+                categories=tuple(raw.get("categories", ())), kinds=tuple(raw.get("kinds", ())),
+                groups=tuple(raw.get("groups", ())))
             if kind != "area_rate" and indicator.measure not in MEASURES:
                 raise ValueError(f"{name!r}: measure must be one of {', '.join(MEASURES)}")
             if indicator.scope not in SCOPES:
                 raise ValueError(f"{name!r}: scope must be catchment or lsoa")
-            if kind in ("incidents", "trend", "hotspot") and not indicator.categories:
+            if kind in INCIDENT_KINDS and not indicator.categories:
                 raise ValueError(f"{name!r} needs the incident categories it counts")
+            if kind == "classification":
+                known = {g.lower() for g in SUPERGROUPS.values()}
+                unknown = [g for g in indicator.groups if g.lower() not in known]
+                if not indicator.groups or unknown:
+                    raise ValueError(f"{name!r} needs the area classification groups it reads, from: "
+                                     f"{', '.join(SUPERGROUPS.values())}")
             if kind == "places" and not indicator.kinds:
                 raise ValueError(f"{name!r} needs the kinds of place it counts")
             indicators.append(indicator)
         if not indicators or not any(i.weight > 0 for i in indicators):
             raise ValueError("A profile needs at least one indicator with a weight above 0")
+        need_weight = data.get("need_weight")
+        if need_weight is not None and (isinstance(need_weight, bool)
+                                        or not isinstance(need_weight, int | float)
+                                        or not 0 <= need_weight <= 1):
+            raise ValueError("need_weight must be a number from 0 (rank by risk alone) to 1 "
+                             "(rank by need alone), or null")
+        horizon = data.get("horizon_months", 3)
+        if isinstance(horizon, bool) or not isinstance(horizon, int) or not 1 <= horizon <= 24:
+            raise ValueError("horizon_months must be a whole number of months from 1 to 24")
         return cls(tuple(indicators), phases, radius, window,
                    float(half_life) if half_life else None, bool(data.get("distance_decay")),
-                   float(data.get("trend_prior", 5.0)))
+                   float(data.get("trend_prior", 5.0)),
+                   None if need_weight is None else float(need_weight), horizon)

@@ -27,6 +27,7 @@ def back_test(run_id: int) -> str:
             run.programme,
             until=ind.month_index(run.until.year, run.until.month),
             horizon=run.horizon_months,
+            origins=run.origins,
             ran_by=run.asked_by.email if run.asked_by else "",
             progress=run.record_progress,
         )

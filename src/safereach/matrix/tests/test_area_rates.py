@@ -109,9 +109,11 @@ def test_home_fire_safety_gained_the_area_rate_as_a_new_version():
     programme = Programme.objects.get(slug="home-fire-safety")
     kinds = {v.version: [i["kind"] for i in v.profile["indicators"]]
              for v in programme.versions.all()}
-    assert programme.version == 2 and programme.current_version().profile == programme.profile
+    assert programme.current_version().profile == programme.profile
     assert "area_rate" not in kinds[1] and kinds[2] == [*kinds[1], "area_rate"]
-    rate = programme.parsed_profile().indicators[-1]
+    # Version 3 (migration 0008) puts the forecast of dwelling fires in place of their count.
+    assert programme.version == 3 and kinds[3][:2] == ["forecast", "area_rate"]
+    rate = programme.parsed_profile().indicators[1]
     assert (rate.kind, rate.measure, rate.weight) == ("area_rate", "dwelling fires", 2)
 
 
