@@ -50,7 +50,7 @@ class BacktestForm(forms.Form):
         label="Programme", queryset=Programme.objects.none(), to_field_name="slug", empty_label=None,
         error_messages={"required": "Choose a programme",
                         "invalid_choice": "Choose a programme from the list"})
-    until = forms.RegexField(label="Build the list from data up to (YYYY-MM)",
+    until = forms.RegexField(label="Forecast from data up to (YYYY-MM)",
                              regex=r"^\d{4}-(0[1-9]|1[0-2])$",
                              error_messages={"invalid": "Enter a month as YYYY-MM, for example 2018-12",
                                              "required": "Enter the month to build the list up to"})
@@ -60,6 +60,15 @@ class BacktestForm(forms.Form):
                         "required": "Enter how many months to look ahead",
                         "min_value": "Look ahead at least 1 month",
                         "max_value": f"Look ahead at most {BacktestRun.MAX_HORIZON} months"})
+
+    origins = forms.IntegerField(
+        label="How many months to forecast from", min_value=1, max_value=BacktestRun.MAX_ORIGINS,
+        help_text="Each forecast starts from a month with data, the latest on or before the month "
+                  "above; the figures are averaged over them.",
+        error_messages={"invalid": "How many months to forecast from must be a whole number",
+                        "required": "Enter how many months to forecast from",
+                        "min_value": "Forecast from at least 1 month",
+                        "max_value": f"Forecast from at most {BacktestRun.MAX_ORIGINS} months"})
 
     def __init__(self, *args, programmes, **kwargs):
         super().__init__(*args, **kwargs)

@@ -141,7 +141,8 @@ class Score(models.Model):
     def shared_contributions(self) -> list[dict]:
         """Contributions as a partner sees them: small counts suppressed."""
         return [{**c, "reason": c.get("reason_shared", c["reason"]),
-                 "display": c.get("display_shared", c["display"])} for c in self.contributions]
+                 "display": c.get("display_shared", c["display"]),
+                 "parts": c.get("parts_shared", c.get("parts"))} for c in self.contributions]
 
 
 class Backtest(models.Model):

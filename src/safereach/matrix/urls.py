@@ -13,4 +13,5 @@ urlpatterns = [
     path("<slug:slug>/backtest/<int:pk>/", views.backtest_run, name="backtest-run"),
     path("<slug:slug>/backtest/<int:pk>/progress/", views.backtest_progress, name="backtest-progress"),
     path("<slug:slug>/profile/", views.profile, name="profile"),
+    path("<slug:slug>/districts/", views.district_summary, name="district-summary"),
 ]

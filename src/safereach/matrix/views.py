@@ -26,9 +26,36 @@ logger = logging.getLogger(__name__)
 ROLES = (Role.ANALYST, Role.COORDINATOR, Role.PARTNER)
 PAGE_SIZE = 50
 RECENT_RUNS = 10
-BASELINE_NAMES = {"profile": "This programme's profile", "imd_only": "IMD alone",
-                  "last_period_count": "Last period's count alone",
+BASELINE_NAMES = {"profile": "This programme's list", "forecast": "The forecast alone",
+                  "imd_only": "IMD alone", "last_period_count": "Last period's count alone",
+                  "oracle": "The ceiling (the schools that turned out highest)",
+                  "forecast_with_area_classification":
+                      "The forecast with the area classification in its prior",
+                  # Back-tests kept from before the rolling back-test.
                   "learned_poisson": "Learned profile (Poisson regression on earlier months)"}
+
+
+def weighting_sentence(need_share: float, has_need: bool = True, has_risk: bool = True) -> str:
+    """What the profile's mix of need and risk means for who comes first, in one sentence."""
+    if not has_risk:
+        return ("No risk figure is loaded for these schools, so they are ordered by need alone: "
+                "the children's deprivation, free school meals and the schools' own assessments.")
+    if not has_need:
+        return ("No need figure is loaded for these schools, so they are ordered by risk alone: "
+                "what is forecast to happen around them.")
+    if need_share <= 0:
+        return ("Schools are ordered by risk alone, the incidents forecast near them; need is shown "
+                "beside it but does not change the order.")
+    if need_share >= 1:
+        return ("Schools are ordered by need alone; the risk around them is shown beside it but "
+                "does not change the order.")
+    need = round(100 * need_share)
+    more = ("so a school with many incidents forecast nearby comes first even when its children's "
+            "need is average" if need < 50 else
+            "so a school whose children are most in need comes first even with fewer incidents "
+            "forecast nearby" if need > 50 else
+            "so a school must be high on both to come first")
+    return f"Risk counts for {100 - need}% of the score and need for {need}%, {more}."
 
 
 def _programme(request, slug) -> Programme:
@@ -120,13 +147,19 @@ def target_list(request, slug):
     page = paginator.page(number)
     for score in page:
         score.reasons = score.top_reasons(shared=_shared(request.user))
+    details = current.details or {}
     return render(request, "matrix/target_list.html", {
         "programme": programme, "list": current, "form": form, "page": page,
         "query": query.urlencode(), "first_field": form["q"], "area": area,
+        "weighting": weighting_sentence(details.get("need_weight", 0.0), details.get("has_need", True),
+                                        details.get("has_risk", True)),
+        "forecast": details.get("forecast"),
+        "left_out": details.get("left_out") or [],
     })
 
 
 EXPORT_HEADER = ["Rank", "URN", "School", "Phase", "District", "Ward", "Score", "Decile",
+                 "Need (0-100)", "Risk (0-100)", "Incidents expected",
                  "Reason 1", "Reason 2", "Reason 3"]
 
 
@@ -137,6 +170,7 @@ def _export_rows(scores, shared: bool):
         yield [s.rank, s.school.urn, s.school.name, s.school.phase,
                lsoa.district.name if lsoa and lsoa.district else s.school.la_name,
                lsoa.parent.name if lsoa and lsoa.parent else "", s.score, s.decile,
+               s.need, s.risk, s.expected,
                *(reasons + [""] * (3 - len(reasons)))]
 
 
@@ -213,6 +247,25 @@ def school(request, urn):
 
 
 @role_required(*ROLES)
+def district_summary(request, slug):
+    """One programme's list by district: what happened there beside its top-decile schools."""
+    programme = _programme(request, slug)
+    current = _current(programme)
+    rows = (current.details or {}).get("districts", []) if current else []
+    if _shared(request.user):
+        from safereach.accounts.sharing import shared_count
+
+        rows = [{**r, "incidents_shown": shared_count(r["incidents"], True)
+                 if r["incidents"] is not None else None} for r in rows]
+    else:
+        rows = [{**r, "incidents_shown": r["incidents"]} for r in rows]
+    return render(request, "matrix/district_summary.html", {
+        "programme": programme, "list": current, "rows": rows,
+        "categories": programme.parsed_profile().target_categories,
+    })
+
+
+@role_required(*ROLES)
 def districts(request):
     visible = list(Programme.visible(request.user).order_by("name"))
     current = {t.programme_id: t for t in TargetList.objects.filter(is_current=True, area=None,
@@ -242,21 +295,64 @@ def _backtest_page(request, programme, form, *, run=None, status=200):
     under_way = list(others[:RECENT_RUNS])
     for other in under_way:
         other.give_up_if_stalled()
+    result = run.result if run and run.state == BacktestRun.State.DONE else None
     return render(request, "matrix/backtest.html", {
         "programme": programme, "form": form, "run": run,
-        "result": run.result if run and run.state == BacktestRun.State.DONE else None,
+        "result": result, "rows": backtest_rows(result) if result else [],
+        "verdict": backtest_verdict(result) if result else "",
         "under_way": [r for r in under_way if not r.is_finished],
         "earlier": programme.backtests.select_related("profile_version", "run")[:20],
         "names": BASELINE_NAMES,
     }, status=status)
 
 
+def _percent(value) -> str:
+    return "–" if value is None else f"{100 * value:.0f}%"
+
+
+def backtest_rows(result: dict) -> list[dict]:
+    """The rankings of a rolling back-test as rows of the page's table, in words."""
+    rows = []
+    for key, figures in (result.get("rankings") or {}).items():
+        if "top_decile_precision" not in figures:
+            continue  # a back-test kept from before the rolling back-test
+        spread = figures.get("spearman_spread") or {}
+        rows.append({
+            "name": BASELINE_NAMES.get(key, key), "key": key,
+            "spearman": "–" if figures["spearman"] is None else f"{figures['spearman']:.3f}",
+            "spearman_range": (f"{spread['lowest']:.3f} to {spread['highest']:.3f}" if spread else ""),
+            "precision": _percent(figures["top_decile_precision"]),
+            "exposure": _percent(figures["exposure_captured"]),
+        })
+    return rows
+
+
+def backtest_verdict(result: dict) -> str:
+    """Where the list stands, in plain English."""
+    r = result.get("rankings") or {}
+    if "top_decile_precision" not in r.get("profile", {}):
+        return ""
+    if not result.get("incidents_after"):
+        return ""
+    listed, last, ceiling = r["profile"], r.get("last_period_count", {}), r.get("oracle", {})
+    if listed.get("top_decile_precision") is None or last.get("top_decile_precision") is None:
+        return ""
+    picked = round(100 * listed["top_decile_precision"])
+    lead = listed["top_decile_precision"] - last["top_decile_precision"]
+    compared = ("about as well as" if abs(lead) < 0.01 else "better than" if lead > 0 else "worse than")
+    return (f"Of the tenth of schools this list put first, {picked}% turned out among the tenth with "
+            f"the most incidents near them, {compared} simply taking last period's count "
+            f"({_percent(last['top_decile_precision'])}). Those schools had "
+            f"{_percent(listed['exposure_captured'])} of all the incidents near the schools; the "
+            f"best any tenth could have had was {_percent(ceiling.get('exposure_captured'))}.")
+
+
 def _backtest_form(request, programme, run=None) -> BacktestForm:
     """The form as the person last filled it in for this programme (or as `run` was asked)."""
     run = run or programme.backtest_runs.filter(asked_by=request.user).first()
-    initial = {"programme": programme.slug, "horizon": 3}
+    initial = {"programme": programme.slug, "horizon": 3, "origins": 6}
     if run:
-        initial.update(until=f"{run.until:%Y-%m}", horizon=run.horizon_months)
+        initial.update(until=f"{run.until:%Y-%m}", horizon=run.horizon_months, origins=run.origins)
     return BacktestForm(initial=initial, programmes=Programme.visible(request.user))
 
 
@@ -271,7 +367,8 @@ def backtest(request, slug):
         return _backtest_page(request, programme, form, status=400)
     run = BacktestRun.objects.create(asked_by=request.user, programme=form.cleaned_data["programme"],
                                      until=form.cleaned_data["until"],
-                                     horizon_months=form.cleaned_data["horizon"])
+                                     horizon_months=form.cleaned_data["horizon"],
+                                     origins=form.cleaned_data["origins"])
     try:
         back_test.enqueue(run.pk)
     except Exception as exc:

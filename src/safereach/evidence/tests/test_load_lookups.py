@@ -106,9 +106,9 @@ def test_loading_the_same_file_twice_adds_nothing(tmp_path, capsys):
 
 @pytest.mark.parametrize("lines, expected", [
     (["1,E0101581,Southend-on-Sea 003A,E05002212,Belfairs,E06000033,Southend-on-Sea"],
-     "3: LSOA11CD: 'E0101581' is not an LSOA code (E01, W01 and six digits)"),
+     "3: LSOA11CD: 'E0101581' is not an LSOA code (E01, W01, S01 and six digits)"),
     (["1,E02001234,Southend-on-Sea 003A,E05002212,Belfairs,E06000033,Southend-on-Sea"],
-     "3: LSOA11CD: 'E02001234' is not an LSOA code (E01, W01 and six digits)"),
+     "3: LSOA11CD: 'E02001234' is not an LSOA code (E01, W01, S01 and six digits)"),
     (["1,E01015815,Southend-on-Sea 003B,E05002212,Belfairs,E10000012,Essex"],
      "3: LAD19CD: 'E10000012' is not a district code (E06, E07, E08, E09, W06, S12, N09 "
      "and six digits)"),
@@ -206,7 +206,7 @@ def test_an_lsoa_to_msoa_lookup_sets_each_lsoas_msoa(tmp_path):
 
 
 @pytest.mark.parametrize("lines, expected", [
-    (["E01021597,E0200446"], "3: MSOA11CD: 'E0200446' is not an MSOA code (E02 or W02 and six digits)"),
+    (["E01021597,E0200446"], "3: MSOA11CD: 'E0200446' is not an MSOA code (E02, W02 or S02 and six digits)"),
     (["E01021597,"], "3: MSOA11CD: is empty"),
     (["E01021596,E02004464"], "3: MSOA11CD: E01021596 is in E02004464 here but in E02004463 on line 2"),
 ])
