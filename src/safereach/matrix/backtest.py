@@ -83,7 +83,7 @@ def backtest(evidence: Evidence, profile: Profile, *, horizon: int, origins: int
     per_origin = []
     latest_fit = None
     for k, origin in enumerate(chosen_origins):
-        progress(k / len(chosen_origins), f"Building the list from data up to {ind.month_label(origin)} "
+        progress(0.95 * k / len(chosen_origins), f"Building the list from data up to {ind.month_label(origin)} "
                  f"({k + 1} of {len(chosen_origins)})")
         known = evidence.incident_month <= origin
         past = Evidence(**{**evidence.__dict__, "incident_xy": evidence.incident_xy[known],
@@ -129,9 +129,12 @@ def backtest(evidence: Evidence, profile: Profile, *, horizon: int, origins: int
         })
         latest_fit = found
 
+    is_target = np.isin(evidence.incident_category, full.category_columns(categories))
+    after = (is_target & (evidence.incident_month > chosen_origins[0])
+             & (evidence.incident_month <= chosen_origins[-1] + horizon))
     names = [*RANKINGS, *([WITH_CLASSIFICATION] if classified else [])]
     rankings = {name: _summary([o["rankings"][name] for o in per_origin]) for name in names}
-    progress(1.0, "Comparing the rankings with what happened")
+    progress(0.98, "Comparing the rankings with what happened")
     return {
         "until": ind.month_label(chosen_origins[-1]),
         "first_origin": ind.month_label(chosen_origins[0]),
@@ -140,7 +143,8 @@ def backtest(evidence: Evidence, profile: Profile, *, horizon: int, origins: int
         "horizon_months": horizon,
         "categories": list(categories),
         "schools": int(len(chosen)),
-        "incidents_after": int(sum(o["incidents_near_schools_after"] for o in per_origin)),
+        # Incidents of the categories in the months the forecasts cover, each counted once.
+        "incidents_after": int(after.sum()),
         "rankings": rankings,
         "origins": per_origin,
         "forecast": {

@@ -110,7 +110,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{p.name}: {result['origins_used']} origins from {result['first_origin']} "
                           f"to {result['until']}, each {horizon} month{'s' if horizon != 1 else ''} "
                           f"ahead; {result['incidents_after']:,} incidents of "
-                          f"{', '.join(result['categories'])} near the schools in all")
+                          f"{', '.join(result['categories'])} in the months forecast")
         if result["origins_used"] < origins:
             self.stdout.write(f"  Only {result['origins_used']} of the {origins} origins asked for: "
                               f"the data has no more months followed by {horizon} with data.")
