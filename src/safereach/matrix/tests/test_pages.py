@@ -22,7 +22,11 @@ def test_target_list_shows_score_decile_and_reasons(analyst):
     assert page.status_code == 200
     html = page.content.decode()
     assert "Ashby Primary" in html
-    assert "criminal damage and arson crimes and deliberate fires within 1.5 km" in html
+    assert "criminal damage and arson crimes and deliberate fires expected within 1.5 km" in html
+    # Need and risk stand in columns of their own; the page says how they combine.
+    assert "Need" in html and "Risk" in html
+    assert "Schools are ordered by risk alone, the incidents forecast near them" in html
+    assert "Weights fitted on" in html or "No earlier window to learn from" in html
     scores = page.context["page"].object_list
     assert [s.rank for s in scores] == sorted(s.rank for s in scores)
 
@@ -71,7 +75,8 @@ def test_csv_and_xlsx_exports_hold_the_filtered_list_and_are_audited(analyst):
     response = analyst.get("/matrix/arson/export.xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = list(sheet.values)
-    assert values[1][2] == "Ashby Primary" and values[1][0] == 1
+    assert values[1][2] == "Ivy Academy" and values[1][0] == 1
+    assert values[0][8:11] == ("Need (0-100)", "Risk (0-100)", "Incidents expected")
     assert len(values) == 1 + 10  # the arson programme ranks primary and secondary schools
     assert AuditEvent.objects.filter(action__startswith="matrix.export").count() == 2
 
@@ -83,8 +88,10 @@ def test_school_profile_shows_every_indicator_and_a_map(analyst, small_county):
     assert page.status_code == 200
     assert "Arson and deliberate fire-setting" in html and "school-map-data" in html
     arson = next(s for s in page.context["scores"] if s.programme.slug == "arson")
-    assert len(arson.contributions) == 5
+    assert [c["name"] for c in arson.contributions] == ["forecast", "imd_catchment", "fsm"]
     assert arson in page.context["high"]
+    # The forecast's parts are listed under its reason.
+    assert arson.contributions[0]["parts"][0]["text"] in html
     assert analyst.get("/matrix/schools/1/").status_code == 404
 
 
@@ -124,9 +131,9 @@ def test_an_analyst_changes_a_profile_and_the_history_keeps_both(analyst, small_
                                                        "note": "Last six months only"})
     assert response.status_code == 302
     arson.refresh_from_db()
-    assert arson.version == 2 and arson.profile["window_months"] == 6
+    assert arson.version == 3 and arson.profile["window_months"] == 6
     page = analyst.get("/matrix/arson/profile/")
-    assert [v.version for v in page.context["versions"]] == [2, 1]
+    assert [v.version for v in page.context["versions"]] == [3, 2, 1]
     assert AuditEvent.objects.filter(action="matrix.profile.change", target="arson").exists()
 
     bad = analyst.post("/matrix/arson/profile/", {"profile": '{"indicators": [', "note": "x"})
@@ -161,16 +168,16 @@ def test_pages_before_any_list_is_built(client, db):
 def test_partners_see_counts_under_five_suppressed(client, small_county):
     from safereach.matrix.models import Score
 
-    # Only a scattering of weapons crimes lies away from Ashby Primary: some schools of the
-    # knife crime list count fewer than 5 of them.
+    # Only a scattering of weapons crimes lies away from Ashby Primary: the forecasts of some
+    # schools of the knife crime list rest on fewer than 5 of them.
     small = [(score, c) for score in Score.objects.filter(programme__slug="knife-crime")
-             for c in score.contributions
-             if c["kind"] == "incidents" and 0 < int(c["display"].replace(",", "")) < 5]
+             for c in score.contributions if c["kind"] == "forecast"
+             if any("fewer than 5" in p["text"] for p in c["parts_shared"])]
     assert small, "the fixture should leave a school with a count under 5"
     score, counted = small[0]
     assert "ewer than 5" not in counted["reason"]
-    assert counted["reason_shared"].startswith("Fewer than 5 weapons, robbery and violence crimes")
-    assert counted["display_shared"] == "fewer than 5"
+    assert "fewer than 5" in counted["reason_shared"]
+    assert "weapons, robbery and violence crimes expected within" in counted["reason_shared"]
 
     client.force_login(small_county["users"][Role.PARTNER])
     page = client.get(f"/matrix/schools/{score.school.urn}/").content.decode()
