@@ -83,7 +83,8 @@ def backtest(evidence: Evidence, profile: Profile, *, horizon: int, origins: int
     per_origin = []
     latest_fit = None
     for k, origin in enumerate(chosen_origins):
-        progress(0.95 * k / len(chosen_origins), f"Building the list from data up to {ind.month_label(origin)} "
+        progress(0.95 * k / len(chosen_origins),
+                 f"Building the list from data up to {ind.month_label(origin)} "
                  f"({k + 1} of {len(chosen_origins)})")
         known = evidence.incident_month <= origin
         past = Evidence(**{**evidence.__dict__, "incident_xy": evidence.incident_xy[known],
