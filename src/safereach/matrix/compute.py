@@ -153,6 +153,8 @@ def _comparison(percentile: float, group: str) -> str:
         return f"more than any other {group} school in the area"
     if percentile < 0.5:
         return f"no more than any other {group} school in the area"
+    if percentile < 1:
+        return f"among the lowest of the {group} schools in the area"
     return f"more than {min(int(percentile), 99)}% of {group} schools in the area"
 
 
@@ -161,6 +163,8 @@ def _list_comparison(percentile: float) -> str:
         return "more than any other school on this list"
     if percentile < 0.5:
         return "no more than any other school on this list"
+    if percentile < 1:
+        return "among the lowest on this list"
     return f"more than {min(int(percentile), 99)}% of schools on this list"
 
 
@@ -215,7 +219,13 @@ def _amount(x: float) -> str:
 
 
 def _months(n: int) -> str:
+    """'month' or '3 months', after 'the next' or 'the last'."""
     return "month" if n == 1 else f"{n} months"
+
+
+def _month_count(n: int) -> str:
+    """'1 month', '4 months'."""
+    return f"{n} month{'' if n == 1 else 's'}"
 
 
 def _rate(v: float) -> str:
@@ -423,7 +433,7 @@ class Matrix:
             scaled = ""
             if have < window:
                 weighted = weighted * window / have
-                scaled = f" (the {have} months with data; {_months(window - have)} missing)"
+                scaled = f" (the {_month_count(have)} with data; {_month_count(window - have)} missing)"
             sentences, shared = (
                 [_cap(f"{_count(t, label, hide)} within {_km(r)} in the last {window} months"
                       f"{how}{scaled}")
@@ -562,10 +572,18 @@ class Matrix:
                     f"next {_months(horizon)}")
             sentences[school] = shared[school] = head
             display[school] = f"{_about(expected)} in {_months(horizon)}"
+            # Windows that reach back over the same months with data (nested windows across a
+            # gap in the data) are one part: the shortest names it.
+            amounts: dict[str, float] = {}
+            same_as: dict[int, str] = {}
+            for k, name in enumerate(forecast.terms.names):
+                if name.startswith("last_"):
+                    months = history[int(name.removeprefix("last_"))][1]
+                    name = same_as.setdefault(months, name)
+                amounts[name] = amounts.get(name, 0.0) + float(forecast.contributions[row, k])
             for hide, out in ((False, parts), (True, shared_parts)):
                 items = []
-                for k, name in enumerate(forecast.terms.names):
-                    amount = float(forecast.contributions[row, k])
+                for name, amount in amounts.items():
                     if amount < 0.05:
                         continue
                     items.append({"name": name, "incidents": round(amount, 2),
@@ -724,8 +742,10 @@ def _term_text(name: str, amount: float, school: int, history, prior: fc.Prior, 
         counted = shared_count(count[school], shared)
         if window == 1:
             return f"{part} from last month's {counted}"
-        missing = f", {_months(window - months)} without data" if months < window else ""
-        return f"{part} from the pace of the last {window} months ({counted} in all{missing})"
+        if months < window:
+            return (f"{part} from the pace of the last {window} months ({counted} in the "
+                    f"{_month_count(months)} of them with data)")
+        return f"{part} from the pace of the last {window} months ({counted} in all)"
     people = prior.people[school] * 1000
     near = f"the {people:,.0f} people living within {_km(radius[school])}"
     if name == "people_deprivation":

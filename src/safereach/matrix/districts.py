@@ -30,6 +30,8 @@ def district_summary(categories, *, until: int | None, window: int, school_distr
                         .annotate(district=Coalesce("lsoa__district__code", "lsoa21__district__code"))
                         .values_list("district").annotate(n=Count("id"))):
             incidents[code or ""] = n
+    if not any(incidents.values()):
+        incidents = {}  # none of these incidents is loaded at all: not known, rather than none
     population = dict(Deprivation.objects.filter(population__isnull=False)
                       .values_list("lsoa_code", "population"))
     residents: dict[str, int] = {}
@@ -45,7 +47,7 @@ def district_summary(categories, *, until: int | None, window: int, school_distr
         top[district] = top.get(district, 0) + (decile == 1)
     rows = []
     for district, count in schools.items():
-        n = incidents.get(district, 0) if district else None
+        n = incidents.get(district, 0) if district and incidents else None
         people = residents.get(district)
         rows.append({
             "code": district, "name": names.get(district, "District not known"),
