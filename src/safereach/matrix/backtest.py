@@ -118,7 +118,7 @@ def backtest(evidence: Evidence, profile: Profile, *, horizon: int, origins: int
                 continue
             # Schools without a figure (say, no IMD for their area) go to the bottom.
             score = np.where(np.isnan(score), np.nanmin(score) - 1, score)
-            figures[name] = {m: _rounded(v) for m, v in fc.measures(score, outcome).items()}
+            figures[name] = fc.measures(score, outcome)  # rounded once averaged
         per_origin.append({
             "until": ind.month_label(origin),
             "incidents_near_schools_after": int(outcome.sum()),
@@ -135,6 +135,9 @@ def backtest(evidence: Evidence, profile: Profile, *, horizon: int, origins: int
              & (evidence.incident_month <= chosen_origins[-1] + horizon))
     names = [*RANKINGS, *([WITH_CLASSIFICATION] if classified else [])]
     rankings = {name: _summary([o["rankings"][name] for o in per_origin]) for name in names}
+    for o in per_origin:
+        o["rankings"] = {name: {m: _rounded(v) for m, v in figures.items()}
+                         for name, figures in o["rankings"].items()}
     progress(0.98, "Comparing the rankings with what happened")
     return {
         "until": ind.month_label(chosen_origins[-1]),
