@@ -566,31 +566,48 @@ class Matrix:
         display = [""] * n
         history = {w: forecast_window(self, profile, indicator.categories, w) for w in fc.WINDOWS}
         prior = self.prior(profile)
+        # Windows that reach back over the same months with data (nested windows across a gap
+        # in the data) are one part: the shortest names it. The months are the same for every
+        # school, so the parts are merged once, as columns.
+        names: list[str] = []
+        merge = np.zeros((len(forecast.terms.names), 0))
+        same_as: dict[int, int] = {}
+        for k, name in enumerate(forecast.terms.names):
+            column = None
+            if name.startswith("last_"):
+                months = history[int(name.removeprefix("last_"))][1]
+                column = same_as.get(months)
+                if column is None:
+                    same_as[months] = len(names)
+            if column is None:
+                column = len(names)
+                names.append(name)
+                merge = np.column_stack([merge, np.zeros(len(forecast.terms.names))])
+            merge[k, column] = 1.0
+        amounts = np.round(np.einsum("ij,jk->ik", forecast.contributions, merge), 2)
+        order = np.argsort(-amounts, axis=1, kind="stable")
+        small = {w: is_small_array(count) for w, (count, _) in history.items()}
         for row, school in enumerate(member):
             expected = forecast.expected[row]
             head = (f"{_cap(_about(expected))} {label} expected within {_km(radius[school])} in the "
                     f"next {_months(horizon)}")
             sentences[school] = shared[school] = head
             display[school] = f"{_about(expected)} in {_months(horizon)}"
-            # Windows that reach back over the same months with data (nested windows across a
-            # gap in the data) are one part: the shortest names it.
-            amounts: dict[str, float] = {}
-            same_as: dict[int, str] = {}
-            for k, name in enumerate(forecast.terms.names):
-                if name.startswith("last_"):
-                    months = history[int(name.removeprefix("last_"))][1]
-                    name = same_as.setdefault(months, name)
-                amounts[name] = amounts.get(name, 0.0) + float(forecast.contributions[row, k])
-            for hide, out in ((False, parts), (True, shared_parts)):
-                items = []
-                for name, amount in amounts.items():
-                    if amount < 0.05:
-                        continue
-                    items.append({"name": name, "incidents": round(amount, 2),
-                                  "text": _term_text(name, amount, school, history, prior, radius,
-                                                     hide)})
-                items.sort(key=lambda item: -item["incidents"])
-                out[school] = items
+            items, hidden = [], []
+            mine = amounts[row].tolist()  # Python floats format faster than numpy's
+            for k in order[row].tolist():
+                amount = mine[k]
+                if amount < 0.05:
+                    break
+                name = names[k]
+                text = _term_text(name, amount, school, history, prior, radius, False)
+                items.append({"name": name, "incidents": float(amount), "text": text})
+                # Only a count of 1 to 4 reads differently for partners.
+                window = int(name.removeprefix("last_")) if name.startswith("last_") else None
+                if window is not None and small[window][school]:
+                    text = _term_text(name, amount, school, history, prior, radius, True)
+                hidden.append({"name": name, "incidents": float(amount), "text": text})
+            parts[school], shared_parts[school] = items, hidden
         return Value(indicator, values, None, sentences, True, display, shared, display,
                      parts=parts, shared_parts=shared_parts)
 
@@ -723,6 +740,12 @@ class Matrix:
                           {v.indicator.name: v.value[chosen] for v in kept}, percentiles,
                           np.where(has_need, need, np.nan), np.where(has_risk, risk, np.nan),
                           expected, left_out, found)
+
+
+def is_small_array(counts: np.ndarray) -> np.ndarray:
+    """Which counts the small-number rule hides from partners (as `is_small`, for arrays)."""
+    return np.array([is_small(c) for c in np.unique(counts)], bool)[
+        np.searchsorted(np.unique(counts), counts)] if len(counts) else np.zeros(0, bool)
 
 
 def forecast_window(matrix: Matrix, profile: Profile, categories, window: int):

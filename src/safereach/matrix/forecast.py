@@ -29,6 +29,7 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.spatial import cKDTree
 from scipy.stats import spearmanr
+from threadpoolctl import threadpool_limits
 
 WINDOWS = (1, 3, 6, 12, 24)
 # Earlier windows to learn the weights from, most recent first.
@@ -162,14 +163,19 @@ def fit_weights(x: np.ndarray, y: np.ndarray, exposure: np.ndarray, ridge: float
     scale = np.maximum(x.mean(axis=0), 1e-9)
     xs = x / scale
 
+    # einsum rather than `@`: a matrix-vector product through a multi-threaded BLAS spins its
+    # threads against each other on a busy machine and costs a hundred times more here.
     def loss(w):
-        mu = exposure * (xs @ w) + 1e-9
+        mu = exposure * np.einsum("ij,j->i", xs, w) + 1e-9
         value = np.sum(mu - y * np.log(mu)) / len(y) + 0.5 * ridge * np.sum(w ** 2)
-        grad = xs.T @ (exposure * (1 - y / mu)) / len(y) + ridge * w
+        grad = np.einsum("ij,i->j", xs, exposure * (1 - y / mu)) / len(y) + ridge * w
         return value, grad
 
     start = np.full(x.shape[1], max(float(y.mean() / max(exposure.mean(), 1e-9)), 1e-3) / x.shape[1])
-    found = minimize(loss, start, jac=True, method="L-BFGS-B", bounds=[(0, None)] * x.shape[1])
+    # One BLAS thread: the solver's small steps gain nothing from more, and on a busy machine
+    # threads waiting on each other make each step cost milliseconds.
+    with threadpool_limits(1):
+        found = minimize(loss, start, jac=True, method="L-BFGS-B", bounds=[(0, None)] * x.shape[1])
     return found.x / scale
 
 
@@ -285,10 +291,11 @@ def forecast(monthly: MonthlyCounts, until: int, horizon: int, prior: Prior | No
         # Judge the prior on the latest earlier window, fitted without it.
         latest, earlier = origins[0], origins[1:]
         outcome, _ = _outcome(monthly, latest, horizon)
-        plain = terms(monthly, latest, prior, with_prior=False).values @ _fit(
-            monthly, earlier, horizon, prior, False, False)
-        rich = terms(monthly, latest, prior, with_prior=True, with_groups=use_groups).values @ _fit(
-            monthly, earlier, horizon, prior, True, use_groups)
+        plain = np.einsum("ij,j->i", terms(monthly, latest, prior, with_prior=False).values,
+                          _fit(monthly, earlier, horizon, prior, False, False))
+        rich = np.einsum("ij,j->i", terms(monthly, latest, prior, with_prior=True,
+                                          with_groups=use_groups).values,
+                         _fit(monthly, earlier, horizon, prior, True, use_groups))
         use_prior = bool(_judge(rich, outcome) >= _judge(plain, outcome))
         use_groups = use_groups and use_prior
     weights = _fit(monthly, origins, horizon, prior, use_prior, use_groups)
