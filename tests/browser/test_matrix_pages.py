@@ -17,9 +17,19 @@ def test_target_list_and_school_profile(page, live_server, small_county):  # noq
 
     table = page.get_by_role("table")
     first = table.get_by_role("row").nth(1)
-    expect(first).to_contain_text("Ashby Primary")
-    expect(first).to_contain_text("criminal damage and arson crimes and deliberate fires within 1.5 km")
+    # Ranked by the forecast: Ivy Academy stands beside the incidents with a 3 km reach.
+    expect(first).to_contain_text("Ivy Academy")
+    expect(first).to_contain_text(
+        "criminal damage and arson crimes and deliberate fires expected within 3 km")
+    expect(table.get_by_role("columnheader", name="Need")).to_be_visible()
+    expect(page.get_by_text("Schools are ordered by risk alone")).to_be_visible()
     assert_accessible(page, "matrix-target-list")
+
+    page.get_by_role("link", name="See the list by district").click()
+    expect(page.get_by_role("table", name="Incidents and top-decile schools by district")).to_be_visible()
+    expect(page.get_by_role("row", name="Northvale")).to_be_visible()
+    assert_accessible(page, "matrix-district-summary")
+    page.go_back()
 
     page.get_by_label("Phase").select_option("secondary")
     page.get_by_role("button", name="Apply filters").click()

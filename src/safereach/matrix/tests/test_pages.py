@@ -141,8 +141,11 @@ def test_an_analyst_changes_a_profile_and_the_history_keeps_both(analyst, small_
     bad = analyst.post("/matrix/arson/profile/", {"profile": json.dumps(dict(profile, window_months=99)),
                                                   "note": "x"})
     assert bad.status_code == 400 and "window_months must be" in bad.content.decode()
+    bad = analyst.post("/matrix/arson/profile/", {"profile": json.dumps(dict(profile, need_weight=2)),
+                                                  "note": "x"})
+    assert bad.status_code == 400 and "need_weight must be a number from 0" in bad.content.decode()
     arson.refresh_from_db()
-    assert arson.version == 2
+    assert arson.version == 3
 
 
 def test_a_coordinator_reads_a_profile_but_cannot_change_it(client, small_county):
