@@ -47,7 +47,9 @@ def district_summary(categories, *, until: int | None, window: int, school_distr
         top[district] = top.get(district, 0) + (decile == 1)
     rows = []
     for district, count in schools.items():
-        n = incidents.get(district, 0) if district and incidents else None
+        if not district:
+            continue  # schools outside every district loaded are not summarised by district
+        n = incidents.get(district, 0) if incidents else None
         people = residents.get(district)
         rows.append({
             "code": district, "name": names.get(district, "District not known"),
@@ -57,4 +59,10 @@ def district_summary(categories, *, until: int | None, window: int, school_distr
             "residents": people,
             "per_1000_residents": round(1000 * n / people, 1) if n is not None and people else None,
         })
-    return sorted(rows, key=lambda r: (r["code"] == "", r["name"]))
+    rows.sort(key=lambda r: (r["code"] == "", r["name"]))
+    if incidents.get(""):
+        # Incidents no loaded boundary placed in a district: said, not spread over the others.
+        rows.append({"code": "", "name": "Not placed in any district loaded", "schools": 0,
+                     "top_decile": 0, "incidents": incidents[""], "per_school": None,
+                     "residents": None, "per_1000_residents": None})
+    return rows

@@ -136,7 +136,10 @@ class Score(models.Model):
         """The reasons that add most to the score; `shared` gives counts under 5 as "fewer
         than 5", for partners."""
         key = "reason_shared" if shared else "reason"
-        return [c.get(key, c["reason"]) for c in self.contributions if c["points"] > 0][:n]
+        reasons = [c.get(key, c["reason"]) for c in self.contributions if c["points"] > 0][:n]
+        # A school at the foot of a list ranked by its forecast still says what is expected.
+        return reasons or [c.get(key, c["reason"]) for c in self.contributions
+                           if c["kind"] == "forecast"][:1]
 
     def shared_contributions(self) -> list[dict]:
         """Contributions as a partner sees them: small counts suppressed."""

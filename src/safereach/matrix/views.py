@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from safereach.accounts.models import AuditEvent, Role
 from safereach.accounts.permissions import role_required
+from safereach.accounts.sharing import shared_count
 from safereach.areas.models import Area
 from safereach.matrix import indicators as ind
 from safereach.matrix.forms import SORTS, BacktestForm, ProfileForm, TargetListFilter
@@ -252,13 +253,9 @@ def district_summary(request, slug):
     programme = _programme(request, slug)
     current = _current(programme)
     rows = (current.details or {}).get("districts", []) if current else []
-    if _shared(request.user):
-        from safereach.accounts.sharing import shared_count
-
-        rows = [{**r, "incidents_shown": shared_count(r["incidents"], True)
-                 if r["incidents"] is not None else None} for r in rows]
-    else:
-        rows = [{**r, "incidents_shown": r["incidents"]} for r in rows]
+    # Partners see counts of 1 to 4 as "fewer than 5".
+    rows = [{**r, "incidents_shown": None if r["incidents"] is None
+             else shared_count(r["incidents"], _shared(request.user))} for r in rows]
     return render(request, "matrix/district_summary.html", {
         "programme": programme, "list": current, "rows": rows,
         "categories": programme.parsed_profile().target_categories,

@@ -164,3 +164,52 @@ def test_schools_outside_the_loaded_boundaries_are_not_ranked(small_county):
     ranked = Score.objects.filter(target_list__is_current=True)
     assert not ranked.filter(school=far).exists()
     assert ranked.filter(school=small_county["schools"][0]).exists()
+
+
+def test_need_weighed_in_by_an_analyst_changes_the_order_and_the_back_test(small_county, capsys):
+    arson = Programme.objects.get(slug="arson")
+    call_command("matrix", "backtest", "--programme", "arson", "--horizon", "3", "--json")
+    before = json.loads(capsys.readouterr().out)["rankings"]
+    assert before["profile"] == before["forecast"]  # ranked by the forecast alone
+
+    arson.change_profile(dict(arson.profile, need_weight=0.5), note="Need counts for half")
+    call_command("matrix", "build", "--programme", "arson")
+    capsys.readouterr()
+    scores = list(Score.objects.filter(programme=arson, target_list__is_current=True))
+    for s in scores:
+        assert s.score == pytest.approx((s.need + s.risk) / 2, abs=0.02)
+    assert TargetList.objects.get(programme=arson, is_current=True).details["need_weight"] == 0.5
+    call_command("matrix", "backtest", "--programme", "arson", "--horizon", "3", "--json")
+    after = json.loads(capsys.readouterr().out)["rankings"]
+    assert after["forecast"] == before["forecast"]
+    assert after["profile"]["spearman"] != before["profile"]["spearman"]
+
+
+def test_the_area_classification_is_an_indicator_and_a_forecast_the_back_test_judges(small_county, capsys):
+    from safereach.evidence.models import OutputAreaClassification
+    from safereach.matrix.build import build
+
+    for k in range(8):
+        OutputAreaClassification.objects.create(
+            lsoa_code=f"E0100090{k}", output_areas=4,
+            supergroups={"8": k % 4 + 1, "6": 4 - (k % 4 + 1)} if k % 4 < 3 else {"8": 4})
+    arson = Programme.objects.get(slug="arson")
+    arson.change_profile({**arson.profile, "indicators": [*arson.profile["indicators"], {
+        "name": "hard_pressed", "kind": "classification", "weight": 1,
+        "groups": ["Hard-pressed living"]}]}, note="Who lives nearby")
+    build([arson])
+    top = Score.objects.filter(programme=arson, target_list__is_current=True).first()
+    shown = next(c for c in top.contributions if c["name"] == "hard_pressed")
+    assert "of the people living within 3 km are in ‘Hard-pressed living’ neighbourhoods" in shown["reason"]
+    assert shown["side"] == "risk"
+    call_command("matrix", "backtest", "--programme", "arson", "--horizon", "3", "--json")
+    rankings = json.loads(capsys.readouterr().out)["rankings"]
+    assert rankings["forecast_with_area_classification"]["spearman"] is not None
+
+
+def test_a_classification_indicator_needs_known_groups():
+    from safereach.matrix.profiles import Profile
+
+    with pytest.raises(ValueError, match="needs the area classification groups it reads"):
+        Profile.from_json({"indicators": [{"name": "c", "kind": "classification", "weight": 1,
+                                           "groups": ["Space cadets"]}]})

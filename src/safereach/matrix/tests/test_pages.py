@@ -206,3 +206,33 @@ def test_a_district_list_on_the_page(analyst, small_county):
     assert analyst.get("/matrix/arson/", {"area": "E07999999"}).status_code == 404
     csv_rows = analyst.get("/matrix/arson/export.csv", {"area": south.code}).content.decode()
     assert csv_rows.count("\n") == 1 + page.context["list"].school_count
+
+
+def test_the_district_summary_of_a_list(analyst, small_county, client):
+    from safereach.evidence.models import Incident
+    from safereach.matrix.build import build
+    from safereach.matrix.models import Programme
+
+    # The fixture's incidents were written without their LSOA: place those of Northvale's
+    # LSOAs there by location, as the importers do, and leave the rest unplaced.
+    lsoas = {a.code: a for a in small_county["wards"][0].children.all()}
+    first = next(iter(lsoas.values()))
+    placed = Incident.objects.filter(category="Criminal damage and arson", month__gte="2024-06-01")[:7]
+    Incident.objects.filter(pk__in=[i.pk for i in placed]).update(lsoa=first)
+    build(Programme.objects.filter(slug="arson"))
+
+    page = analyst.get("/matrix/arson/districts/")
+    rows = {r["name"]: r for r in page.context["rows"]}
+    assert rows["Northvale"]["incidents"] == 7 and rows["Southmere"]["incidents"] == 0
+    assert rows["Northvale"]["schools"] == 6
+    assert rows["Northvale"]["per_school"] == pytest.approx(7 / 6, abs=0.05)
+    assert rows["Northvale"]["residents"] == 4 * 1500
+    assert rows["Northvale"]["per_1000_residents"] == pytest.approx(7000 / 6000, abs=0.05)
+    assert rows["Not placed in any district loaded"]["incidents"] > 0
+    assert sum(r["top_decile"] for r in rows.values()) == 1
+    html = page.content.decode()
+    assert "Incidents and top-decile schools by district" in html and "Per 1,000 residents" in html
+    # A partner sees the summary of the programmes their agency delivers only.
+    client.force_login(small_county["users"][Role.PARTNER])
+    assert client.get("/matrix/arson/districts/").status_code == 403
+    assert client.get("/matrix/knife-crime/districts/").status_code == 200
