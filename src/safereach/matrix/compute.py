@@ -283,14 +283,19 @@ class Matrix:
         return self._counts[key]
 
     def monthly(self, profile: Profile, categories) -> fc.MonthlyCounts:
-        """Incidents of `categories` within each school's radius, per month."""
-        key = (tuple(sorted(profile.radius_m.items())), tuple(sorted(categories)))
+        """Incidents of `categories` within each school's radius, per month, for the schools of
+        the profile's phases (rows of the other schools are left at 0 and never read)."""
+        key = (tuple(sorted(profile.radius_m.items())), tuple(sorted(categories)),
+               tuple(sorted(profile.phases)))
         if key not in self._monthly:
             e = self.evidence
             chosen = np.isin(e.incident_category, self.category_columns(categories))
-            self._monthly[key] = fc.monthly_counts(e.school_xy, self.radius(profile),
-                                                   e.incident_xy[chosen], e.incident_month[chosen],
-                                                   self._present)
+            member = np.flatnonzero(np.isin(e.school_phase_group, profile.phases))
+            counted = fc.monthly_counts(e.school_xy[member], self.radius(profile)[member],
+                                        e.incident_xy[chosen], e.incident_month[chosen], self._present)
+            counts = np.zeros((len(e.school_xy), counted.counts.shape[1]))
+            counts[member] = counted.counts
+            self._monthly[key] = fc.MonthlyCounts(counts, counted.months, counted.present)
         return self._monthly[key]
 
     def months_with_data(self, window: int, until: int | None = None) -> int:
@@ -697,11 +702,16 @@ class Matrix:
         score = share * need + (1 - share) * risk
         points = share[:, None] * need_points + (1 - share)[:, None] * risk_points
         rank, decile = rank_and_decile(score)
+        # Rounded once as arrays: a national list has hundreds of thousands of these figures.
+        rounded_values = [np.round(v.value[chosen].astype(float), 4).tolist() for v in kept]
+        rounded_percentiles = [np.round(percentiles[v.indicator.name], 1).tolist() for v in kept]
+        rounded_points = np.round(points, 2).tolist()
+        labels = [v.indicator.label or KIND_LABELS.get(v.indicator.kind, v.indicator.kind) for v in kept]
         contributions = []
         for row, school in enumerate(chosen):
             items = []
             for k, v in enumerate(kept):
-                pct = percentiles[v.indicator.name][row]
+                pct = rounded_percentiles[k][row]
                 sentence = v.sentences[school]
                 shared = (v.shared_sentences or v.sentences)[school]
                 if v.compare and not np.isnan(pct):
@@ -709,15 +719,16 @@ class Matrix:
                                else _comparison(pct, groups[row]))
                     sentence += ", " + compare
                     shared += ", " + compare
+                value = rounded_values[k][row]
                 item = {
                     "name": v.indicator.name, "kind": v.indicator.kind,
                     "side": v.indicator.side,
-                    "label": v.indicator.label or KIND_LABELS.get(v.indicator.kind, v.indicator.kind),
-                    "value": None if np.isnan(v.value[school]) else round(float(v.value[school]), 4),
+                    "label": labels[k],
+                    "value": None if value != value else value,  # NaN is not equal to itself
                     "display": v.display[school],
-                    "percentile": None if np.isnan(pct) else round(float(pct), 1),
+                    "percentile": None if pct != pct else rounded_percentiles[k][row],
                     "weight": v.indicator.weight,
-                    "points": round(float(points[row, k]), 2),
+                    "points": rounded_points[row][k],
                     "reason": sentence,
                     "reason_shared": shared,
                     "display_shared": (v.shared_display or v.display)[school],
