@@ -235,6 +235,17 @@ def _rate(v: float) -> str:
     return f"{v:.2g}" if v >= 0.01 or v == 0 else "less than 0.01"
 
 
+def indicator_label(indicator: Indicator) -> str:
+    """What an indicator is called: its profile's label, or its measure's or kind's name."""
+    if indicator.label:
+        return indicator.label
+    if indicator.kind == "deprivation":
+        return MEASURE_NAMES.get(indicator.measure, indicator.measure)
+    if indicator.kind == "area_rate":
+        return indicator.measure
+    return KIND_LABELS.get(indicator.kind, indicator.kind)
+
+
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -393,7 +404,7 @@ class Matrix:
         n = len(e.school_xy)
         radius = self.radius(profile)
         window = profile.window_months
-        label = indicator.label or KIND_LABELS.get(indicator.kind, indicator.kind)
+        label = indicator_label(indicator)
         if indicator.kind == "deprivation":
             values = self.catchment(profile, indicator.measure, indicator.scope)
             basis = e.lsoa_deprivation.get(indicator.measure, (None, ""))[1]
@@ -680,8 +691,7 @@ class Matrix:
             why = self.left_out(profile, v, chosen)
             if why:
                 left_out.append({"name": v.indicator.name, "why": why,
-                                 "label": v.indicator.label or KIND_LABELS.get(
-                                     v.indicator.kind, MEASURE_NAMES.get(v.indicator.measure, ""))})
+                                 "label": indicator_label(v.indicator)})
         gone = {item["name"] for item in left_out}
         kept = [v for v in values if v.indicator.name not in gone]
         scaled = np.empty((len(chosen), len(kept)))
@@ -706,7 +716,7 @@ class Matrix:
         rounded_values = [np.round(v.value[chosen].astype(float), 4).tolist() for v in kept]
         rounded_percentiles = [np.round(percentiles[v.indicator.name], 1).tolist() for v in kept]
         rounded_points = np.round(points, 2).tolist()
-        labels = [v.indicator.label or KIND_LABELS.get(v.indicator.kind, v.indicator.kind) for v in kept]
+        labels = [indicator_label(v.indicator) for v in kept]
         contributions = []
         for row, school in enumerate(chosen):
             items = []
