@@ -29,13 +29,22 @@ def seed_programmes() -> None:
                                             profile=item["profile"], note="First profile")
 
 
-def build(programmes=None, *, area=None, built_by: str = "", seed: int = 0) -> list[TargetList]:
+def build(programmes=None, *, area=None, built_by: str = "", seed: int = 0,
+          progress: Progress | None = None) -> list[TargetList]:
     """Build the target list of each programme (default: all with a profile) from the evidence
     loaded now; each becomes its programme's current list (for `area`, a district, when given:
-    its schools are then compared with each other only), all or none."""
+    its schools are then compared with each other only), all or none. `progress` hears of each
+    step (fraction done, what is being done)."""
     programmes = list(programmes if programmes is not None else Programme.objects.targeted())
     for programme in programmes:
-        programme.parsed_profile()  # one without a profile is refused before anything is built
+        try:
+            # One without a profile, or with a number out of bounds, is refused before anything
+            # is built.
+            programme.parsed_profile()
+        except ValueError as error:
+            raise ValueError(f"{programme.name} cannot be built: {error}") from None
+    if progress is not None:
+        progress(0.0, "Reading the schools, areas and incidents loaded")
     evidence, school_ids = load_evidence()
     within = np.ones(len(school_ids), bool)
     if area is not None:
@@ -48,14 +57,22 @@ def build(programmes=None, *, area=None, built_by: str = "", seed: int = 0) -> l
     present = evidence.months_present()
     district_of = dict(School.objects.filter(id__in=school_ids)
                        .values_list("id", "lsoa__district__code"))
+    # Every list is worked out before any is written, so the database is locked for the
+    # writing only.
+    results = []
+    for k, programme in enumerate(programmes):
+        if progress is not None:
+            progress(0.2 + 0.7 * k / len(programmes), f"Building the list for {programme.name}")
+        profile = programme.parsed_profile()
+        # A list ranks only the schools teaching at least one year group it serves.
+        serves = np.array([teaches_any(taught[i], programme.year_groups) for i in school_ids],
+                          bool).reshape(len(school_ids))
+        results.append((programme, profile, matrix.target_list(profile, within & serves)))
+    if progress is not None:
+        progress(0.9, "Saving the list" if len(programmes) == 1 else "Saving the lists")
     built = []
     with transaction.atomic():
-        for programme in programmes:
-            profile = programme.parsed_profile()
-            # A list ranks only the schools teaching at least one year group it serves.
-            serves = np.array([teaches_any(taught[i], programme.year_groups) for i in school_ids],
-                              bool).reshape(len(school_ids))
-            result = matrix.target_list(profile, within & serves)
+        for programme, profile, result in results:
             missing = ([ind.month_label(m) for m in range(until - profile.window_months + 1, until + 1)
                         if m not in present] if until is not None else [])
             TargetList.objects.filter(programme=programme, area=area, is_current=True).update(

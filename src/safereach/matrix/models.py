@@ -252,3 +252,22 @@ class BacktestRun(BackgroundRun):
     def __str__(self) -> str:
         return (f"{self.programme} back-test to {self.until:%Y-%m} + {self.horizon_months} months "
                 f"({self.get_state_display()})")
+
+
+class BuildRun(BackgroundRun):
+    """One rebuild of a programme's target list asked for on its profile page (after the
+    profile changed, say) and carried out as a background task."""
+
+    FINISHED_TEXT = "List rebuilt"
+    NEVER_STARTED = ("The rebuild never started. The background worker may not be running: "
+                     "tell your administrator.")
+    STOPPED = "The rebuild stopped without finishing, perhaps because the server restarted."
+
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="build_runs")
+    target_list = models.ForeignKey(TargetList, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", help_text="The list the rebuild made.")
+
+    def __str__(self) -> str:
+        return f"{self.programme} rebuild ({self.get_state_display()})"

@@ -8,6 +8,7 @@ trends, hot spots, places, figures per area, the crime domain). `need_weight` (0
 share of the score: 0 ranks by risk alone, 1 by need alone. A profile that does not give it
 shares the score as its indicators' weights do."""
 
+import math
 from dataclasses import dataclass, field
 
 from safereach.matrix.forecast import SUPERGROUPS
@@ -20,6 +21,28 @@ INCIDENT_KINDS = ("incidents", "trend", "hotspot", "forecast")
 MEASURES = ("imd", "idaci", "crime")
 SCOPES = ("catchment", "lsoa")
 DEFAULT_RADIUS = {PRIMARY: 1500.0, SECONDARY: 3000.0, OTHER: 3000.0}
+# Bounds on every number of a profile: the form on the profile page and any JSON written by
+# hand are held to the same ones, so nothing out of range (a weight of 1e308, say) is ever saved
+# or reaches a build.
+WEIGHT_RANGE = (0, 100)
+RADIUS_RANGE = (100, 20_000)  # metres
+WINDOW_RANGE = (2, 60)  # months
+HORIZON_RANGE = (1, 24)  # months
+HALF_LIFE_RANGE = (0.5, 120)  # months
+TREND_PRIOR_RANGE = (0.1, 100)
+
+
+def _is_number(x) -> bool:
+    """A real, finite number: not true/false, not NaN or infinity (JSON readers accept both)."""
+    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def _within(x, bounds) -> bool:
+    return _is_number(x) and bounds[0] <= x <= bounds[1]
+
+
+def _whole_within(x, bounds) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool) and bounds[0] <= x <= bounds[1]
 
 
 @dataclass(frozen=True)
@@ -90,18 +113,30 @@ class Profile:
         for phase, metres in (data.get("radius_m") or {}).items():
             if phase not in PHASE_GROUPS:
                 raise ValueError(f"Unknown phase {phase!r} in radius_m")
-            if not isinstance(metres, int | float) or not 100 <= metres <= 20_000:
-                raise ValueError(f"Radius for {phase} must be between 100 and 20,000 metres")
+            if not _within(metres, RADIUS_RANGE):
+                raise ValueError(f"Radius for {phase} must be between {RADIUS_RANGE[0]:,} and "
+                                 f"{RADIUS_RANGE[1]:,} metres")
             radius[phase] = float(metres)
         window = data.get("window_months", 12)
-        if not isinstance(window, int) or not 2 <= window <= 60:
-            raise ValueError("window_months must be a whole number of months from 2 to 60")
+        if not _whole_within(window, WINDOW_RANGE):
+            raise ValueError(f"window_months must be a whole number of months from {WINDOW_RANGE[0]} "
+                             f"to {WINDOW_RANGE[1]}")
         half_life = data.get("half_life_months")
-        if half_life is not None and (not isinstance(half_life, int | float) or half_life <= 0):
-            raise ValueError("half_life_months must be a positive number of months, or null")
+        if half_life is not None and not _within(half_life, HALF_LIFE_RANGE):
+            raise ValueError(f"half_life_months must be a number of months from {HALF_LIFE_RANGE[0]} "
+                             f"to {HALF_LIFE_RANGE[1]}, or null")
+        trend_prior = data.get("trend_prior", 5.0)
+        if not _within(trend_prior, TREND_PRIOR_RANGE):
+            raise ValueError(f"trend_prior must be a number from {TREND_PRIOR_RANGE[0]} to "
+                             f"{TREND_PRIOR_RANGE[1]}")
         indicators = []
         names = set()
-        for raw in data.get("indicators") or []:
+        raw_indicators = data.get("indicators") or []
+        if not isinstance(raw_indicators, list):
+            raise ValueError("indicators must be a list")
+        for raw in raw_indicators:
+            if not isinstance(raw, dict):
+                raise ValueError("Each indicator is a JSON object")
             kind = raw.get("kind")
             if kind not in KINDS:
                 raise ValueError(f"Unknown indicator kind {kind!r}: use {', '.join(KINDS)}")
@@ -110,8 +145,9 @@ class Profile:
                 raise ValueError(f"Two indicators are called {name!r}")
             names.add(name)
             weight = raw.get("weight", 1)
-            if not isinstance(weight, int | float) or weight < 0:
-                raise ValueError(f"The weight of {name!r} must be a number of 0 or more")
+            if not _within(weight, WEIGHT_RANGE):
+                raise ValueError(f"The weight of {name!r} must be a number from {WEIGHT_RANGE[0]} "
+                                 f"to {WEIGHT_RANGE[1]}")
             measure = raw.get("measure", "" if kind == "area_rate" else "imd")
             if kind == "area_rate":
                 if not isinstance(measure, str) or not measure.strip():
@@ -141,15 +177,14 @@ class Profile:
         if not indicators or not any(i.weight > 0 for i in indicators):
             raise ValueError("A profile needs at least one indicator with a weight above 0")
         need_weight = data.get("need_weight")
-        if need_weight is not None and (isinstance(need_weight, bool)
-                                        or not isinstance(need_weight, int | float)
-                                        or not 0 <= need_weight <= 1):
+        if need_weight is not None and not _within(need_weight, (0, 1)):
             raise ValueError("need_weight must be a number from 0 (rank by risk alone) to 1 "
                              "(rank by need alone), or null")
         horizon = data.get("horizon_months", 3)
-        if isinstance(horizon, bool) or not isinstance(horizon, int) or not 1 <= horizon <= 24:
-            raise ValueError("horizon_months must be a whole number of months from 1 to 24")
+        if not _whole_within(horizon, HORIZON_RANGE):
+            raise ValueError(f"horizon_months must be a whole number of months from "
+                             f"{HORIZON_RANGE[0]} to {HORIZON_RANGE[1]}")
         return cls(tuple(indicators), phases, radius, window,
                    float(half_life) if half_life else None, bool(data.get("distance_decay")),
-                   float(data.get("trend_prior", 5.0)),
+                   float(trend_prior),
                    None if need_weight is None else float(need_weight), horizon)

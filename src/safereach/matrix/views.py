@@ -17,9 +17,9 @@ from safereach.accounts.permissions import role_required
 from safereach.areas.models import Area
 from safereach.core.small_counts import shared_count
 from safereach.matrix import indicators as ind
-from safereach.matrix.forms import SORTS, BacktestForm, ProfileForm, TargetListFilter
-from safereach.matrix.models import BacktestRun, Programme, Score, TargetList
-from safereach.matrix.tasks import back_test
+from safereach.matrix.forms import SORTS, BacktestForm, ProfileForm, ProfileNumbersForm, TargetListFilter
+from safereach.matrix.models import BacktestRun, BuildRun, Programme, Score, TargetList
+from safereach.matrix.tasks import back_test, rebuild_list
 from safereach.matrix.wording import BASELINE_NAMES, backtest_rows, backtest_verdict, weighting_sentence
 from safereach.schools.models import School
 
@@ -330,28 +330,111 @@ def backtest_progress(request, slug, pk):
     return response
 
 
+def _profile_page(request, programme, *, form=None, status=200):
+    """The profile page: its numbers (a form for analysts), the list's latest rebuild, and
+    every version."""
+    can_edit = request.user.has_role(Role.ANALYST)
+    problem = _profile_problem(programme)
+    if form is None and can_edit and programme.has_profile and not problem:
+        form = ProfileNumbersForm(profile=programme.profile)
+    rebuild = programme.build_runs.first()
+    if rebuild is not None:
+        rebuild.give_up_if_stalled()
+    return render(request, "matrix/profile.html", {
+        "programme": programme, "form": form, "can_edit": can_edit,
+        "first_field": form[form.weight_fields[0]] if form else None,
+        "profile_json": "" if programme.profile is None else json.dumps(
+            programme.profile, indent=2, ensure_ascii=False),
+        "versions": programme.versions.select_related("created_by"),
+        "current": _current(programme), "rebuild": rebuild, "problem": problem,
+    }, status=status)
+
+
+def _profile_problem(programme) -> str:
+    """What is wrong with a saved profile no list can be built from (written before its numbers
+    had bounds, or past them), or ''."""
+    if not programme.has_profile:
+        return ""
+    try:
+        programme.parsed_profile()
+    except ValueError as error:
+        return str(error)
+    return ""
+
+
+def _save_profile(request, programme, profile: dict, note: str):
+    version = programme.change_profile(profile, user=request.user, note=note)
+    AuditEvent.objects.create(user=request.user, action="matrix.profile.change",
+                              target=programme.slug, detail={"version": version.version})
+
+
 @role_required(*ROLES)
 def profile(request, slug):
-    """The programme's targeting profile and every earlier version; analysts change it."""
+    """The programme's targeting profile and every earlier version; analysts change its numbers."""
     programme = _programme(request, slug)
-    can_edit = request.user.has_role(Role.ANALYST)
+    if request.method != "POST":
+        return _profile_page(request, programme)
+    if not request.user.has_role(Role.ANALYST):
+        raise PermissionDenied
+    if not programme.has_profile or _profile_problem(programme):
+        return redirect("matrix:profile-indicators", slug=programme.slug)
+    form = ProfileNumbersForm(request.POST, profile=programme.profile)
+    if not form.is_valid():
+        return _profile_page(request, programme, form=form, status=400)
+    _save_profile(request, programme, form.cleaned_data["profile"], form.cleaned_data["note"])
+    return redirect("matrix:profile", slug=programme.slug)
+
+
+@role_required(Role.ANALYST)
+def profile_indicators(request, slug):
+    """Which indicators count (and every number) as JSON: for a programme's first profile, or
+    an indicator added or taken out."""
+    programme = _programme(request, slug)
     status = 200
     if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied
         form = ProfileForm(request.POST)
         if form.is_valid():
-            version = programme.change_profile(form.cleaned_data["profile"], user=request.user,
-                                               note=form.cleaned_data["note"])
-            AuditEvent.objects.create(user=request.user, action="matrix.profile.change",
-                                      target=programme.slug, detail={"version": version.version})
+            _save_profile(request, programme, form.cleaned_data["profile"], form.cleaned_data["note"])
             return redirect("matrix:profile", slug=programme.slug)
         status = 400
     else:
         form = ProfileForm(initial={"profile": "" if programme.profile is None else json.dumps(
             programme.profile, indent=2, ensure_ascii=False)})
-    return render(request, "matrix/profile.html", {
-        "programme": programme, "form": form, "can_edit": can_edit, "first_field": form["profile"],
-        "versions": programme.versions.select_related("created_by"),
-        "current": _current(programme),
-    }, status=status)
+    return render(request, "matrix/profile_indicators.html", {
+        "programme": programme, "form": form, "first_field": form["profile"]}, status=status)
+
+
+@role_required(Role.ANALYST)
+def rebuild(request, slug):
+    """Rebuild the programme's list in the background; its state shows on the profile page."""
+    programme = _programme(request, slug)
+    if request.method != "POST":
+        return redirect("matrix:profile", slug=programme.slug)
+    if not programme.has_profile:
+        raise Http404("This programme has no profile to build a list from")
+    under_way = programme.build_runs.filter(state__in=[BuildRun.State.WAITING, BuildRun.State.RUNNING])
+    for run in under_way:
+        run.give_up_if_stalled()
+    if not under_way.exists():  # one rebuild at a time: a second click waits for the first
+        run = BuildRun.objects.create(asked_by=request.user, programme=programme)
+        try:
+            rebuild_list.enqueue(run.pk)
+        except Exception as exc:
+            logger.exception("Rebuild %s could not be enqueued", run.pk)
+            run.fail(f"The rebuild could not be started: {exc}")
+    return redirect(reverse("matrix:profile", args=[programme.slug]) + "#rebuild")
+
+
+@role_required(*ROLES)
+def rebuild_progress(request, slug, pk):
+    """How far a rebuild has got, for the profile page's script."""
+    programme = _programme(request, slug)
+    run = get_object_or_404(programme.build_runs, pk=pk)
+    run.give_up_if_stalled()
+    # A URL of its own (not only a new #fragment), so the script's move to it loads the page.
+    response = JsonResponse({**run.progress_report(),
+                             "url": reverse("matrix:profile", args=[programme.slug])
+                             + f"?rebuild={run.pk}#rebuild"})
+    response["Cache-Control"] = "no-store"
+    return response
+

@@ -127,7 +127,7 @@ def test_an_analyst_changes_a_profile_and_the_history_keeps_both(analyst, small_
 
     arson = Programme.objects.get(slug="arson")
     profile = dict(arson.profile, window_months=6)
-    response = analyst.post("/matrix/arson/profile/", {"profile": json.dumps(profile),
+    response = analyst.post("/matrix/arson/profile/indicators/", {"profile": json.dumps(profile),
                                                        "note": "Last six months only"})
     assert response.status_code == 302
     arson.refresh_from_db()
@@ -136,12 +136,12 @@ def test_an_analyst_changes_a_profile_and_the_history_keeps_both(analyst, small_
     assert [v.version for v in page.context["versions"]] == [3, 2, 1]
     assert AuditEvent.objects.filter(action="matrix.profile.change", target="arson").exists()
 
-    bad = analyst.post("/matrix/arson/profile/", {"profile": '{"indicators": [', "note": "x"})
+    bad = analyst.post("/matrix/arson/profile/indicators/", {"profile": '{"indicators": [', "note": "x"})
     assert bad.status_code == 400 and "not valid JSON" in bad.content.decode()
-    bad = analyst.post("/matrix/arson/profile/", {"profile": json.dumps(dict(profile, window_months=99)),
+    bad = analyst.post("/matrix/arson/profile/indicators/", {"profile": json.dumps(dict(profile, window_months=99)),
                                                   "note": "x"})
     assert bad.status_code == 400 and "window_months must be" in bad.content.decode()
-    bad = analyst.post("/matrix/arson/profile/", {"profile": json.dumps(dict(profile, need_weight=2)),
+    bad = analyst.post("/matrix/arson/profile/indicators/", {"profile": json.dumps(dict(profile, need_weight=2)),
                                                   "note": "x"})
     assert bad.status_code == 400 and "need_weight must be a number from 0" in bad.content.decode()
     arson.refresh_from_db()

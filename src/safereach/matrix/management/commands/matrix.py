@@ -68,8 +68,8 @@ class Command(BaseCommand):
         programmes = [_programme(programme)] if programme else None
         try:
             built = build(programmes, area=_district(area), built_by=getpass.getuser())
-        except ValueError as error:  # a programme with no targeting profile yet
-            raise CommandError(f"{error}: write one on its profile page first") from None
+        except ValueError as error:  # no targeting profile yet, or one out of bounds
+            raise CommandError(f"{error}. Write or correct it on the programme's profile page") from None
         for target_list in built:
             self.stdout.write(f"{target_list.programme.slug}: {target_list.school_count:,} schools "
                               f"ranked (profile v{target_list.profile_version.version}, incidents "
