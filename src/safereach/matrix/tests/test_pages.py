@@ -138,11 +138,13 @@ def test_an_analyst_changes_a_profile_and_the_history_keeps_both(analyst, small_
 
     bad = analyst.post("/matrix/arson/profile/indicators/", {"profile": '{"indicators": [', "note": "x"})
     assert bad.status_code == 400 and "not valid JSON" in bad.content.decode()
-    bad = analyst.post("/matrix/arson/profile/indicators/", {"profile": json.dumps(dict(profile, window_months=99)),
-                                                  "note": "x"})
+    bad = analyst.post("/matrix/arson/profile/indicators/",
+                       {"profile": json.dumps(dict(profile, window_months=99)),
+                        "note": "x"})
     assert bad.status_code == 400 and "window_months must be" in bad.content.decode()
-    bad = analyst.post("/matrix/arson/profile/indicators/", {"profile": json.dumps(dict(profile, need_weight=2)),
-                                                  "note": "x"})
+    bad = analyst.post("/matrix/arson/profile/indicators/",
+                       {"profile": json.dumps(dict(profile, need_weight=2)),
+                        "note": "x"})
     assert bad.status_code == 400 and "need_weight must be a number from 0" in bad.content.decode()
     arson.refresh_from_db()
     assert arson.version == 3

@@ -80,7 +80,8 @@ def test_an_analyst_changes_the_numbers_through_the_form(analyst, small_county):
                                "number from 100 to 20,000"),
     ("window_months", "1e9", "Enter the months of incidents counted as a whole number from 2 to 60"),
     ("horizon_months", "25", "Enter the months ahead the forecast looks as a whole number from 1 to 24"),
-    ("need_percent", "150", "Enter need&#x27;s share of the score in per cent as a whole number from 0 to 100"),
+    ("need_percent", "150",
+     "Enter need&#x27;s share of the score in per cent as a whole number from 0 to 100"),
     ("note", "", "Say what changed and why"),
 ])
 def test_a_bad_number_is_refused_beside_its_field_and_nothing_is_saved(analyst, small_county, field,

@@ -103,7 +103,8 @@ def test_pages_cope_with_a_programme_without_a_profile(client, small_county):
 def test_an_analyst_gives_a_programme_its_first_profile(client, small_county):
     client.force_login(small_county["users"][Role.ANALYST])
     first = {"phases": ["primary"], "indicators": [{"name": "imd", "kind": "deprivation", "weight": 1}]}
-    saved = client.post("/matrix/road-safety/profile/indicators/", {"profile": json.dumps(first), "note": "First"})
+    saved = client.post("/matrix/road-safety/profile/indicators/",
+                        {"profile": json.dumps(first), "note": "First"})
     assert saved.status_code == 302
     road = Programme.objects.get(slug="road-safety")
     assert road.has_profile and road.current_version().version == 1
