@@ -26,7 +26,7 @@ from safereach.schools.models import School
 logger = logging.getLogger(__name__)
 
 ROLES = (Role.ANALYST, Role.COORDINATOR, Role.PARTNER)
-PAGE_SIZE = 50
+PAGE_SIZE = 20  # schools a page: each row carries up to three reasons
 RECENT_RUNS = 10
 
 
@@ -117,12 +117,14 @@ def target_list(request, slug):
     query = request.GET.copy()
     query.pop("page", None)
     page = paginator.page(number)
+    pages = list(paginator.get_elided_page_range(number, on_each_side=1, on_ends=1))
     for score in page:
         score.reasons = score.top_reasons(shared=_shared(request.user))
     details = current.details or {}
     return render(request, "matrix/target_list.html", {
         "programme": programme, "list": current, "form": form, "page": page,
         "query": query.urlencode(), "first_field": form["q"], "area": area,
+        "pages": pages, "ellipsis": paginator.ELLIPSIS,
         "weighting": weighting_sentence(details.get("need_weight", 0.0), details.get("has_need", True),
                                         details.get("has_risk", True)),
         "forecast": details.get("forecast"),
