@@ -10,6 +10,7 @@ mean of their indicators' percentiles; the score is the two mixed as the profile
 indicator with no data anywhere near the list's schools is left out of the list, and named.
 """
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -131,20 +132,51 @@ def _singular(word: str) -> str:
     return word
 
 
+RELATIVE_WORDS = ("where", "that", "which", "who", "within", "near", "in", "of")
+
+
+def _one(word: str) -> str:
+    """A plural label as one of its kind: 'accidental dwelling fires' → 'accidental dwelling
+    fire'; 'places where … may be' → 'place where … may be'; a list of kinds reads as one or
+    another: 'criminal damage and arson crimes and deliberate fires' → 'criminal damage and
+    arson crime or deliberate fire', 'drugs and weapons crimes' → 'drugs or weapons crime'."""
+    words = word.split(" ")
+    # A noun followed by a relative word ('places where …'): that noun is the one.
+    for k, w in enumerate(words[:-1]):
+        if words[k + 1] in RELATIVE_WORDS:
+            words[k] = _singular(w)
+            return " ".join(words)
+    # The label's kinds, split at commas and 'and'; a kind of several words that is not a
+    # plural ('criminal damage') belongs with the next ('… and arson crimes').
+    pieces = [p for p in re.split(r"(, | and )", word) if p]
+    kinds: list[str] = []
+    joining = ""
+    for k in range(0, len(pieces), 2):
+        kind = joining + pieces[k]
+        separator = pieces[k + 1] if k + 1 < len(pieces) else ""
+        if " " in pieces[k] and not pieces[k].endswith("s") and separator:
+            joining = kind + separator
+            continue
+        joining = ""
+        kinds.append(kind)
+    # A kind of several words is a noun with its description: its last word is the noun. A
+    # single word before others ('weapons, robbery and violence crimes') describes the last noun.
+    ones = [_singular_last(k) if " " in k or len(kinds) == 1 else k for k in kinds]
+    if len(ones) == 1:
+        return ones[0]
+    return ", ".join(ones[:-1]) + " or " + ones[-1]
+
+
+def _singular_last(phrase: str) -> str:
+    head, _, last = phrase.rpartition(" ")
+    return f"{head} {_singular(last)}".strip()
+
+
 def _plural(n: float, word: str) -> str:
-    """'3 hotels', '1 hotel'. The plural noun is the first word, unless a word after it starts
-    the noun's description ('1 place where … may be', '1 criminal damage and arson crime')."""
+    """'3 hotels', '1 hotel', '1 criminal damage and arson crime or deliberate fire'."""
     if round(n) != 1:
         return f"{n:,.0f} {word}"
-    words = word.split(" ")
-    # The noun is the first word followed by a relative word, or else the last word.
-    for k, w in enumerate(words[:-1]):
-        if words[k + 1] in ("where", "that", "which", "who", "within", "near", "in", "of"):
-            words[k] = _singular(w)
-            break
-    else:
-        words[-1] = _singular(words[-1])
-    return "1 " + " ".join(words)
+    return "1 " + _one(word)
 
 
 def _comparison(percentile: float, group: str) -> str:
@@ -168,11 +200,23 @@ def _list_comparison(percentile: float) -> str:
     return f"more than {min(int(percentile), 99)}% of schools on this list"
 
 
+def _place_name(kind: str) -> str:
+    """A kind of place as written in a sentence: "children's home", 'bus station', 'B&B'.
+    Importers store kinds in lower case; a short name with '&' is said as capitals."""
+    if any(ch.isupper() for ch in kind[1:]):
+        return kind
+    return " ".join(w.upper() if "&" in w else w for w in kind.lower().split(" "))
+
+
 def _kind_plural(kind: str) -> str:
     """'Children's home' → "children's homes"; 'B&B' → "B&Bs"; 'Bus station' → 'bus
-    stations'; accommodation has no plural."""
-    name = kind if any(ch.isupper() for ch in kind[1:]) else kind.lower()
-    return name if name.endswith("accommodation") else name + "s"
+    stations'; 'metro or tram station' → 'metro or tram stations'; accommodation has no plural."""
+    name = _place_name(kind)
+    if name.endswith("accommodation"):
+        return name
+    if name.endswith(("ch", "sh", "ss", "x")):
+        return name + "es"
+    return name + "s"
 
 
 def _kind_count(n: float, kind: str, shared: bool) -> str:
@@ -180,8 +224,7 @@ def _kind_count(n: float, kind: str, shared: bool) -> str:
     if shared and is_small(n):
         return f"{FEWER_THAN_SMALL} {_kind_plural(kind)}"
     if round(n) == 1:
-        name = kind if any(ch.isupper() for ch in kind[1:]) else kind.lower()
-        return f"1 {name}"
+        return f"1 {_place_name(kind)}"
     return f"{n:,.0f} {_kind_plural(kind)}"
 
 
@@ -605,8 +648,9 @@ class Matrix:
         small = {w: is_small_array(count) for w, (count, _) in history.items()}
         for row, school in enumerate(member):
             expected = forecast.expected[row]
-            head = (f"{_cap(_about(expected))} {label} expected within {_km(radius[school])} in the "
-                    f"next {_months(horizon)}")
+            about = _about(expected)
+            head = (f"{_cap(about)} {_one(label) if about.endswith(' 1') else label} expected "
+                    f"within {_km(radius[school])} in the next {_months(horizon)}")
             sentences[school] = shared[school] = head
             display[school] = f"{_about(expected)} in {_months(horizon)}"
             items, hidden = [], []
