@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from safereach.accounts.models import Role
 from safereach.matrix.tests.conftest import small_county  # noqa: F401 (a fixture)
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import ARTIFACTS, assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,3 +49,34 @@ def test_bad_filter_shows_an_error_summary(page, live_server, small_county):  # 
     summary = page.locator(".govuk-error-summary")
     expect(summary.get_by_role("link")).to_have_text("Choose a phase from the list")
     assert_accessible(page, "matrix-target-list-error")
+
+
+def test_an_analyst_changes_a_weight_and_rebuilds_the_list(page, live_server, small_county):  # noqa: F811
+    sign_in(page, live_server, small_county["users"][Role.ANALYST])
+    page.goto(f"{live_server.url}/matrix/arson/profile/")
+    weight = page.get_by_label("Weight of IMD")
+    weight.fill("1e308")
+    page.get_by_label("What changed and why").fill("IMD counts far more")
+    page.get_by_role("button", name="Save as a new version").click()
+
+    # Refused beside the field, linked from the summary, with what was typed kept.
+    summary = page.locator(".govuk-error-summary")
+    expect(summary.get_by_role("link")).to_have_text("Enter the weight of IMD as a number from 0 to 100")
+    expect(page.get_by_label("Weight of IMD")).to_have_value("1e308")
+    assert_accessible(page, "matrix-profile-error")
+    summary.get_by_role("link").click()
+    expect(page.get_by_label("Weight of IMD")).to_be_focused()
+
+    page.get_by_label("Weight of IMD").fill("2")
+    page.get_by_role("button", name="Save as a new version").click()
+    expect(page.get_by_text("Targeting profile, version 3")).to_be_visible()
+    expect(page.get_by_role("cell", name="IMD counts far more")).to_be_visible()
+
+    page.get_by_role("button", name="Rebuild the list now").click()
+    # The rebuild runs in the background; the page follows it and shows how it ended.
+    expect(page.get_by_text("Last rebuild")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("The current list was built on")).to_contain_text("profile version 3")
+    assert_accessible(page, "matrix-profile")
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.screenshot(path=str(ARTIFACTS / "matrix-profile-375.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375

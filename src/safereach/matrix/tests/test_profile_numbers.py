@@ -152,7 +152,7 @@ def test_the_rebuild_button_builds_the_list_in_the_background(analyst, small_cou
     assert new.profile_version.version == arson.versions.first().version
     assert new.details["window_months"] == 6
     page = analyst.get("/matrix/arson/profile/").content.decode()
-    assert "Last rebuild" in page and "list rebuilt" in page and "Rebuild the list now" in page
+    assert "Last rebuild" in page and "Finished" in page and "Rebuild the list now" in page
     progress = analyst.get(f"/matrix/arson/profile/rebuild/{run.pk}/progress/").json()
     assert progress["finished"] and progress["url"].endswith(f"?rebuild={run.pk}#rebuild")
 
