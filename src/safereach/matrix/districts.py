@@ -2,7 +2,8 @@
 its schools the list puts in the top tenth, so a manager can hold the list against what they know.
 
 Raw counts of the programme's incidents in the district over the list's window, the same per
-school on the list and per 1,000 residents (IoD 2019 population denominators, where loaded)."""
+school on the list, per 1,000 residents and per 1,000 children aged 0-15 (IoD 2019 population
+denominators, where loaded)."""
 
 from datetime import date
 
@@ -32,13 +33,18 @@ def district_summary(categories, *, until: int | None, window: int, school_distr
             incidents[code or ""] = n
     if not any(incidents.values()):
         incidents = {}  # none of these incidents is loaded at all: not known, rather than none
-    population = dict(Deprivation.objects.filter(population__isnull=False)
-                      .values_list("lsoa_code", "population"))
+    population = {code: (people, children) for code, people, children in Deprivation.objects
+                  .filter(population__isnull=False)
+                  .values_list("lsoa_code", "population", "children_population")}
     residents: dict[str, int] = {}
+    children: dict[str, int] = {}
     for code, district in (Area.objects.filter(level=Area.Level.LSOA, district__isnull=False)
                            .values_list("code", "district__code")):
         if code in population:
-            residents[district] = residents.get(district, 0) + population[code]
+            people, young = population[code]
+            residents[district] = residents.get(district, 0) + people
+            if young is not None:
+                children[district] = children.get(district, 0) + young
     names = dict(Area.objects.filter(level=Area.Level.DISTRICT).values_list("code", "name"))
     schools: dict[str, int] = {}
     top: dict[str, int] = {}
@@ -51,6 +57,7 @@ def district_summary(categories, *, until: int | None, window: int, school_distr
             continue  # schools outside every district loaded are not summarised by district
         n = incidents.get(district, 0) if incidents else None
         people = residents.get(district)
+        young = children.get(district)
         rows.append({
             "code": district, "name": names.get(district, "District not known"),
             "schools": count, "top_decile": top[district],
@@ -58,11 +65,14 @@ def district_summary(categories, *, until: int | None, window: int, school_distr
             "per_school": round(n / count, 1) if n is not None else None,
             "residents": people,
             "per_1000_residents": round(1000 * n / people, 1) if n is not None and people else None,
+            "children": young,
+            "per_1000_children": round(1000 * n / young, 1) if n is not None and young else None,
         })
     rows.sort(key=lambda r: (r["code"] == "", r["name"]))
     if incidents.get(""):
         # Incidents no loaded boundary placed in a district: said, not spread over the others.
         rows.append({"code": "", "name": "Not placed in any district loaded", "schools": 0,
                      "top_decile": 0, "incidents": incidents[""], "per_school": None,
-                     "residents": None, "per_1000_residents": None})
+                     "residents": None, "per_1000_residents": None, "children": None,
+                     "per_1000_children": None})
     return rows

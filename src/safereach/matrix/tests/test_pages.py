@@ -211,7 +211,7 @@ def test_a_district_list_on_the_page(analyst, small_county):
 
 
 def test_the_district_summary_of_a_list(analyst, small_county, client):
-    from safereach.evidence.models import Incident
+    from safereach.evidence.models import Deprivation, Incident
     from safereach.matrix.build import build
     from safereach.matrix.models import Programme
 
@@ -230,10 +230,18 @@ def test_the_district_summary_of_a_list(analyst, small_county, client):
     assert rows["Northvale"]["per_school"] == pytest.approx(7 / 6, abs=0.05)
     assert rows["Northvale"]["residents"] == 4 * 1500
     assert rows["Northvale"]["per_1000_residents"] == pytest.approx(7000 / 6000, abs=0.05)
+    # Per child where the denominators give children: the fixture's LSOAs give none.
+    assert rows["Northvale"]["per_1000_children"] is None
+    Deprivation.objects.update(children_population=300)
+    build(Programme.objects.filter(slug="arson"))
+    rows = {r["name"]: r for r in analyst.get("/matrix/arson/districts/").context["rows"]}
+    assert rows["Northvale"]["children"] == 4 * 300
+    assert rows["Northvale"]["per_1000_children"] == pytest.approx(7000 / 1200, abs=0.05)
     assert rows["Not placed in any district loaded"]["incidents"] > 0
     assert sum(r["top_decile"] for r in rows.values()) == 1
     html = page.content.decode()
     assert "Incidents and top-decile schools by district" in html and "Per 1,000 residents" in html
+    assert "Per 1,000 children aged 0-15" in html
     # A partner sees the summary of the programmes their agency delivers only.
     client.force_login(small_county["users"][Role.PARTNER])
     assert client.get("/matrix/arson/districts/").status_code == 403
