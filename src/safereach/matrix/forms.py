@@ -18,7 +18,9 @@ SORTS = {
 class TargetListFilter(forms.Form):
     """Filters of a target list, read from the query string."""
 
-    q = forms.CharField(label="School name or URN", required=False, max_length=100)
+    q = forms.CharField(label="School name or URN", required=False, max_length=100,
+                        error_messages={"max_length": "Enter a school name or URN of 100 characters "
+                                                      "or fewer"})
     district = forms.ChoiceField(label="District", required=False)
     ward = forms.ChoiceField(label="Ward", required=False)
     phase = forms.ChoiceField(label="Phase", required=False,
@@ -189,9 +191,13 @@ class ProfileForm(forms.Form):
     """A programme's profile as JSON: which indicators count, and every number, in one place."""
 
     profile = forms.CharField(label="Profile (JSON)", widget=forms.Textarea(attrs={"rows": 24}),
-                              error_messages={"required": "Enter the profile"})
+                              max_length=50_000,
+                              error_messages={"required": "Enter the profile",
+                                              "max_length": "A profile must be 50,000 characters "
+                                                            "or fewer"})
     note = forms.CharField(label="What changed and why", max_length=300,
-                           error_messages={"required": "Say what changed and why, for the history"})
+                           error_messages={"required": "Say what changed and why, for the history",
+                                           "max_length": "Say what changed in 300 characters or fewer"})
 
     def clean_profile(self):
         import json

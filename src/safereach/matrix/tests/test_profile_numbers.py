@@ -83,6 +83,7 @@ def test_an_analyst_changes_the_numbers_through_the_form(analyst, small_county):
     ("need_percent", "150",
      "Enter need&#x27;s share of the score in per cent as a whole number from 0 to 100"),
     ("note", "", "Say what changed and why"),
+    ("note", "x" * 301, "Say what changed in 300 characters or fewer"),
 ])
 def test_a_bad_number_is_refused_beside_its_field_and_nothing_is_saved(analyst, small_county, field,
                                                                      value, message):
@@ -191,3 +192,15 @@ def test_only_analysts_change_numbers_or_rebuild(client, small_county):
     assert client.post("/matrix/arson/profile/rebuild/").status_code == 403
     assert client.get("/matrix/arson/profile/indicators/").status_code == 403
     assert not BuildRun.objects.exists()
+
+
+def test_long_text_is_refused_in_plain_english(analyst, small_county):
+    arson = Programme.objects.get(slug="arson")
+    response = analyst.post("/matrix/arson/profile/indicators/",
+                            {"profile": json.dumps(arson.profile), "note": "y" * 5025})
+    html = response.content.decode()
+    assert response.status_code == 400 and "Say what changed in 300 characters or fewer" in html
+    assert "Ensure this value" not in html
+    found = analyst.get("/matrix/arson/", {"q": "z" * 200})
+    assert found.status_code == 400
+    assert "Enter a school name or URN of 100 characters or fewer" in found.content.decode()
