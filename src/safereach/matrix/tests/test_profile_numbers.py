@@ -126,6 +126,7 @@ def test_a_weight_of_1e308_never_reaches_the_build(small_county):
 
 def test_the_json_page_holds_the_same_bounds(analyst, small_county):
     arson = Programme.objects.get(slug="arson")
+    version = arson.version
     bad = {**arson.profile, "indicators": [{**arson.profile["indicators"][0], "weight": 1e308}]}
     response = analyst.post("/matrix/arson/profile/indicators/",
                             {"profile": json.dumps(bad), "note": "x"})
@@ -135,7 +136,7 @@ def test_the_json_page_holds_the_same_bounds(analyst, small_county):
                              "note": "x"})
     assert response.status_code == 400
     arson.refresh_from_db()
-    assert arson.version == 2
+    assert arson.version == version
 
 
 def test_the_rebuild_button_builds_the_list_in_the_background(analyst, small_county, tasks_run_at_once):
