@@ -37,6 +37,7 @@ from safereach.evidence.importers.locations import (
     postcode,
     tidy,
 )
+from safereach.evidence.importers.bulk import checked
 from safereach.evidence.models import Classification, Dataset, Notice
 
 ALIASES = {
@@ -185,6 +186,8 @@ class NoticesImporter(Importer):
                    lsoa_id=lsoa11[i], dataset=dataset)
             for i, notice in enumerate(notices)
         ]
+        texts = ["kind", "reference", "premises", "address", "postcode"]
+        list(checked(Notice, texts, ([getattr(o, f) for f in texts] for o in objects)))
         Notice.objects.bulk_create(
             objects, batch_size=500, update_conflicts=True, unique_fields=["kind", "reference"],
             update_fields=["premises", "address", "postcode", "issued_on", "expires_on", "lon",
