@@ -76,7 +76,8 @@ class ReasonForm(forms.Form):
     def clean_reason(self):
         text = " ".join(self.cleaned_data["reason"].split())
         if len(text) < 10:
-            raise forms.ValidationError("Give a reason of at least 10 characters that someone else could check")
+            raise forms.ValidationError(
+                "Give a reason of at least 10 characters that someone else could check")
         return text
 
 

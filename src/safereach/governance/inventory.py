@@ -66,7 +66,8 @@ def who_may_see(dataset: Dataset, agreements: list[SharingAgreement], today: dat
         who = ", ".join(p.name for p in a.parties.all())
         roles = ""
         if sensitive:
-            roles = ("; roles: " + ", ".join(a.sensitive_role_names())) if a.sensitive_roles else "; no roles named"
+            named = ", ".join(a.sensitive_role_names())
+            roles = f"; roles: {named}" if named else "; no roles named"
         parts.append(f"{a.provider.name} and {who} under “{a.title}” ({state} until "
                      f"{a.ends_on:%-d %B %Y}{roles})")
     return "; ".join(parts)
@@ -90,7 +91,8 @@ def stores(today: date) -> list[Store]:
             rows=d.row_count,
         ))
     rows += [
-        Store("Booking contacts", "Name, email, role and access needs of the school's contact for each booking",
+        Store("Booking contacts",
+              "Name, email, role and access needs of the school's contact for each booking",
               "Yes: name, work email, role, access needs", "OFFICIAL",
               f"Deleted {contact_days} days after the booking's last visit (daily task)",
               "Coordinators of the agencies whose sessions were booked"),

@@ -43,14 +43,16 @@ def agreement_warnings(today, agreements) -> list[str]:
         count = len(a.datasets.all())
         if a.ends_on < today and count:
             warnings.append(f"“{a.title}” ended on {a.ends_on:%-d %B %Y}: its {count} dataset"
-                            f"{'s are' if count != 1 else ' is'} withheld from other agencies until it is renewed.")
+                            f"{'s are' if count != 1 else ' is'} withheld from other agencies "
+                            "until it is renewed.")
         elif today <= a.ends_on <= today + WARN_AHEAD:
             warnings.append(f"“{a.title}” ends on {a.ends_on:%-d %B %Y} ({(a.ends_on - today).days} days): "
                             f"renew it or its {count} dataset{'s' if count != 1 else ''} will be withheld.")
         if today <= a.review_on <= today + WARN_AHEAD:
             warnings.append(f"“{a.title}” is due for review by {a.review_on:%-d %B %Y}.")
         elif a.review_on < today <= a.ends_on:
-            warnings.append(f"“{a.title}” was due for review by {a.review_on:%-d %B %Y} and has not been reviewed.")
+            warnings.append(f"“{a.title}” was due for review by {a.review_on:%-d %B %Y} "
+                            "and has not been reviewed.")
     return warnings
 
 

@@ -12,12 +12,13 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from safereach.accounts.audit import record
 from safereach.accounts.models import AuditEvent, Role
 from safereach.accounts.permissions import role_required
 from safereach.areas.models import Area
+from safereach.governance.gate import sensitive_gate
 from safereach.matrix import indicators as ind
 from safereach.matrix.forms import SORTS, BacktestForm, ProfileForm, TargetListFilter
-from safereach.governance.gate import sensitive_gate
 from safereach.matrix.models import BacktestRun, Programme, Score, TargetList
 from safereach.matrix.profiles import Profile
 from safereach.matrix.sharing import hidden_kinds, sensitive_behind, without_hidden
@@ -345,8 +346,8 @@ def profile(request, slug):
         if form.is_valid():
             version = programme.change_profile(form.cleaned_data["profile"], user=request.user,
                                                note=form.cleaned_data["note"])
-            AuditEvent.objects.create(user=request.user, action="matrix.profile.change",
-                                      target=programme.slug, detail={"version": version.version})
+            record("matrix.profile.change", user=request.user, target=programme.slug,
+                   version=version.version, note=form.cleaned_data["note"])
             return redirect("matrix:profile", slug=programme.slug)
         status = 400
     else:

@@ -26,6 +26,7 @@ from safereach.evidence.importers.base import (
     Problems,
     find_columns,
 )
+from safereach.evidence.importers.bulk import checked
 from safereach.evidence.importers.locations import (
     LOCATION_ALIASES,
     CoordinateTexts,
@@ -37,7 +38,6 @@ from safereach.evidence.importers.locations import (
     postcode,
     tidy,
 )
-from safereach.evidence.importers.bulk import checked
 from safereach.evidence.models import Classification, Dataset, Notice
 
 ALIASES = {
