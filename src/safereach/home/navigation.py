@@ -43,6 +43,8 @@ def navigation(request):
         # Governance: sharing agreements, inventory and audit log (the governance app).
         if user.has_role(Role.ADMINISTRATOR):
             links.append(("Governance", reverse("governance:agreements")))
+        if user.has_role(Role.ANALYST):
+            links.append(("Fairness", reverse("delivery:fairness")))
     current = request.path
     navigation_links = [
         {
