@@ -32,6 +32,17 @@ def checked(model, fields: Sequence[str], rows: Iterable[tuple]) -> Iterator[tup
         yield row
 
 
+def check_objects(objects: list) -> list:
+    """`objects` (unsaved model instances, for bulk_create) as they are, after the same check
+    of every text field with a max_length."""
+    if objects:
+        model = type(objects[0])
+        names = [f.name for f in model._meta.concrete_fields if getattr(f, "max_length", None)
+                 and f.get_internal_type() in ("CharField", "SlugField", "EmailField", "URLField")]
+        list(checked(model, names, ([getattr(o, n) for n in names] for o in objects)))
+    return objects
+
+
 def insert_rows(model, fields: Sequence[str], rows: Iterable[tuple], chunk: int = 50_000) -> int:
     """Insert tuples whose values follow `fields` (model field names); returns rows inserted."""
     rows = checked(model, fields, rows)

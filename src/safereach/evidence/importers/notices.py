@@ -26,7 +26,7 @@ from safereach.evidence.importers.base import (
     Problems,
     find_columns,
 )
-from safereach.evidence.importers.bulk import checked
+from safereach.evidence.importers.bulk import check_objects
 from safereach.evidence.importers.locations import (
     LOCATION_ALIASES,
     CoordinateTexts,
@@ -186,10 +186,9 @@ class NoticesImporter(Importer):
                    lsoa_id=lsoa11[i], dataset=dataset)
             for i, notice in enumerate(notices)
         ]
-        texts = ["kind", "reference", "premises", "address", "postcode"]
-        list(checked(Notice, texts, ([getattr(o, f) for f in texts] for o in objects)))
         Notice.objects.bulk_create(
-            objects, batch_size=500, update_conflicts=True, unique_fields=["kind", "reference"],
+            check_objects(objects), batch_size=500, update_conflicts=True,
+            unique_fields=["kind", "reference"],
             update_fields=["premises", "address", "postcode", "issued_on", "expires_on", "lon",
                            "lat", "easting", "northing", "lsoa", "dataset"])
         Dataset.objects.filter(kind=self.kind, notices__isnull=True).exclude(pk=dataset.pk).delete()

@@ -41,8 +41,17 @@ def parse_whole(importer, source: SourceFile, options: dict, tick) -> Parsed:
 
 def too_long_problem(source: SourceFile, long: TextTooLong) -> Problem:
     """Where a value too long for its column is in the file: the line it starts on."""
-    at = source.text.find(long.value[:1000])
-    line = source.text.count("\n", 0, at) + 1 if at >= 0 else 0
+    text, at = source.text, -1
+    # The value as stored may have been tidied (spaces collapsed, quotes undoubled): look for
+    # ever shorter beginnings of it, as written in a CSV file or as it is.
+    for length in (1000, 200, 40):
+        for form in (long.value[:length], long.value[:length].replace('"', '""')):
+            at = text.find(form) if form else -1
+            if at >= 0:
+                break
+        if at >= 0:
+            break
+    line = text.count("\n", 0, at) + 1 if at >= 0 else 1
     return Problem(source.label, line, long.column,
                    f"is {len(long.value):,} characters long; the most it holds is {long.limit:,}")
 

@@ -133,3 +133,47 @@ def test_fuzzed_bytes_are_refused_with_reasons_for_every_format(tmp_path, data):
             assert Dataset.objects.count() == datasets
             assert all(SHAPE.match(str(p)) for p in failed.problems)
         Dataset.objects.all().delete()
+
+
+# --- Every CSV importer, every column, the hostile values of the issue ------------------------
+
+from safereach.evidence.tests import test_load_fire_incidents as fire  # noqa: E402
+from safereach.evidence.tests import test_load_notices as notices  # noqa: E402
+from safereach.evidence.tests import test_load_places as places  # noqa: E402
+from safereach.evidence.tests import test_load_schools as schools  # noqa: E402
+
+FILES = {
+    "crime": (HEADER, [GOOD], {}),
+    "places": (places.HEADER, [places.CARE_HOME, places.HOTEL], {}),
+    "notices": (notices.HEADER, [notices.CLOSURE, notices.CAWN], {}),
+    "schools": (schools.HEADER, [schools.TANGLEWOOD], {}),
+    "fire-incidents": (fire.ANIMAL, [fire.DOG, fire.FOX], {}),
+}
+HOSTILE = ["x" * 5000, "a\x00b", "nan", "inf", "0000-01", "-1e309", '"' + "y" * 300 + '"']
+
+
+def every_hostile_file():
+    for kind, (header, rows, options) in FILES.items():
+        for column in range(len(header.split(","))):
+            for value in HOSTILE:
+                yield pytest.param(kind, header, rows, options, column, value,
+                                   id=f"{kind}-{column}-{value[:6]!r}")
+
+
+@pytest.mark.parametrize(("kind", "header", "rows", "options", "column", "value"),
+                         list(every_hostile_file()))
+def test_every_importer_loads_whole_or_refuses_with_reasons(tmp_path, kind, header, rows, options,
+                                                            column, value):
+    cells = rows[-1].split(",")
+    cells[column] = value if '"' in value or "," not in value else f'"{value}"'
+    path = tmp_path / f"{kind}.csv"
+    path.write_text("\n".join((header, *rows[:-1], ",".join(cells))) + "\n", encoding="utf-8")
+    datasets = Dataset.objects.count()
+    try:
+        outcomes = load(kind, [path], options=options)
+    except LoadFailed as failed:
+        assert Dataset.objects.count() == datasets
+        assert all(SHAPE.match(str(p)) for p in failed.problems), failed.problems
+        assert all(p.line >= 1 for p in failed.problems), failed.problems
+    else:
+        assert Dataset.objects.count() == datasets + 1 and outcomes[0].rows == len(rows)
