@@ -42,7 +42,8 @@ def test_in_force_the_tiers_need_a_reason_and_are_audited(client, sign_in_as, ag
     coordinator = sign_in_as(Role.COORDINATOR)
     url = reverse("schoolpage:tier-decision", args=[school.urn])
     assert client.get(url)["Location"].startswith(reverse("governance:reason"))
-    client.post(reverse("governance:reason"), {"reason": "Deciding Ashby's tier with the school", "next": url})
+    client.post(reverse("governance:reason"),
+                {"reason": "Deciding Ashby's tier with the school", "next": url})
     assert "Council panel: complex needs" in client.get(url).content.decode()
     event = AuditEvent.objects.get(action="sensitive.view")
     assert event.user == coordinator and event.detail["reason"] == "Deciding Ashby's tier with the school"
