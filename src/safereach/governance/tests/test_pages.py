@@ -107,3 +107,12 @@ def test_audit_entries_past_their_period_are_deleted_with_a_trace(settings):
     record("leave.add", actor="someone", target="new")
     assert delete_old_audit_entries(datetime.date(2026, 11, 16), actor="daily") == 1
     assert set(AuditEvent.objects.values_list("target", flat=True)) == {"new", "1 audit entries"}
+
+
+def test_the_periodic_ticker_runs_audit_retention_daily():
+    from safereach.core.periodic import registered
+
+    jobs = {job.name: job.every.total_seconds() for job in registered()}
+    assert jobs["safereach.governance.tasks.delete_old_audit"] == 24 * 60 * 60
+    assert "safereach.bookings.tasks.forget_contacts" in jobs
+    assert "safereach.schoolpage.tasks.delete_expired_concerns" in jobs
