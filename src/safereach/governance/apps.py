@@ -5,4 +5,7 @@ class GovernanceConfig(AppConfig):
     name = "safereach.governance"
 
     def ready(self):
-        from safereach.governance import tasks  # noqa: F401 - registers the periodic task
+        from safereach.governance import (  # noqa: F401 - register the periodic task and signal
+            signals,
+            tasks,
+        )

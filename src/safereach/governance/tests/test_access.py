@@ -71,3 +71,10 @@ def test_official_sensitive_data_under_no_agreement_stays_with_its_provider(poli
     notices = loaded_by(police, kind="notices", classification="OFFICIAL-SENSITIVE")
     assert may_see(make_user(Role.ANALYST, agency=police), notices, TODAY)
     assert not may_see(make_user(Role.ANALYST, agency=fire), notices, TODAY)
+
+
+def test_a_dataset_loaded_naming_an_agreement_is_covered_by_it(police, fire):
+    agreement = make_agreement(police, [fire], title="MACE data sharing 2026")
+    data = make_dataset(sharing_agreement="mace data sharing 2026")
+    assert list(agreement.datasets.all()) == [data]
+    assert list(make_dataset(sharing_agreement="Some other paper").agreements.all()) == []
