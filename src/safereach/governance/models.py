@@ -1,6 +1,6 @@
 """Sharing agreements: the records behind every dataset one agency shares with others."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import models
 
@@ -56,3 +56,26 @@ class SharingAgreement(models.Model):
         names = dict(Role.choices)
         return [names.get(r, r) for r in self.sensitive_roles]
 
+
+WARN_AHEAD = timedelta(days=60)  # how far ahead administrators are warned of an end or a review
+
+
+def agreement_warnings(today, agreements) -> list[str]:
+    """What the administrator should act on: agreements ended with data still under them, and
+    ends and reviews falling within WARN_AHEAD."""
+    warnings = []
+    for a in agreements:
+        count = len(a.datasets.all())
+        if a.ends_on < today and count:
+            warnings.append(f"“{a.title}” ended on {a.ends_on:%-d %B %Y}: its {count} dataset"
+                            f"{'s are' if count != 1 else ' is'} withheld from other agencies "
+                            "until it is renewed.")
+        elif today <= a.ends_on <= today + WARN_AHEAD:
+            warnings.append(f"“{a.title}” ends on {a.ends_on:%-d %B %Y} ({(a.ends_on - today).days} days): "
+                            f"renew it or its {count} dataset{'s' if count != 1 else ''} will be withheld.")
+        if today <= a.review_on <= today + WARN_AHEAD:
+            warnings.append(f"“{a.title}” is due for review by {a.review_on:%-d %B %Y}.")
+        elif a.review_on < today <= a.ends_on:
+            warnings.append(f"“{a.title}” was due for review by {a.review_on:%-d %B %Y} "
+                            "and has not been reviewed.")
+    return warnings

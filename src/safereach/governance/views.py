@@ -3,7 +3,6 @@ and the page where anyone about to open OFFICIAL-SENSITIVE data says why."""
 
 import csv
 import io
-from datetime import timedelta
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -17,9 +16,8 @@ from safereach.accounts.permissions import role_required
 from safereach.governance.access import give_reason
 from safereach.governance.forms import AgreementForm, AuditFilterForm, ReasonForm
 from safereach.governance.inventory import INVENTORY_HEADER, as_rows, stores
-from safereach.governance.models import SharingAgreement
+from safereach.governance.models import SharingAgreement, agreement_warnings
 
-WARN_AHEAD = timedelta(days=60)  # how far ahead the agreements page warns of an end or a review
 AUDIT_PAGE = 200
 
 
@@ -33,27 +31,6 @@ def _csv(name: str, header: list[str], rows) -> HttpResponse:
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
-
-
-def agreement_warnings(today, agreements) -> list[str]:
-    """What the administrator should act on: agreements ended with data still under them, and
-    ends and reviews falling within WARN_AHEAD."""
-    warnings = []
-    for a in agreements:
-        count = len(a.datasets.all())
-        if a.ends_on < today and count:
-            warnings.append(f"“{a.title}” ended on {a.ends_on:%-d %B %Y}: its {count} dataset"
-                            f"{'s are' if count != 1 else ' is'} withheld from other agencies "
-                            "until it is renewed.")
-        elif today <= a.ends_on <= today + WARN_AHEAD:
-            warnings.append(f"“{a.title}” ends on {a.ends_on:%-d %B %Y} ({(a.ends_on - today).days} days): "
-                            f"renew it or its {count} dataset{'s' if count != 1 else ''} will be withheld.")
-        if today <= a.review_on <= today + WARN_AHEAD:
-            warnings.append(f"“{a.title}” is due for review by {a.review_on:%-d %B %Y}.")
-        elif a.review_on < today <= a.ends_on:
-            warnings.append(f"“{a.title}” was due for review by {a.review_on:%-d %B %Y} "
-                            "and has not been reviewed.")
-    return warnings
 
 
 @role_required(Role.ADMINISTRATOR)

@@ -116,3 +116,11 @@ def test_the_periodic_ticker_runs_audit_retention_daily():
     assert jobs["safereach.governance.tasks.delete_old_audit"] == 24 * 60 * 60
     assert "safereach.bookings.tasks.forget_contacts" in jobs
     assert "safereach.schoolpage.tasks.delete_expired_concerns" in jobs
+
+
+def test_the_administrators_home_page_warns_of_an_agreement_ending(client, sign_in_as, agency):
+    sign_in_as(Role.ADMINISTRATOR)
+    make_agreement(make_agency("Northshire Police", kind="police"), [agency], [make_dataset()],
+                   title="Crime for schools", ends_on=datetime.date(2026, 12, 20))
+    page = client.get(reverse("home")).content.decode()
+    assert "“Crime for schools” ends on 20 December 2026 (34 days)" in page
