@@ -139,6 +139,7 @@ def target_list(request, slug):
     return render(request, "matrix/target_list.html", {
         "programme": programme, "list": current, "form": form, "page": page,
         "query": query.urlencode(), "first_field": form["q"], "area": area,
+        "withheld_here": sorted(hidden & _indicator_kinds(current)),
     })
 
 

@@ -47,6 +47,7 @@ def test_an_ended_agreement_withholds_its_reasons_on_pages_and_exports(client, s
     sign_in_as(Role.ANALYST)
     page = client.get(reverse("matrix:target-list", args=[chosen.slug])).content.decode()
     assert "More deprived than 80% of England" in page and "46 arson crimes" not in page
+    assert "not in force for your agency" in page
     export = client.get(reverse("matrix:export", args=[chosen.slug, "csv"])).content.decode()
     assert "More deprived" in export and "46 arson crimes" not in export
     profile = client.get(reverse("matrix:school", args=[school.urn])).content.decode()
