@@ -1,12 +1,14 @@
 """What happened at a visit, as the officer records it: delivered or not and why, the pupils
-reached in each year group, and what the school said. Reach figures and exports read these."""
+reached in each year group, and what the school said. Reach figures and exports read these.
+Also the runs of the impact evaluation, and the stepped-wedge draws that hold schools back."""
 
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from safereach.bookings.models import Visit
-from safereach.catalogue.models import YEAR_LABEL
+from safereach.bookings.models import Term, Visit
+from safereach.catalogue.models import YEAR_LABEL, Programme
+from safereach.core.background import BackgroundRun
 
 # A whole year group of a large secondary school; a bigger count is a typing slip.
 MOST_PUPILS_IN_A_YEAR_GROUP = 500
@@ -90,3 +92,63 @@ class VisitOutcome(models.Model):
         if self.delivered:
             return f"Delivered to {self.pupils_reached} pupil{'' if self.pupils_reached == 1 else 's'}"
         return f"Not delivered: {self.reason_text}"
+
+
+class ImpactRun(BackgroundRun):
+    """One impact evaluation of a programme, asked for on its impact page and carried out as a
+    background task: how far it has got, then the estimate (or why there is none) as it stood on
+    the data loaded then. The page shows the latest finished run."""
+
+    FINISHED_TEXT = "Estimate ready"
+    NEVER_STARTED = ("The evaluation never started. The background worker may not be running: "
+                     "tell your administrator.")
+    STOPPED = "The evaluation stopped without finishing, perhaps because the server restarted."
+
+    programme = models.ForeignKey("matrix.Programme", on_delete=models.CASCADE, related_name="impact_runs")
+    asked_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    result = models.JSONField(null=True, blank=True, help_text="The estimate, or the reasons there is none.")
+
+    class Meta(BackgroundRun.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return f"{self.programme} impact evaluation ({self.get_state_display()})"
+
+
+class HoldBack(models.Model):
+    """A stepped-wedge draw: an agreed share of the schools waiting for a programme, drawn at
+    random, whose requests the term planner leaves for a later term. Schools held back this term
+    are the fair comparison for those visited: only chance decided which was which.
+
+    The draw is reproducible: the eligible schools' URNs in ascending order, shuffled by numpy's
+    default generator from `seed`; the first `held_back_count` are held back. The pool and the
+    schools drawn are kept, so anyone can repeat the draw and check it."""
+
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="hold_backs")
+    programme = models.CharField(max_length=40, choices=Programme.choices)
+    share_percent = models.PositiveSmallIntegerField(
+        help_text="The share of waiting schools to hold back, in per cent, as agreed.")
+    agreed_by = models.CharField(
+        max_length=300, help_text="Who agreed the share, and when: a meeting or a decision reference.")
+    seed = models.BigIntegerField(help_text="The random seed of the draw.")
+    pool_urns = models.JSONField(default=list, help_text="URNs of every school waiting, ascending.")
+    drawn_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    drawn_at = models.DateTimeField(default=timezone.now)
+    schools = models.ManyToManyField("schools.School", related_name="hold_backs", blank=True,
+                                     help_text="The schools held back.")
+
+    class Meta:
+        ordering = ["-drawn_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["term", "programme"],
+                                    name="one_hold_back_per_term_and_programme"),
+            models.CheckConstraint(condition=Q(share_percent__gte=1) & Q(share_percent__lte=50),
+                                   name="hold_back_share_from_1_to_50_percent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_programme_display()}, {self.term.name}: {self.share_percent}% held back"

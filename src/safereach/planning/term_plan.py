@@ -24,6 +24,7 @@ from safereach.bookings.models import Booking, Visit
 from safereach.bookings.offers import booking_settings, minutes_of, window
 from safereach.bookings.priority import target_school_ids
 from safereach.catalogue.models import Session
+from safereach.delivery.stepped_wedge import held_back
 from safereach.routing import planner
 from safereach.routing.travel import travel_provider
 from safereach.workforce.models import Leave, Officer
@@ -149,6 +150,7 @@ def gather(
         )
     )
     targets: dict[str, set[int]] = {}
+    held = held_back(first_day, last_day)  # schools a stepped-wedge draw keeps for a later term
     days_for: dict[tuple[str, tuple], tuple[date, ...]] = {}
     plan_requests, labels = [], {}
     for booking in bookings:
@@ -165,6 +167,8 @@ def gather(
         earliest, latest = window(booking)
         for session in booking.sessions.all():
             if not session.is_visit or (booking.pk, session.pk) in taken:
+                continue
+            if held.holds(booking.school_id, session.programme):
                 continue
             key = request_key(booking.pk, session.pk)
             labels[key] = (booking.school.name, session.title)
