@@ -37,6 +37,7 @@ pandas (and more) into the running service for some two hundred lines of numpy.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -141,7 +142,9 @@ def match(
     Features are scaled by their spread over treated and pool together, so no indicator counts
     more for being on a wider scale; a feature missing for a school counts as the middle (50)."""
     both = np.vstack([treated_x, pool_x]) if len(pool_x) else treated_x
-    spread = np.nanstd(both, axis=0) if len(both) else np.ones(treated_x.shape[1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an indicator no school has: spread 1
+        spread = np.nanstd(both, axis=0) if len(both) else np.ones(treated_x.shape[1])
     spread = np.where((spread > 0) & np.isfinite(spread), spread, 1.0)
     tx = np.nan_to_num(treated_x, nan=50.0) / spread
     px = np.nan_to_num(pool_x, nan=50.0) / spread

@@ -18,7 +18,7 @@ from django.db.models import Q
 
 from safereach.accounts.models import Agency, User
 from safereach.areas.models import Area
-from safereach.demo import bookings, outcomes
+from safereach.demo import bookings, history, outcomes
 from safereach.demo.county import DemoCounty
 from safereach.demo.partners import CHARITY, COUNCIL, DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, FIRE, POLICE
 from safereach.evidence.models import AreaRate, Dataset, Deprivation, Incident, Notice, Place
@@ -120,6 +120,7 @@ def write_demo(county: DemoCounty) -> dict[str, int]:
     _link_programmes(agencies)
     added = bookings.add_demo_bookings(county, agencies)
     added.update(outcomes.add_demo_outcomes(county, agencies))
+    added.update(history.add_demo_history(county, agencies))
     return {
         **added,
         "districts": sum(a["level"] == "district" for a in county.areas),

@@ -59,6 +59,9 @@ class Command(BaseCommand):
                       f"last {counts['past school weeks']} school weeks, with "
                       f"{counts.get('outcomes', 0)} outcomes recorded and "
                       f"{counts.get('outcomes to record', 0)} still to record")
+        if counts.get("history visits"):
+            out.write(f"  Past terms: {counts['history visits']} visits with their outcomes, "
+                      "from the roll-out the impact pages evaluate")
         out.write("")
         out.write(f"Demo sign-ins (every one has the password {DEMO_PASSWORD}):")
         width = max(len(u["email"]) for u in county.users)
