@@ -11,7 +11,7 @@ WIDTH = 400
 BAR_HEIGHT = 22
 BAR_GAP = 26  # room for the label above each bar
 LINE_HEIGHT = 220
-MARGIN = {"left": 44, "right": 12, "top": 16, "bottom": 40}
+MARGIN = {"left": 44, "right": 28, "top": 16, "bottom": 40}
 
 
 @dataclass
@@ -24,11 +24,11 @@ class Bar:
 
 
 def nice_maximum(value: float) -> float:
-    """The axis top: 1, 2 or 5 times a power of ten at or above `value`."""
+    """The axis top: 1, 2, 2.5 or 5 times a power of ten at or above `value`."""
     if value <= 0:
         return 1.0
     power = 10 ** (len(str(int(value))) - 1)
-    for step in (1, 2, 5, 10):
+    for step in (1, 2, 2.5, 5, 10):
         if step * power >= value:
             return float(step * power)
     return float(10 * power)

@@ -11,7 +11,8 @@ periods", with not-yet-treated comparisons and a universal base period):
   two-way fixed-effects regression wrong when effects grow or differ between cohorts).
 - Each treated school is matched to its `neighbours` nearest schools of the same phase group
   among those not treated by g, on the matrix's indicators as they stood before g (percentiles,
-  scaled by their spread). A comparison school stops counting in the month it is treated.
+  scaled by their spread) and on its own incidents a month in the year before g. A comparison
+  school stops counting in the month it is treated.
 - For treated school i of cohort g and month t, with b the last month before g:
   d_i(t) = (Y_i(t) - Y_i(b)) - mean over i's matches j still untreated at t of (Y_j(t) - Y_j(b)).
   ATT(g, t) is the mean of d_i(t) over the cohort; an event-time estimate theta(e) is the mean
@@ -135,26 +136,39 @@ def match(
     pool_x: np.ndarray,
     pool_group: np.ndarray,
     neighbours: int,
+    treated_level: np.ndarray | None = None,
+    pool_level: np.ndarray | None = None,
 ) -> list[np.ndarray]:
     """For each treated school, the indices into the pool of its `neighbours` nearest schools of
     the same group (fewer when the group has fewer; none when it has none).
 
     Features are scaled by their spread over treated and pool together, so no indicator counts
-    more for being on a wider scale; a feature missing for a school counts as the middle (50)."""
-    both = np.vstack([treated_x, pool_x]) if len(pool_x) else treated_x
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # an indicator no school has: spread 1
-        spread = np.nanstd(both, axis=0) if len(both) else np.ones(treated_x.shape[1])
-    spread = np.where((spread > 0) & np.isfinite(spread), spread, 1.0)
-    tx = np.nan_to_num(treated_x, nan=50.0) / spread
-    px = np.nan_to_num(pool_x, nan=50.0) / spread
+    more for being on a wider scale; a feature missing for a school counts as the middle (50).
+    The indicators together count as much as the level of incidents before treatment, when it is
+    given: schools must start from the same place, or a season that swells every count by a
+    share moves theirs by different amounts."""
+
+    def scaled(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        both = np.vstack([a, b]) if len(b) else a
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # an indicator no school has: spread 1
+            spread = np.nanstd(both, axis=0) if len(both) else np.ones(a.shape[1])
+        spread = np.where((spread > 0) & np.isfinite(spread), spread, 1.0)
+        return np.nan_to_num(a, nan=50.0) / spread, np.nan_to_num(b, nan=50.0) / spread
+
+    tx, px = scaled(treated_x, pool_x)
+    features = max(1, treated_x.shape[1])
+    if treated_level is not None and pool_level is not None:
+        tl, pl = scaled(np.asarray(treated_level, float)[:, None], np.asarray(pool_level, float)[:, None])
+    else:
+        tl, pl = np.zeros((len(tx), 1)), np.zeros((len(px), 1))
     matches = []
-    for x, g in zip(tx, treated_group):
+    for x, level, g in zip(tx, tl, treated_group):
         candidates = np.flatnonzero(pool_group == g)
         if len(candidates) == 0:
             matches.append(candidates)
             continue
-        distance = np.sum((px[candidates] - x) ** 2, axis=1)
+        distance = np.sum((px[candidates] - x) ** 2, axis=1) / features + (pl[candidates, 0] - level[0]) ** 2
         nearest = np.argsort(distance, kind="stable")[:neighbours]
         matches.append(candidates[nearest])
     return matches
@@ -191,7 +205,17 @@ def estimate(
         x = panel.covariates.get(g)
         if x is None:
             x = np.zeros((n, 0))
-        found = match(x[treated], panel.group[treated], x[pool], panel.group[pool], neighbours)
+        window = [column[m] for m in range(g - before, g) if m in column]
+        level = y[:, window].mean(axis=1)  # incidents a month before the term
+        found = match(
+            x[treated],
+            panel.group[treated],
+            x[pool],
+            panel.group[pool],
+            neighbours,
+            level[treated],
+            level[pool],
+        )
         base = column[int(before_g[-1])]
         counted = 0
         for school, chosen in zip(treated, found):
@@ -302,7 +326,7 @@ def estimate(
         treated=len(rows),
         comparison=comparison,
         months=len(months),
-        balance=_balance(panel, rows),
+        balance=_balance(panel, rows, before, column),
         bootstrap=bootstrap,
         neighbours=neighbours,
     )
@@ -317,20 +341,30 @@ def _bootstrap_weights(schools: int, replications: int, seed: int) -> np.ndarray
     return weights
 
 
-def _balance(panel: Panel, rows) -> list[dict]:
-    """How alike treated and comparison schools were before treatment, indicator by indicator:
-    the standardised difference against every school not yet treated, and against the matched
-    ones (weighted by how often each was chosen). Under 0.1 is usually read as well balanced."""
+def _balance(panel: Panel, rows, before: int, column: dict[int, int]) -> list[dict]:
+    """How alike treated and comparison schools were before treatment, indicator by indicator
+    and on incidents a month in the year before: the standardised difference against every
+    school not yet treated, and against the matched ones (weighted by how often each was
+    chosen). Under 0.1 is usually read as well balanced."""
+    y = np.asarray(panel.outcome, float)
+
+    def level(g: int) -> np.ndarray:
+        return y[:, [column[m] for m in range(g - before, g) if m in column]].mean(axis=1)
+
+    features = [
+        (name, lambda g, f=f: panel.covariates[g][:, f]) for f, name in enumerate(panel.covariate_names)
+    ]
+    features.append(("incidents a month before the term", level))
     out = []
-    for f, name in enumerate(panel.covariate_names):
+    for name, values in features:
         treated, pool, matched, weights = [], [], [], []
+        by_cohort = {g: values(g) for g in sorted({g for _, g, _, _ in rows})}
         for school, g, _, chosen in rows:
-            x = panel.covariates[g][:, f]
+            x = by_cohort[g]
             treated.append(x[school])
             matched.extend(x[chosen])
             weights.extend([1 / len(chosen)] * len(chosen))
-        for g in sorted({g for _, g, _, _ in rows}):
-            x = panel.covariates[g][:, f]
+        for g, x in by_cohort.items():
             pool.extend(x[panel.first_treated > g])
         a = np.nan_to_num(np.array(treated, float), nan=50.0)
         out.append(

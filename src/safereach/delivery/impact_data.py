@@ -261,6 +261,11 @@ def evaluate(
         "treated": result.treated,
         "comparison": result.comparison,
     }
+    return as_dict(result, shared, seed)
+
+
+def as_dict(result: impact.Estimate | impact.Refusal, shared: dict, seed: int = 0) -> dict:
+    """The estimator's answer as the page, the command and the kept run read it."""
     if isinstance(result, impact.Refusal):
         return {**shared, "status": "refused", "reasons": result.reasons}
     return {

@@ -35,7 +35,7 @@ def school_year_label(year: int) -> str:
 def term_label(name: str) -> str:
     """A short label for a chart's axis: 'Autumn term 2025' → 'Aut 25'."""
     found = re.search(r"(\d{4})", name)
-    return f"{name[:3]} {found[1][2:]}" if found else name[:8]
+    return f"{name[:3]} {found[1][2:]}" if found else name[:10]
 
 
 @dataclass(frozen=True)

@@ -91,7 +91,7 @@ def test_finds_an_effect_that_was_put_in():
     assert sum(low <= 0 <= high for low, high in before) >= 0.8 * len(before)
     assert result.pretrend_p is not None and result.pretrend_p > 0.01
     # Matching brings the comparison schools close to the treated ones on the indicator.
-    balance = result.balance[0]
+    balance = result.balance[0]  # the covariate; [1] is the level before
     assert abs(balance["after_matching"]) < 0.1 < abs(balance["before_matching"])
 
 

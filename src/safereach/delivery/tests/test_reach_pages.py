@@ -4,38 +4,19 @@ that made the visits, small counts hidden from the others; a bad filter is a cle
 import csv
 import io
 import json
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from safereach.accounts.models import AuditEvent, Role
-from safereach.areas.models import Area
-from safereach.areas.tests.factories import make_area
-from safereach.bookings.models import Visit
-from safereach.delivery.models import VisitOutcome
+from safereach.delivery.tests.factories import make_reach_county
 from safereach.evidence.models import Classification
 from safereach.evidence.tests.factories import make_dataset
-from safereach.schools.tests.factories import make_school
-from safereach.workforce.tests.factories import make_officer
 
 pytestmark = pytest.mark.django_db
 MONDAY = date(2025, 10, 6)  # school year 2025/26
-
-
-def deliver(school, session, officer, day, hour, pupils):
-    starts = timezone.make_aware(datetime.combine(day, time(hour)))
-    visit = Visit.objects.create(
-        school=school,
-        session=session,
-        officer=officer,
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=1),
-        status=Visit.Status.CONFIRMED,
-    )
-    return VisitOutcome.objects.create(visit=visit, delivered=True, pupils_by_year_group={"Year 5": pupils})
 
 
 @pytest.fixture
@@ -44,35 +25,7 @@ def reach_county(county):
     sensitive = make_dataset(
         kind="schools", name="Schools (sensitive)", classification=Classification.OFFICIAL_SENSITIVE
     )
-    north = make_area(Area.Level.DISTRICT, name="North District")
-    south = make_area(Area.Level.DISTRICT, name="South District")
-    wards = {d: make_area(Area.Level.WARD, name=f"{d.name} Ward", parent=d) for d in (north, south)}
-    lsoas = {d: make_area(Area.Level.LSOA, parent=wards[d], district=d) for d in (north, south)}
-    schools = {
-        d: [make_school(name=f"{d.name} School {k}", lsoa=lsoas[d], dataset=sensitive) for k in range(3)]
-        for d in (north, south)
-    }
-    make_school(name="Never Visited Primary", lsoa=lsoas[north])
-    police_officer = make_officer(county["police"], "Pat Constable", base=county["station"])
-    fire, owen = county["home_fire"], county["owen"]
-    for k in range(6):
-        deliver(schools[north][k % 3], fire, owen, MONDAY + timedelta(days=k), 10, 20 + k)
-    for k in range(2):
-        deliver(schools[south][k], fire, owen, MONDAY + timedelta(days=k), 14, 28)
-    for k in range(7):
-        deliver(schools[north][k % 3], county["knife"], police_officer, MONDAY + timedelta(days=k), 10, 30)
-    # Not delivered: counts nowhere.
-    starts = timezone.make_aware(datetime.combine(MONDAY + timedelta(days=10), time(10)))
-    missed = Visit.objects.create(
-        school=schools[south][2],
-        session=fire,
-        officer=owen,
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=1),
-    )
-    VisitOutcome.objects.create(visit=missed, delivered=False, reason=VisitOutcome.Reason.SCHOOL_CLOSED)
-    county["schools"] = schools
-    return county
+    return make_reach_county(county, MONDAY, sensitive)
 
 
 def cells(response, caption):

@@ -61,7 +61,8 @@ def test_incidents_respond_only_where_the_demo_says(county, monkeypatch):
     would_have = Counter(r["category"] for r in without.incidents)
     # Incidents of other kinds are as they would have been; those anti-social behaviour
     # sessions aim at are fewer, by a share of those near visited schools after the visit.
-    assert {k: n for k, n in had.items() if k not in asb} == {k: n for k, n in would_have.items() if k not in asb}
+    others = {k: n for k, n in had.items() if k not in asb}
+    assert others == {k: n for k, n in would_have.items() if k not in asb}
     fewer = sum(would_have[k] - had[k] for k in asb)
     assert 0.03 * sum(would_have[k] for k in asb) < fewer < 0.33 * sum(would_have[k] for k in asb)
     assert without.rollout == county.rollout
