@@ -12,18 +12,25 @@ periods", with not-yet-treated comparisons and a universal base period):
 - Each treated school is matched to its `neighbours` nearest schools of the same phase group
   among those not treated by g, on the matrix's indicators as they stood before g (percentiles,
   scaled by their spread) and on its own incidents a month in the year before g. A comparison
-  school stops counting in the month it is treated.
+  school stops counting in the month it is treated, or in the month a school whose surroundings
+  overlap its own is (optional: `Panel.exposed`), since an incident near both counts for both.
 - For treated school i of cohort g and month t, with b the last month before g:
-  d_i(t) = (Y_i(t) - Y_i(b)) - mean over i's matches j still untreated at t of (Y_j(t) - Y_j(b)).
+  d_i(t) = (Y_i(t) - Y_i(b)) - mean over i's matches j still untreated at t of
+  (Y_j(t) - Y_j(b)) * L_i / L_j, L being a school's incidents a month in the year before g:
+  each comparison's change is taken as a share of its own level and applied to the treated
+  school's, so that a season or a trend that moves every count by a share (as crime's do) moves
+  a busy school's and a quiet one's alike (parallel trends in proportion).
   ATT(g, t) is the mean of d_i(t) over the cohort; an event-time estimate theta(e) is the mean
   of d_i(g_i + e) over every treated school observed e months from its start, so cohorts count
   by their size (Callaway and Sant'Anna's "dynamic" aggregation).
 - The overall effect averages each treated school's d over months 0 to `post` after its start,
   then averages the schools (their "group" aggregation); it is also given as a share of the
   treated schools' own incidents a month before treatment.
-- Confidence intervals come from a bootstrap that resamples schools, each with its whole
-  series, whether it appears as treated or as a comparison (a school-level cluster bootstrap,
-  as Callaway and Sant'Anna's multiplier bootstrap is): 95% percentile intervals, pointwise.
+- Confidence intervals come from a bootstrap that resamples areas (squares twice the largest
+  radius across, `Panel.cluster`), each with all its schools and their whole series, whether
+  they appear as treated or as comparisons: nearby schools share incidents, so they are not
+  independent (Callaway and Sant'Anna cluster their multiplier bootstrap the same way). 95%
+  percentile intervals, pointwise.
   Matches are made once, on the sample; a resample reweights them. The months before
   treatment test the design: if the treated and comparison schools were on parallel paths,
   every theta(e) for e < -1 is zero up to noise; a Wald test with the bootstrap covariance
@@ -42,6 +49,7 @@ import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.spatial import cKDTree
 from scipy.stats import chi2
 
 # A school never treated within the data (or treated only after it) is "not yet treated" for
@@ -61,6 +69,9 @@ NEIGHBOURS = 5
 WINDOW_BEFORE = 12  # months before the term shown (and tested for parallel trends)
 WINDOW_AFTER = 12  # months from the term on, shown and averaged into the overall effect
 BOOTSTRAP = 999
+# Two schools share surroundings when their centres are closer than this share of the sum of
+# their radii (1: any overlap at all).
+OVERLAP = 1.0
 
 
 @dataclass
@@ -74,6 +85,13 @@ class Panel:
     # Covariates for matching, as they stood before cohort g: g → schools × features.
     covariates: dict[int, np.ndarray] = field(default_factory=dict)
     covariate_names: list[str] = field(default_factory=list)
+    # Month from which a treated school's surroundings overlap the school's own (NEVER if none):
+    # from then on its incidents may have been prevented by that school's visit, so it is no
+    # longer a fair comparison. None: schools do not overlap.
+    exposed: np.ndarray | None = None
+    # The area each school is resampled with (nearby schools share incidents, so they are not
+    # independent); None: each school alone.
+    cluster: np.ndarray | None = None
 
 
 @dataclass
@@ -83,6 +101,9 @@ class Cohort:
     unmatched: int  # treated schools with no comparison school of their group
     months_before: int
     months_after: int
+    # Treated schools left out because a school sharing their surroundings was treated before
+    # them: their months before are not free of the programme.
+    exposed_before: int = 0
 
 
 @dataclass
@@ -128,6 +149,24 @@ def _standardised_difference(a: np.ndarray, b: np.ndarray, weights: np.ndarray |
     if spread == 0:
         return 0.0
     return float((np.mean(a) - mean_b) / spread)
+
+
+def exposure(xy: np.ndarray, radius: np.ndarray, first_treated: np.ndarray) -> np.ndarray:
+    """For each school, the month the first treated school whose surroundings overlap its own
+    (their circles touch: centres closer than OVERLAP times the sum of their radii) was
+    treated, or NEVER."""
+    first_treated = np.asarray(first_treated, np.int64)
+    out = np.full(len(first_treated), NEVER, np.int64)
+    treated = np.flatnonzero(first_treated != NEVER)
+    if len(treated) == 0:
+        return out
+    tree = cKDTree(xy)
+    for k in treated:
+        near = np.array(tree.query_ball_point(xy[k], float(np.max(radius))), int)
+        near = near[near != k]
+        close = np.hypot(*(xy[near] - xy[k]).T) < (radius[near] + radius[k]) * OVERLAP
+        out[near[close]] = np.minimum(out[near[close]], first_treated[k])
+    return out
 
 
 def match(
@@ -187,6 +226,9 @@ def estimate(
     y = np.asarray(panel.outcome, float)
     months = np.asarray(panel.months, np.int64)
     first = np.asarray(panel.first_treated, np.int64)
+    # A comparison counts while neither it nor a school whose surroundings overlap its own has
+    # been treated.
+    clean_until = first if panel.exposed is None else np.minimum(first, np.asarray(panel.exposed, np.int64))
     n = len(first)
     column = {int(m): k for k, m in enumerate(months)}
     start = int(months[0]) if len(months) else 0
@@ -194,6 +236,7 @@ def estimate(
 
     cohorts: list[Cohort] = []
     rows = []  # (school, cohort month, base column, matched pool schools) per treated school
+    levels: dict[int, np.ndarray] = {}  # cohort → every school's incidents a month before it
     for g in sorted({int(m) for m in first if m != NEVER and start < m <= end}):
         before_g = months[months < g]
         months_before, months_after = len(before_g), int(np.sum(months >= g))
@@ -201,12 +244,15 @@ def estimate(
         if months_before < MIN_MONTHS_BEFORE or months_after < MIN_MONTHS_AFTER:
             cohorts.append(Cohort(g, 0, 0, months_before, months_after))
             continue
-        pool = np.flatnonzero(first > g)
+        exposed_before = int(np.sum(clean_until[treated] < g))
+        treated = treated[clean_until[treated] >= g]
+        pool = np.flatnonzero(clean_until > g)
         x = panel.covariates.get(g)
         if x is None:
             x = np.zeros((n, 0))
         window = [column[m] for m in range(g - before, g) if m in column]
         level = y[:, window].mean(axis=1)  # incidents a month before the term
+        levels[g] = level
         found = match(
             x[treated],
             panel.group[treated],
@@ -222,7 +268,9 @@ def estimate(
             if len(chosen):
                 rows.append((int(school), g, base, pool[chosen]))
                 counted += 1
-        cohorts.append(Cohort(g, counted, len(treated) - counted, months_before, months_after))
+        cohorts.append(
+            Cohort(g, counted, len(treated) - counted, months_before, months_after, exposed_before)
+        )
 
     comparison = len({int(j) for _, _, _, chosen in rows for j in chosen})
     reasons = []
@@ -250,7 +298,9 @@ def estimate(
     # drawn twice counts twice wherever it appears, as treated or as a comparison.
     events = np.arange(-before, after + 1)
     post = (events >= 0) & (events <= after)
-    weights = _bootstrap_weights(n, bootstrap, seed)
+    weights = _bootstrap_weights(
+        np.arange(n) if panel.cluster is None else np.asarray(panel.cluster), bootstrap, seed
+    )
     theta_sum = np.zeros((bootstrap + 1, len(events)))
     theta_n = np.zeros((bootstrap + 1, len(events)))
     overall_sum = np.zeros(bootstrap + 1)
@@ -263,9 +313,13 @@ def estimate(
         own = np.full(len(events), np.nan)
         own[seen] = y[school, cols[seen]] - y[school, base]
         others = np.full((len(chosen), len(events)), np.nan)
-        others[:, seen] = y[np.ix_(chosen, cols[seen])] - y[chosen, base][:, None]
+        # Each comparison's change as a share of its own incidents a month before the term (one
+        # a year at least), scaled to the treated school's: seasons and trends that move every
+        # count by a share move big and small counts alike.
+        scale = levels[g][school] / np.maximum(levels[g][chosen], 1 / 12)
+        others[:, seen] = (y[np.ix_(chosen, cols[seen])] - y[chosen, base][:, None]) * scale[:, None]
         # A comparison school stops counting in the month it is treated.
-        others[first[chosen][:, None] <= (g + events)[None, :]] = np.nan
+        others[clean_until[chosen][:, None] <= (g + events)[None, :]] = np.nan
         counted = np.isfinite(others)
         w = weights[:, chosen]
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -326,22 +380,30 @@ def estimate(
         treated=len(rows),
         comparison=comparison,
         months=len(months),
-        balance=_balance(panel, rows, before, column),
+        balance=_balance(panel, rows, before, column, clean_until),
         bootstrap=bootstrap,
         neighbours=neighbours,
     )
 
 
-def _bootstrap_weights(schools: int, replications: int, seed: int) -> np.ndarray:
-    """Row 0 weighs every school once; each further row is a resample of all the schools with
-    replacement, as counts (a school's whole series goes with it)."""
+def _bootstrap_weights(cluster: np.ndarray, replications: int, seed: int) -> np.ndarray:
+    """Row 0 weighs every school once; each further row is a resample of the areas (`cluster`)
+    with replacement, as counts, each area's schools going with it with their whole series."""
     rng = np.random.default_rng(seed)
-    weights = np.ones((replications + 1, schools))
-    weights[1:] = rng.multinomial(schools, np.full(schools, 1 / schools), size=replications)
+    areas, member = np.unique(cluster, return_inverse=True)
+    weights = np.ones((replications + 1, len(cluster)))
+    drawn = rng.multinomial(len(areas), np.full(len(areas), 1 / len(areas)), size=replications)
+    weights[1:] = drawn[:, member]
     return weights
 
 
-def _balance(panel: Panel, rows, before: int, column: dict[int, int]) -> list[dict]:
+def areas(xy: np.ndarray, side: float) -> np.ndarray:
+    """Each school's square of `side` metres on a grid: the areas the bootstrap resamples."""
+    cells = np.floor(np.asarray(xy, float) / side).astype(np.int64)
+    return cells[:, 0] * 1_000_003 + cells[:, 1]
+
+
+def _balance(panel: Panel, rows, before: int, column: dict[int, int], clean_until: np.ndarray) -> list[dict]:
     """How alike treated and comparison schools were before treatment, indicator by indicator
     and on incidents a month in the year before: the standardised difference against every
     school not yet treated, and against the matched ones (weighted by how often each was
@@ -365,7 +427,7 @@ def _balance(panel: Panel, rows, before: int, column: dict[int, int]) -> list[di
             matched.extend(x[chosen])
             weights.extend([1 / len(chosen)] * len(chosen))
         for g, x in by_cohort.items():
-            pool.extend(x[panel.first_treated > g])
+            pool.extend(x[clean_until > g])
         a = np.nan_to_num(np.array(treated, float), nan=50.0)
         out.append(
             {

@@ -47,8 +47,10 @@ DESIGN = {
         "differences those indicators measure.",
         "Anything about individual children: the unit is the school's surroundings, and an incident "
         "near a school need not involve its pupils.",
-        "Effects on schools whose surroundings overlap: an incident within reach of a visited school and "
-        "a comparison school counts for both, which pulls the estimate towards no change.",
+        "Effects that reach beyond a school's radius: a school stops being a comparison once its "
+        "surroundings overlap a visited school's, and a visited school is left out if a neighbour "
+        "sharing its surroundings was visited first, but an effect that spreads further still pulls "
+        "the estimate towards no change.",
         "Effects smaller than the interval: an interval that includes zero means no change could be "
         "told apart from noise, not that the programme has no effect.",
     ],
@@ -240,7 +242,14 @@ def evaluate(
 
     progress(0.85, "Comparing treated and not-yet-treated schools, and the bootstrap")
     panel = impact.Panel(
-        outcome, np.array(months, np.int64), first, evidence.school_phase_group[members], covariates, names
+        outcome,
+        np.array(months, np.int64),
+        first,
+        evidence.school_phase_group[members],
+        covariates,
+        names,
+        exposed=impact.exposure(evidence.school_xy[members], radius[members], first),
+        cluster=impact.areas(evidence.school_xy[members], 2 * float(np.max(radius)) if len(radius) else 1.0),
     )
     result = impact.estimate(panel, bootstrap=bootstrap, seed=seed)
     shared = {

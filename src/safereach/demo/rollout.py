@@ -36,6 +36,10 @@ ROLL_OUT = {
     "water-safety": (0.1, 0.0),
 }
 REPEAT = 0.3  # schools visited again a year on
+# How far from a school its sessions reach: the streets its pupils live and play in, less than
+# the radius the matrix counts over, so that neighbouring schools are touched less.
+REACH_M = 800.0
+NEED = 1.0  # how much more often a school is chosen for each 10 points of free school meals
 MONTHS_BEFORE = 6
 MONTHS_AFTER = 3
 
@@ -96,7 +100,7 @@ def plan_rollout(
         within = [s for s in suited if s["district_code"] in wave]
         if not within:
             continue
-        weight = np.array([1.0 + (s["percent_fsm"] or 0.0) / 10 for s in within])
+        weight = np.array([1.0 + NEED * (s["percent_fsm"] or 0.0) / 10 for s in within])
         count = min(len(within), max(1, int(round(share * len(suited)))))
         chosen = rng.choice(len(within), size=count, replace=False, p=weight / weight.sum())
         for k in sorted(chosen):
@@ -121,7 +125,7 @@ def respond(
     rng: np.random.Generator, incidents: list[dict], schools: list[dict], plan: list[dict]
 ) -> list[dict]:
     """The incidents less those the programmes prevented: an incident of a responding programme's
-    kinds, within the radius of a school that had received it by the month before, is taken out
+    kinds, within REACH_M of a school that had received it by the month before, is taken out
     with the programme's chance. Others are left as they were, in the same order."""
     by_urn = {s["urn"]: s for s in schools}
     xy = np.array([[r["easting"], r["northing"]] for r in incidents], float).reshape(len(incidents), 2)
@@ -147,7 +151,8 @@ def respond(
             school = by_urn[visit["urn"]]
             near = of_kind[
                 tree.query_ball_point(
-                    [school["easting"], school["northing"]], radius[phase_group(school["phase"])]
+                    [school["easting"], school["northing"]],
+                    min(REACH_M, radius[phase_group(school["phase"])]),
                 )
             ]
             after = near[month[near] > _month_index(visit["day"])]

@@ -160,3 +160,24 @@ def test_a_month_missing_from_the_data_is_stepped_over(gap):
     result = estimate(panel, bootstrap=299, seed=1)
     assert isinstance(result, Estimate)
     assert result.overall_ci[0] <= truth <= result.overall_ci[1]
+
+
+def test_a_school_sharing_a_visited_schools_surroundings_is_no_comparison():
+    from safereach.delivery.impact import exposure
+
+    xy = np.array([[0.0, 0.0], [1000.0, 0.0], [2900.0, 0.0], [3100.0, 0.0], [9000.0, 0.0]])
+    radius = np.array([1500.0, 1500.0, 1500.0, 1500.0, 3000.0])
+    first = np.array([FIRST_MONTH + 10, NEVER, NEVER, NEVER, FIRST_MONTH + 4], np.int64)
+    # 1 km and 2.9 km from the school visited in month 10: their circles overlap its own, so
+    # they are exposed from then; 3.1 km: they do not touch; the school 9 km off, treated in
+    # month 4, shares nothing with anyone.
+    assert list(exposure(xy, radius, first)) == [NEVER, FIRST_MONTH + 10, FIRST_MONTH + 10, NEVER, NEVER]
+
+    panel, truth = synthetic(-0.3, seed=14)
+    plain = estimate(panel, bootstrap=99, seed=1)
+    # Every not-yet-treated school shares the surroundings of one treated in the first wave:
+    # from then on none is a comparison, so only the first wave's months before can be used.
+    panel.exposed = np.where(panel.first_treated == NEVER, FIRST_MONTH + COHORTS[0], NEVER)
+    exposed = estimate(panel, bootstrap=99, seed=1)
+    assert isinstance(plain, Estimate)
+    assert isinstance(exposed, Refusal) or exposed.comparison < plain.comparison
