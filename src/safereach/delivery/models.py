@@ -126,7 +126,8 @@ class HoldBack(models.Model):
     default generator from `seed`; the first `held_back_count` are held back. The pool and the
     schools drawn are kept, so anyone can repeat the draw and check it."""
 
-    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="hold_backs")
+    # A draw is for its term: when the term's dates go, so does the draw.
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="hold_backs")
     programme = models.CharField(max_length=40, choices=Programme.choices)
     share_percent = models.PositiveSmallIntegerField(
         help_text="The share of waiting schools to hold back, in per cent, as agreed.")

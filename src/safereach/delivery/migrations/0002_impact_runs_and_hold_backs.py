@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('drawn_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('drawn_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('schools', models.ManyToManyField(blank=True, help_text='The schools held back.', related_name='hold_backs', to='schools.school')),
-                ('term', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='hold_backs', to='bookings.term')),
+                ('term', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hold_backs', to='bookings.term')),
             ],
             options={
                 'ordering': ['-drawn_at'],

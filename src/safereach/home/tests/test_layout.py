@@ -70,13 +70,16 @@ def test_not_dressed_as_gov_uk(client):
     ("roles", "links"),
     [
         ((Role.OFFICER,), ["/", "/week/"]),
-        ((Role.ANALYST,), ["/", "/evidence/datasets/", "/matrix/", "/delivery/projected/"]),
+        ((Role.ANALYST,), ["/", "/evidence/datasets/", "/matrix/", "/delivery/projected/", "/delivery/reach/",
+                           "/delivery/impact/"]),
         ((Role.PARTNER,), ["/", "/evidence/datasets/", "/matrix/", "/sessions/our-sessions/",
-                           "/delivery/projected/"]),
+                           "/delivery/projected/", "/delivery/reach/", "/delivery/impact/"]),
         ((Role.COORDINATOR,), ["/", "/evidence/datasets/", "/matrix/", "/book/queue/", "/book/plan/",
-                               "/officers/", "/sessions/our-sessions/", "/delivery/projected/"]),
+                               "/officers/", "/sessions/our-sessions/", "/delivery/projected/",
+                               "/delivery/reach/", "/delivery/impact/"]),
         ((Role.ADMINISTRATOR,), ["/", "/evidence/datasets/", "/matrix/", "/book/queue/", "/book/plan/",
-                                 "/officers/", "/sessions/our-sessions/", "/delivery/projected/", "/admin/"]),
+                                 "/officers/", "/sessions/our-sessions/", "/delivery/projected/",
+                                 "/delivery/reach/", "/delivery/impact/", "/admin/"]),
     ],
 )
 def test_navigation_offers_what_the_role_may_open(client, sign_in_as, roles, links):
