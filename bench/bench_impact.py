@@ -69,15 +69,18 @@ def main():
             "baseline_twfe_coverage": base["cover"] / PANELS,
             "baseline_twfe_median_error": statistics.median(base["error"]),
             "baseline_twfe_median_seconds": statistics.median(base["seconds"]),
-            "seconds_ratio_to_baseline": statistics.median(ours["seconds"]) / statistics.median(base["seconds"]),
+            "seconds_ratio_to_baseline": statistics.median(ours["seconds"])
+            / statistics.median(base["seconds"]),
         }
         f = figures[key]
-        lines.append(f"effect {effect:+.1f}: 95% interval covers the truth in {100 * f['coverage']:.0f}% of "
-                     f"{PANELS} panels (two-way fixed effects: {100 * f['baseline_twfe_coverage']:.0f}%); "
-                     f"median error {f['median_error']:+.3f} incidents a month "
-                     f"(two-way fixed effects {f['baseline_twfe_median_error']:+.3f}); "
-                     f"median {f['median_seconds']:.2f} s with {BOOTSTRAP} resamples, "
-                     f"{f['seconds_ratio_to_baseline']:.0f}x the regression's time")
+        lines.append(
+            f"effect {effect:+.1f}: 95% interval covers the truth in {100 * f['coverage']:.0f}% of "
+            f"{PANELS} panels (two-way fixed effects: {100 * f['baseline_twfe_coverage']:.0f}%); "
+            f"median error {f['median_error']:+.3f} incidents a month "
+            f"(two-way fixed effects {f['baseline_twfe_median_error']:+.3f}); "
+            f"median {f['median_seconds']:.2f} s with {BOOTSTRAP} resamples, "
+            f"{f['seconds_ratio_to_baseline']:.0f}x the regression's time"
+        )
     report(Path(__file__).stem.removeprefix("bench_"), figures, lines)
 
 

@@ -71,15 +71,30 @@ def estimate_run(programme, effect):
     panel, _ = synthetic(effect, seed=1)
     result = impact.estimate(panel, bootstrap=199, seed=1)
     shared = {
-        "programme": programme.slug, "programme_name": programme.name, "categories": ["Anti-social behaviour"],
-        "radius_m": {"primary": 1500.0, "secondary": 3000.0}, "thresholds": thresholds(), "design": DESIGN,
-        "months": len(panel.months), "first_month": ind.month_label(int(panel.months[0])),
-        "last_month": ind.month_label(int(panel.months[-1])), "schools": len(panel.first_treated),
+        "programme": programme.slug,
+        "programme_name": programme.name,
+        "categories": ["Anti-social behaviour"],
+        "radius_m": {"primary": 1500.0, "secondary": 3000.0},
+        "thresholds": thresholds(),
+        "design": DESIGN,
+        "months": len(panel.months),
+        "first_month": ind.month_label(int(panel.months[0])),
+        "last_month": ind.month_label(int(panel.months[-1])),
+        "schools": len(panel.first_treated),
         "visited_outside_the_list": 0,
-        "cohorts": [{"term": f"Term starting {ind.month_label(c.month)}", "month": ind.month_label(c.month),
-                     "schools": c.schools, "unmatched": c.unmatched, "months_before": c.months_before,
-                     "months_after": c.months_after} for c in result.cohorts],
-        "treated": result.treated, "comparison": result.comparison,
+        "cohorts": [
+            {
+                "term": f"Term starting {ind.month_label(c.month)}",
+                "month": ind.month_label(c.month),
+                "schools": c.schools,
+                "unmatched": c.unmatched,
+                "months_before": c.months_before,
+                "months_after": c.months_after,
+            }
+            for c in result.cohorts
+        ],
+        "treated": result.treated,
+        "comparison": result.comparison,
     }
     run = ImpactRun.objects.create(programme=programme)
     run.start()
