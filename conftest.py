@@ -2,9 +2,12 @@
 in, signed-in staff, and settings that keep tests quick and independent of one another."""
 
 import os
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.conf import settings as django_settings
 from django.core.cache import cache
 
@@ -19,6 +22,22 @@ def shared_data() -> Path:
             pytest.fail(f"CI is set but the shared data folder {path} is missing")
         pytest.skip(f"shared data folder {path} is absent")
     return path
+
+
+# Every test runs on the same day, whatever the real date: a Monday morning in the autumn term.
+# The clock still moves on from there (so waits and deadlines behave), but a test never meets a
+# term boundary, a bank holiday or midnight that the real date would bring.
+TODAY = datetime(2026, 11, 16, 9, 30, tzinfo=ZoneInfo("Europe/London"))
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(request):
+    if request.node.get_closest_marker("real_clock"):
+        # The test runs a server in a process of its own, which keeps the real clock: so does it.
+        yield None
+        return
+    with time_machine.travel(TODAY, tick=True):
+        yield TODAY.date()
 
 
 @pytest.fixture(autouse=True)

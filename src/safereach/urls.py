@@ -5,6 +5,9 @@ from safereach.home import views as home_views
 
 urlpatterns = [
     path("", home_views.home, name="home"),
+    path("favicon.ico", home_views.favicon),
+    path("accessibility/", home_views.accessibility, name="accessibility"),
+    path("privacy/", home_views.privacy, name="privacy"),
     path("accounts/", include("safereach.accounts.urls")),
     path("evidence/", include("safereach.evidence.urls")),
     path("matrix/", include("safereach.matrix.urls")),
@@ -14,5 +17,7 @@ urlpatterns = [
     path("officers/", include("safereach.workforce.urls")),
     path("week/", include("safereach.delivery.week_urls")),
     path("delivery/", include("safereach.delivery.urls")),
+    path("register/", include("safereach.register.urls")),
+    path("", include("safereach.schoolpage.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -60,7 +60,8 @@ def browser():
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    # A deadline for each wait, generous for a busy machine: waits end as soon as the state is there.
+    page.set_default_timeout(30_000)
     yield page
     context.close()
 
@@ -147,6 +148,10 @@ def county(db):
                                   first_name="Owen", agency=fire),
         Role.PARTNER: make_user(Role.PARTNER, email="partner@demo.example",
                                   first_name="Pat", agency=police),
+        Role.PROTECTION_OFFICER: make_user(Role.PROTECTION_OFFICER, email="protection@demo.example",
+                                           first_name="Priya", agency=fire),
+        Role.PROTECTION_MANAGER: make_user(Role.PROTECTION_MANAGER, email="manager@demo.example",
+                                           first_name="Morgan", agency=fire),
     }
     make_officer(fire, "Owen Jones", user=users[Role.OFFICER], base=central)
     make_officer(fire, "Fatima Khan", base=central)

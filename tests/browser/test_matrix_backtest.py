@@ -25,7 +25,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def demo_county(db, settings):
     """The demo county with its incidents up to last month, and the arson list built."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The demo's way: the back-test runs in a thread of the (live) server.
     settings.TASKS = {"default": settings.TASK_BACKENDS["thread"]}
     seed_programmes()

@@ -122,7 +122,7 @@ def test_impact_page_with_an_estimate_and_a_refusal(page, live_server, reach_cou
 
 def test_hold_back_form_at_both_sizes(page, live_server, reach_county):
     sign_in(page, live_server, reach_county["coordinator"])
-    page.goto(f"{live_server.url}/delivery/impact/hold-backs/")
+    page.goto(f"{live_server.url}/book/plan/hold-backs/")
     page.get_by_label("Share of waiting schools to hold back, in per cent").fill("70")
     page.get_by_role("button", name="Draw the schools").click()
     summary = page.locator(".govuk-error-summary")

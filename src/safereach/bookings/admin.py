@@ -9,6 +9,7 @@ from safereach.bookings.models import (
     KnownAddress,
     Term,
     Visit,
+    VisitChange,
 )
 
 
@@ -57,3 +58,23 @@ class ChangeEmailAdmin(AdministratorAdmin):
     list_display = ["booking", "to", "subject", "sent_at"]
     search_fields = ["to", "subject"]
     raw_id_fields = ["booking"]
+
+
+@admin.register(VisitChange)
+class VisitChangeAdmin(AdministratorAdmin):
+    """The outbox of visit changes for case systems: written by the visits' own changes, read here."""
+
+    list_display = ["occurred_at", "kind", "visit", "agency", "passed_on_at"]
+    list_filter = ["kind", "agency"]
+    list_select_related = ["visit", "visit__school", "visit__session", "agency"]
+    date_hierarchy = "occurred_at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

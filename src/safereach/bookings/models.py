@@ -1,10 +1,13 @@
 """Schools' bookings, the visits they become, term dates, and the addresses schools are known by."""
 
+import uuid
 from datetime import date, time, timedelta
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+
+from safereach.routing.diary import SchoolDay
 
 
 class LocalAuthorityDates(models.Model):
@@ -150,6 +153,19 @@ class Booking(models.Model):
         """The dates that suit, as people write them: 1 to 5 March 2027 and 15 to 19 March 2027."""
         return " and ".join(f"{a:%-d %B} to {b:%-d %B %Y}" for a, b in self.date_ranges)
 
+    def school_day(self) -> SchoolDay:
+        """The part of the school's day the sessions may take, and its lunch to keep clear."""
+
+        def minutes(t: time) -> int:
+            return t.hour * 60 + t.minute
+
+        return SchoolDay.of(
+            minutes(self.school_day_starts),
+            minutes(self.school_day_ends),
+            minutes(self.lunch_starts),
+            self.part_of_day,
+        )
+
     @property
     def reference(self) -> str:
         return f"SR-{self.pk:06d}"
@@ -172,6 +188,81 @@ class Booking(models.Model):
         Status.CONFIRMED,
     ]
 
+    # Changes of status ---------------------------------------------------------------------
+    # Each is one UPDATE guarded by the statuses it expects (so two requests, the release task
+    # and a coordinator never overwrite one another), answers whether it happened, and moves
+    # the booking's visits with it in the same transaction. Nothing else sets `status`.
+
+    OPEN = [Status.REQUESTED, *WAITING_FOR_COORDINATOR]
+    HOLDING = [Status.HELD, Status.AWAITING_APPROVAL]
+
+    def _change(self, expected, to, *, where: Q | None = None, **fields) -> bool:
+        rows = Booking.objects.filter(where or Q(), pk=self.pk, status__in=expected)
+        changed = rows.update(status=to, **fields)
+        if changed:
+            self.status = to
+            for name, value in fields.items():
+                setattr(self, name, value)
+        return bool(changed)
+
+    def hold(self, until) -> bool:
+        """The school chose its times from an address the school is known by: held until
+        `until` for the contact to confirm by email."""
+        return self._change([self.Status.REQUESTED], self.Status.HELD, held_until=until)
+
+    def hold_for_approval(self, until) -> bool:
+        """The school chose its times from an unknown address: held until `until` for a
+        coordinator to approve."""
+        return self._change([self.Status.REQUESTED], self.Status.AWAITING_APPROVAL, held_until=until)
+
+    def send_to_queue(self) -> bool:
+        """No time fitted any session: the coordinator finds one."""
+        return self._change([self.Status.REQUESTED], self.Status.QUEUED)
+
+    def ready_for_approval(self) -> bool:
+        """A coordinator (or the term plan) has put every session in a diary: the booking waits
+        for that coordinator's confirmation, whatever the hold's time was."""
+        return self._change(self.OPEN, self.Status.AWAITING_APPROVAL, held_until=None)
+
+    def confirm(self, by: str, now=None) -> bool:
+        """Confirm a hold that has not run out, and its held visits; False when the booking is
+        not (or no longer) held."""
+        now = now or timezone.now()
+        with transaction.atomic():
+            unexpired = Q(held_until__isnull=True) | Q(held_until__gte=now)
+            if not self._change(
+                self.HOLDING,
+                self.Status.CONFIRMED,
+                where=unexpired,
+                confirmed_at=now,
+                confirmed_by=by[:200],
+                held_until=None,
+            ):
+                return False
+            for visit in self.visits.filter(status=Visit.Status.HELD).select_related("session"):
+                visit.confirm(now)
+        return True
+
+    def cancel(self, now=None) -> list["Visit"]:
+        """Cancel an open booking and its live visits; returns the visits cancelled (none if
+        the booking was no longer open)."""
+        now = now or timezone.now()
+        with transaction.atomic():
+            if not self._change(self.OPEN, self.Status.CANCELLED):
+                return []
+            live = list(self.live_visits())
+            return [visit for visit in live if visit.cancel(now)]
+
+    def release(self, now=None) -> bool:
+        """Let go of a hold past its time, and its held visits."""
+        now = now or timezone.now()
+        with transaction.atomic():
+            if not self._change(self.HOLDING, self.Status.RELEASED, where=Q(held_until__lt=now)):
+                return False
+            for visit in self.visits.filter(status=Visit.Status.HELD):
+                visit.release(now)
+        return True
+
     def waiting_sessions(self):
         """The sessions asked for that no officer is booked for yet: the coordinator's to place."""
         if self.status not in self.WAITING_FOR_COORDINATOR:
@@ -186,6 +277,20 @@ class Booking(models.Model):
             booking=OuterRef("booking"), session=OuterRef("session"), status__in=Visit.LIVE
         )
         return Exists(Booking.sessions.through.objects.filter(booking=OuterRef("pk")).filter(~Exists(live)))
+
+
+class VisitQuerySet(models.QuerySet):
+    def hold(self, **fields) -> "Visit":
+        """A new visit holding an officer's time until its booking is confirmed or let go."""
+        return self.create(status=Visit.Status.HELD, **fields)
+
+    def book(self, now=None, **fields) -> "Visit":
+        """A new visit confirmed from the start (a diary entry made by staff, not a school's
+        hold), and heard of by case systems as booked."""
+        with transaction.atomic():
+            visit = self.create(status=Visit.Status.CONFIRMED, **fields)
+            VisitChange.record(visit, VisitChange.Kind.BOOKED, now)
+        return visit
 
 
 class Visit(models.Model):
@@ -229,12 +334,150 @@ class Visit(models.Model):
         ]
         indexes = [models.Index(fields=["officer", "starts_at"])]
 
+    objects = VisitQuerySet.as_manager()
+
     def __str__(self) -> str:
         return f"{self.session} at {self.school.name}, {timezone.localtime(self.starts_at):%d %b %Y %H:%M}"
 
     @property
     def minutes(self) -> int:
         return int((self.ends_at - self.starts_at) / timedelta(minutes=1))
+
+    @property
+    def reference(self) -> str:
+        """The job reference a case system knows the visit by."""
+        return f"SRV-{self.pk:06d}"
+
+    # Changes of status, each one guarded UPDATE (see Booking). A visit that was confirmed is a
+    # job in the partners' case systems: its changes are written to the outbox (VisitChange)
+    # in the same transaction, here and nowhere else.
+
+    def _change(self, expected, now, **fields) -> str | None:
+        """Lock the visit's row if its status is one expected, change it; returns the status
+        it had, or None when it had another. Call inside a transaction."""
+        rows = Visit.objects.select_for_update().filter(pk=self.pk, status__in=expected)
+        was = rows.values_list("status", flat=True).first()
+        if was is None:
+            return None
+        fields["updated_at"] = now
+        rows.update(**fields)
+        for name, value in fields.items():
+            setattr(self, name, value)
+        self.status = fields.get("status", was)
+        return was
+
+    def confirm(self, now=None) -> bool:
+        now = now or timezone.now()
+        with transaction.atomic():
+            if not self._change([self.Status.HELD], now, status=self.Status.CONFIRMED):
+                return False
+            VisitChange.record(self, VisitChange.Kind.BOOKED, now)
+        return True
+
+    def move(self, officer, starts_at, ends_at, added_travel_minutes=None, now=None) -> bool:
+        """Another time, or another officer; a confirmed visit's case-system job moves too."""
+        now = now or timezone.now()
+        with transaction.atomic():
+            was = self._change(
+                self.LIVE,
+                now,
+                officer=officer,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                added_travel_minutes=added_travel_minutes,
+            )
+            if was == self.Status.CONFIRMED:
+                VisitChange.record(self, VisitChange.Kind.MOVED, now)
+        return was is not None
+
+    def cancel(self, now=None) -> bool:
+        now = now or timezone.now()
+        with transaction.atomic():
+            was = self._change(self.LIVE, now, status=self.Status.CANCELLED)
+            if was == self.Status.CONFIRMED:
+                VisitChange.record(self, VisitChange.Kind.CANCELLED, now)
+        return was is not None
+
+    def release(self, now=None) -> bool:
+        """A held visit whose booking was never confirmed gives its time back."""
+        with transaction.atomic():
+            was = self._change([self.Status.HELD], now or timezone.now(), status=self.Status.RELEASED)
+        return was is not None
+
+    def outcome_recorded(self, delivered: bool, outcome: dict, now=None) -> None:
+        """The officer recorded (or changed) what happened: case systems hear of it with the
+        outcome as delivery describes it. Called inside the transaction that saves it."""
+        kind = VisitChange.Kind.DELIVERED if delivered else VisitChange.Kind.NOT_DELIVERED
+        VisitChange.record(self, kind, now, outcome=outcome)
+
+    def as_job(self) -> dict:
+        """The visit as a case system's job: what the export's row and a webhook's data share
+        (delivery adds the outcome)."""
+        school, session, booking = self.school, self.session, self.booking
+        return {
+            "reference": self.reference,
+            "booking_reference": booking.reference if booking else "",
+            "school_urn": school.urn,
+            "school_name": school.name,
+            "address": ", ".join(part for part in [school.town, school.la_name] if part),
+            "postcode": school.postcode,
+            "uprn": "",  # GIAS files give none yet; a column the case system can rely on
+            "agency": session.partner.name,
+            "session": session.title,
+            "programme": session.programme.name,
+            "officer": self.officer.name,
+            "starts_at": timezone.localtime(self.starts_at).isoformat(),
+            "ends_at": timezone.localtime(self.ends_at).isoformat(),
+            "status": self.status,
+            "pupils_booked": booking.pupils if booking else None,
+            "year_groups_booked": list(booking.year_groups or []) if booking else [],
+        }
+
+
+class VisitChange(models.Model):
+    """The outbox: one row for each change to a visit that partners' case systems hear of
+    (booked, moved, cancelled, delivered or not), written in the transaction that makes the
+    change, with the job as it stood. The delivery app sends it on from here (webhooks), so a
+    change is never lost between the diary and the case system, and bookings need not know
+    who listens."""
+
+    class Kind(models.TextChoices):
+        BOOKED = "visit.booked", "Booked"
+        MOVED = "visit.moved", "Moved"
+        CANCELLED = "visit.cancelled", "Cancelled"
+        DELIVERED = "visit.delivered", "Delivered"
+        NOT_DELIVERED = "visit.not_delivered", "Not delivered"
+
+    event_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="changes")
+    agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.CASCADE, related_name="+", help_text="Whose visit it is."
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    occurred_at = models.DateTimeField(db_index=True)
+    job = models.JSONField(help_text="The visit as a job when it changed (Visit.as_job, and the outcome).")
+    passed_on_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text="When the sender made its deliveries."
+    )
+
+    class Meta:
+        ordering = ["occurred_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.job.get('reference', '')} at {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def record(cls, visit: Visit, kind: str, now=None, outcome: dict | None = None) -> "VisitChange":
+        """Only the Visit's own changes call this, inside their transaction."""
+        job = visit.as_job()
+        job["outcome"] = outcome
+        return cls.objects.create(
+            visit=visit,
+            agency_id=visit.session.partner_id,
+            kind=kind,
+            occurred_at=now or timezone.now(),
+            job=job,
+        )
 
 
 class ChangeEmail(models.Model):

@@ -36,6 +36,8 @@ from django_tasks.base import TaskError
 from django_tasks.signals import task_enqueued, task_finished, task_started
 from django_tasks.utils import get_exception_traceback, get_module_path, get_random_id, normalize_json
 
+from safereach.core.database import when_unlocked
+
 logger = logging.getLogger(__name__)
 
 # django-tasks keeps one backend object per thread, so what every thread must share lives here.
@@ -198,11 +200,16 @@ class BackgroundRun(models.Model):
     def _rows(self, **states):
         return type(self)._default_manager.filter(pk=self.pk, **states)
 
+    def _update(self, states: dict, **values) -> int:
+        """One guarded UPDATE of this run's row; a database busy with another writer is waited
+        for, so a task never stops (and its page never waits for ever) because of a lock."""
+        return when_unlocked(lambda: self._rows(**states).update(**values))
+
     def start(self) -> bool:
         """Claim a waiting run for its task; False if it was already taken or given up on."""
         now = timezone.now()
-        claimed = self._rows(state=self.State.WAITING).update(
-            state=self.State.RUNNING, started_at=now, updated_at=now
+        claimed = self._update(
+            {"state": self.State.WAITING}, state=self.State.RUNNING, started_at=now, updated_at=now
         )
         if claimed:
             self.state, self.started_at, self.updated_at = self.State.RUNNING, now, now
@@ -210,8 +217,11 @@ class BackgroundRun(models.Model):
 
     def record_progress(self, fraction: float, text: str) -> None:
         fraction = min(1.0, max(0.0, float(fraction)))
-        self._rows(state=self.State.RUNNING).update(
-            progress=fraction, progress_text=text[:200], updated_at=timezone.now()
+        self._update(
+            {"state": self.State.RUNNING},
+            progress=fraction,
+            progress_text=text[:200],
+            updated_at=timezone.now(),
         )
         self.progress, self.progress_text = fraction, text[:200]
 
@@ -219,7 +229,8 @@ class BackgroundRun(models.Model):
         """Done, with `outcome` (field name → value) stored. A run given up on as stalled whose
         task finishes after all is done too: its outcome is as good as any."""
         now = timezone.now()
-        self._rows(state__in=[self.State.WAITING, self.State.RUNNING, self.State.FAILED]).update(
+        self._update(
+            {"state__in": [self.State.WAITING, self.State.RUNNING, self.State.FAILED]},
             state=self.State.DONE,
             progress=1.0,
             progress_text=self.FINISHED_TEXT,
@@ -233,8 +244,9 @@ class BackgroundRun(models.Model):
     def fail(self, error: str, **only_if) -> None:
         """Failed with `error`, if still waiting or running (and as `only_if` says)."""
         now = timezone.now()
-        self._rows(state__in=[self.State.WAITING, self.State.RUNNING], **only_if).update(
-            state=self.State.FAILED, error=error, finished_at=now, updated_at=now
+        self._update(
+            {"state__in": [self.State.WAITING, self.State.RUNNING], **only_if},
+            state=self.State.FAILED, error=error, finished_at=now, updated_at=now,
         )
         self.refresh_from_db()
 

@@ -11,7 +11,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
 
-DEFAULTS = {"SUBMISSIONS": 30, "SECONDS": 600, "CLIENT_ADDRESS_HEADER": None}
+DEFAULTS = {"SUBMISSIONS": 30, "EMAILING_SUBMISSIONS": 5, "SECONDS": 600,
+            "CLIENT_ADDRESS_HEADER": None}
 
 
 def rate_limit_settings() -> dict:
@@ -28,9 +29,11 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "unknown")
 
 
-def over_limit(request, scope: str = "public-forms") -> bool:
-    """Count this submission; True when the address has gone over its limit."""
+def over_limit(request, scope: str = "public-forms", emails_others: bool = False) -> bool:
+    """Count this submission; True when the address has gone over its limit. A form that
+    emails someone other than the person typing counts against the lower EMAILING limit."""
     config = rate_limit_settings()
+    limit = config["EMAILING_SUBMISSIONS"] if emails_others else config["SUBMISSIONS"]
     window = config["SECONDS"]
     bucket = int(time.time() // window)
     key = f"safereach:rate:{scope}:{client_address(request)}:{bucket}"
@@ -40,7 +43,7 @@ def over_limit(request, scope: str = "public-forms") -> bool:
     except ValueError:  # evicted between add and incr
         cache.set(key, 1, timeout=window + 5)
         count = 1
-    return count > config["SUBMISSIONS"]
+    return count > limit
 
 
 def too_many(request):

@@ -77,7 +77,7 @@ def first_delivered_visits(programme_slug: str) -> dict[int, date]:
     """school id → the day of its first delivered visit of a session of the programme."""
     first: dict[int, date] = {}
     for school_id, starts_at in (
-        VisitOutcome.objects.filter(delivered=True, visit__session__programme=programme_slug)
+        VisitOutcome.objects.filter(delivered=True, visit__session__programme__slug=programme_slug)
         .values_list("visit__school_id", "visit__starts_at")
         .order_by("visit__starts_at")
     ):

@@ -6,11 +6,12 @@ in, and the officer or their coordinator can reset it if the address gets out)."
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from safereach.bookings.diary import Places, read_diaries, visit_id_of
 from safereach.bookings.models import Visit
 from safereach.routing.travel import travel_provider
 
@@ -47,38 +48,27 @@ class Day:
 
 
 def week_of(officer, monday: date, arrive_before: int = 10) -> list[Day]:
-    """The officer's live visits from Monday to Sunday, day by day, with travel legs."""
-    start = timezone.make_aware(datetime.combine(monday, time(0)))
-    visits = list(
-        Visit.objects.filter(
-            officer=officer,
-            status__in=Visit.LIVE,
-            starts_at__gte=start,
-            starts_at__lt=start + timedelta(days=7),
-        )
-        .select_related("school", "session", "session__partner", "booking")
-        .order_by("starts_at")
-    )
-    by_day: dict[date, list[Visit]] = {}
-    for v in visits:
-        by_day.setdefault(timezone.localtime(v.starts_at).date(), []).append(v)
-    base = officer.base
-    places = [(base.lon, base.lat)] if base else []
-    for v in visits:
-        places.append((v.school.lon, v.school.lat))
-    index = {p: i for i, p in enumerate(dict.fromkeys(places))}
-    minutes = travel_provider().matrix(list(index), list(index)) if index else None
+    """The officer's live visits from Monday to Sunday, day by day, with travel legs, read
+    through the one diary reader."""
+    if officer.base is None:
+        return []
+    places = Places()
+    diary = read_diaries([officer], monday, monday + timedelta(days=6), places)[officer.pk]
+    ids = [visit_id_of(s.key) for stops in diary.stops.values() for s in stops if s.is_visit]
+    visits = Visit.objects.select_related("school", "session", "session__partner", "booking").in_bulk(ids)
+    minutes = travel_provider().table(places.lonlat, places.lonlat)
     days = []
-    for day in sorted(by_day):
-        legs, here = [], (base.lon, base.lat) if base else None
-        for v in by_day[day]:
-            there = (v.school.lon, v.school.lat)
-            m = float(minutes[index[here], index[there]]) if here is not None else 0.0
-            leave_by = v.starts_at - timedelta(minutes=m + arrive_before) if here is not None else None
-            legs.append(Leg(v, m, leave_by))
-            here = there
-        home = Leg(None, float(minutes[index[here], index[(base.lon, base.lat)]]), None) if base else None
-        days.append(Day(day, legs, home))
+    for day in sorted(diary.stops):
+        legs, here = [], diary.base
+        for stop in diary.stops[day]:
+            if not stop.is_visit:
+                continue
+            v = visits[visit_id_of(stop.key)]
+            m = float(minutes[here, stop.place])
+            legs.append(Leg(v, m, v.starts_at - timedelta(minutes=m + arrive_before)))
+            here = stop.place
+        if legs:
+            days.append(Day(day, legs, Leg(None, float(minutes[here, diary.base]), None)))
     return days
 
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from safereach.bookings.calendar_days import terms_for
-from safereach.catalogue.models import Programme as CatalogueProgramme
 from safereach.delivery.models import VisitOutcome
 from safereach.delivery.reach import DeliveredVisit, Figures, figures, never_visited, school_year_of
 from safereach.evidence.models import Classification, Dataset
@@ -31,9 +30,7 @@ def usual_term(day: date) -> tuple[date, str]:
 
 
 def programme_names() -> dict[str, str]:
-    names = dict(CatalogueProgramme.choices)
-    names.update(Programme.objects.values_list("slug", "name"))
-    return names
+    return dict(Programme.objects.values_list("slug", "name"))
 
 
 def delivered_visits(agency_id: int | None = None) -> list[DeliveredVisit]:
@@ -44,7 +41,7 @@ def delivered_visits(agency_id: int | None = None) -> list[DeliveredVisit]:
         outcomes = outcomes.filter(visit__session__partner_id=agency_id)
     rows = outcomes.values_list(
         "visit__session__partner_id",
-        "visit__session__programme",
+        "visit__session__programme__slug",
         "visit__school_id",
         "visit__school__la_code",
         "visit__starts_at",

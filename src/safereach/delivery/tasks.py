@@ -1,6 +1,7 @@
-"""Background tasks of the delivery app: the impact evaluation, started from a programme's
-impact page. The task reads what was asked from its ImpactRun row and writes its progress and
-result back there, so it runs the same in a thread of the web process or a `db_worker`."""
+"""Background tasks of delivery: sending visit changes to case systems, every 15 seconds; and the
+impact evaluation, started from a programme's impact page. The evaluation reads what was asked
+from its ImpactRun row and writes its progress and result back there, so it runs the same in a
+thread of the web process or a `db_worker`."""
 
 from __future__ import annotations
 
@@ -8,10 +9,19 @@ import logging
 
 from django_tasks import task
 
+from safereach.core.periodic import periodic
 from safereach.delivery.impact_data import evaluate
 from safereach.delivery.models import ImpactRun
+from safereach.delivery.webhooks import send_due
 
 logger = logging.getLogger(__name__)
+
+
+@periodic(seconds=15)
+@task()
+def send_webhooks() -> dict:
+    """Pass on new visit changes and try the deliveries that are due; returns counts."""
+    return send_due()
 
 
 @task()

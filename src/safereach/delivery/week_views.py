@@ -1,7 +1,7 @@
 """The officer's week: for the officer themself, and for coordinators of the officer's agency;
 and the private calendar feed of the officer's visits, whose address either of them can reset."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from safereach.accounts.models import AuditEvent, Role
 from safereach.accounts.permissions import role_required
 from safereach.bookings.offers import booking_settings
+from safereach.core.dates import parse_day
 from safereach.delivery.officer_week import (
     feed_token,
     feed_token_is_valid,
@@ -44,10 +45,8 @@ def my_week(request):
 @role_required(Role.OFFICER, Role.COORDINATOR)
 def officer_week(request, pk):
     officer = _officer_for(request, pk)
-    try:
-        monday = monday_of(date.fromisoformat(request.GET.get("week", "")))
-    except ValueError:
-        monday = monday_of(timezone.localdate())
+    today = timezone.localdate()
+    monday = monday_of(parse_day(request.GET.get("week", ""), today) or today)
     arrive_before = booking_settings()["ARRIVE_BEFORE_MINUTES"]
     days = week_of(officer, monday, arrive_before)
     # Delivery owns what can be recorded and how an outcome reads; the week only shows it.
@@ -95,11 +94,8 @@ def reset_feed(request, pk):
             "they will find the new one on their week."
         )
     messages.success(request, text)
-    week = request.POST.get("week", "")
-    try:
-        query = f"?week={date.fromisoformat(week).isoformat()}"
-    except ValueError:
-        query = ""
+    week = parse_day(request.POST.get("week", ""), timezone.localdate())
+    query = f"?week={week.isoformat()}" if week else ""
     return redirect(reverse("week:officer", args=[officer.pk]) + query)
 
 

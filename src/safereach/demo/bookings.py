@@ -12,11 +12,12 @@ from django.utils.text import slugify
 from safereach.accounts.models import Agency
 from safereach.bookings.calendar_days import open_days
 from safereach.bookings.models import Booking, Closure, KnownAddress, Term, Visit
-from safereach.catalogue.models import YEAR_LABEL, Session
+from safereach.catalogue.models import Session
 from safereach.delivery.officer_week import monday_of
 from safereach.demo.names import person_name
 from safereach.demo.partners import CHARITY, COUNCIL, FIRE, POLICE
 from safereach.demo.schools import LA_CODE
+from safereach.matrix.models import Programme
 from safereach.schools.models import School
 from safereach.workforce.models import Leave, Officer
 
@@ -82,7 +83,7 @@ SESSIONS = [
         POLICE,
         "knife-crime",
         "Knife crime: choices and consequences",
-        [8, 9, 10, 11],
+        [8, 9, 10, 11, 12, 13],
         60,
         30,
         0,
@@ -92,7 +93,7 @@ SESSIONS = [
     ),
     (
         POLICE,
-        "online-safety",
+        "exploitation",  # the matrix's "Exploitation and online safety"
         "Staying safe online",
         [5, 6, 7, 8],
         50,
@@ -150,6 +151,33 @@ SESSIONS = [
         [2, 3],
         "A workshop at our centre on risks, the law and saying no.",
     ),
+    # The fire service's programmes reach beyond its first sessions' year groups: these two
+    # give the schools at the top of those lists something of the programme to book.
+    (
+        FIRE,
+        "arson",
+        "Playing with fire: why it is not a game",
+        [5, 6],
+        45,
+        30,
+        0,
+        "school",
+        [1, 2, 3],
+        "How a small fire grows, why matches and lighters are not toys, and who to tell.",
+    ),
+    (
+        FIRE,
+        "home-fire-safety",
+        "Cooking, candles and getting out: fire safety at home",
+        [7, 8, 9, 10, 11, 12, 13],
+        50,
+        30,
+        0,
+        "school",
+        [1, 2],
+        "The fires that start in kitchens and bedrooms, smoke alarms, a plan to get out, and for sixth "
+        "formers a first home of their own.",
+    ),
 ]
 
 
@@ -195,12 +223,13 @@ def clear_demo_bookings() -> None:
 def add_demo_bookings(county, agencies: dict[str, Agency], today: date | None = None) -> dict:
     today = today or timezone.localdate()
     rng = np.random.default_rng(county.seed + 4)
+    programmes = {p.slug: p for p in Programme.objects.filter(slug__in=[s[1] for s in SESSIONS])}
     sessions = []
     for slug, programme, title, years, minutes, size, pence, place, tiers, text in SESSIONS:
         sessions.append(
             Session(
                 partner=agencies[slug],
-                programme=programme,
+                programme=programmes[programme],
                 title=title,
                 slug=slugify(f"demo-{title}")[:120],
                 description=text,
@@ -213,7 +242,7 @@ def add_demo_bookings(county, agencies: dict[str, Agency], today: date | None = 
             )
         )
     Session.objects.bulk_create(sessions)
-    sessions = list(Session.objects.filter(partner__in=agencies.values()))
+    sessions = list(Session.objects.filter(partner__in=agencies.values()).select_related("programme"))
     officers = list(Officer.objects.filter(agency__in=agencies.values()))
     for officer in officers:
         own = [s for s in sessions if s.partner_id == officer.agency_id and s.is_visit]
@@ -247,13 +276,20 @@ def add_demo_bookings(county, agencies: dict[str, Agency], today: date | None = 
 def add_queue(rng, schools, sessions, today: date) -> None:
     """Something for the demo coordinator to work: one booking from an address the school is not
     known by (held, waiting for approval) and one request no time fitted."""
-    from safereach.bookings.offers import Diaries, at, booking_settings
+    from safereach.bookings.diary import at
+    from safereach.bookings.offers import Diaries, booking_settings
 
-    fire = [s for s in sessions if s.programme == "home-fire-safety" and s.officers.exists()]
+    # Both ask home fire safety for Years 3 and 4, from schools that teach them.
+    fire = [
+        s
+        for s in sessions
+        if s.programme.slug == "home-fire-safety" and {3, 4} <= set(s.year_groups) and s.officers.exists()
+    ]
     if not fire:
         return
     start = today + timedelta(days=14)
-    first, second = (schools[int(i)] for i in rng.choice(len(schools), size=2, replace=False))
+    teaching = [s for s in schools if {3, 4} <= s.year_groups_taught]
+    first, second = (teaching[int(i)] for i in rng.choice(len(teaching), size=2, replace=False))
     waiting = Booking.objects.create(
         school=first,
         contact_name="Jo Brennan",
@@ -263,24 +299,22 @@ def add_queue(rng, schools, sessions, today: date) -> None:
         dates_to=start + timedelta(days=9),
         pupils=28,
         year_groups=[4],
-        status=Booking.Status.AWAITING_APPROVAL,
-        held_until=timezone.now() + timedelta(hours=booking_settings()["APPROVAL_HOLD_HOURS"]),
     )
     waiting.sessions.add(fire[0])
     slots = Diaries(waiting, fire[0]).slots()
     if slots:
         slot = slots[0]
-        Visit.objects.create(
+        Visit.objects.hold(
             booking=waiting,
             school=first,
             session=fire[0],
             officer_id=slot.officer_id,
             starts_at=at(slot.day, slot.start),
             ends_at=at(slot.day, slot.end),
-            status=Visit.Status.HELD,
             added_travel_minutes=slot.added_travel,
             is_fictional=True,
         )
+    waiting.hold_for_approval(timezone.now() + timedelta(hours=booking_settings()["APPROVAL_HOLD_HOURS"]))
     queued = Booking.objects.create(
         school=second,
         contact_name="Priya Shah",
@@ -290,25 +324,28 @@ def add_queue(rng, schools, sessions, today: date) -> None:
         dates_to=start + timedelta(days=2),
         part_of_day=Booking.PartOfDay.MORNING,
         pupils=60,
-        year_groups=[5, 6],
+        year_groups=[3, 4],
         access_needs="Two pupils use hearing aids",
-        status=Booking.Status.QUEUED,
     )
     queued.sessions.add(fire[0])
+    queued.send_to_queue()
 
 
 def book_existing_visits(rng, schools, sessions, today: date, count: int) -> int:
     """Visits already in officers' diaries, put there by the same slot search schools use, so
     they are reachable in turn; each at the offer with the least added travel."""
-    from safereach.bookings.offers import Diaries, at
+    from safereach.bookings.diary import at
+    from safereach.bookings.offers import Diaries
 
     bookable = [s for s in sessions if s.is_visit and s.officers.exists()]
+    suited = {s.pk: [school for school in schools if s.suits(school)] for s in bookable}
+    bookable = [s for s in bookable if suited[s.pk]]
     made = 0
     for _ in range(count * 3):
-        if made >= count:
+        if made >= count or not bookable:
             break
-        school = schools[int(rng.integers(0, len(schools)))]
         session = bookable[int(rng.integers(0, len(bookable)))]
+        school = suited[session.pk][int(rng.integers(0, len(suited[session.pk])))]
         start = today + timedelta(days=int(rng.integers(3, 60)))
         booking = Booking(school=school, dates_from=start, dates_to=start + timedelta(days=6), pupils=30)
         diaries = Diaries(booking, session)
@@ -316,13 +353,12 @@ def book_existing_visits(rng, schools, sessions, today: date, count: int) -> int
         if not slots:
             continue
         slot = slots[0]
-        Visit.objects.create(
+        Visit.objects.book(
             school=school,
             session=session,
             officer_id=slot.officer_id,
             starts_at=at(slot.day, slot.start),
             ends_at=at(slot.day, slot.end),
-            status=Visit.Status.CONFIRMED,
             added_travel_minutes=slot.added_travel,
             is_fictional=True,
         )
@@ -336,13 +372,6 @@ def recent_school_days(la_code: str, today: date, weeks: int = PAST_WEEKS) -> li
     days = open_days(la_code, today - timedelta(weeks=weeks + 12), today - timedelta(days=1))
     mondays = sorted({monday_of(d) for d in days})[-weeks:]
     return [d for d in days if mondays and monday_of(d) >= mondays[0]]
-
-
-def years_taught(school: School) -> set[int]:
-    """Year groups from the school's statutory ages: Reception is 4 to 5, Year 6 ends at 11."""
-    if school.low_age is None or school.high_age is None:
-        return set()
-    return {y for y in YEAR_LABEL if school.low_age <= y + 4 and y + 5 <= school.high_age}
 
 
 def add_past_visits(rng, schools, sessions, officers, today: date) -> int:
@@ -425,7 +454,7 @@ def _booked_years(school: School, session: Session) -> list[int]:
     """The session's year groups the school teaches, if the session is meant for its need."""
     if school.need_tier is not None and school.need_tier not in (session.tiers_served or []):
         return []
-    return sorted(years_taught(school) & set(session.year_groups or []))
+    return sorted(school.year_groups_taught & set(session.year_groups or []))
 
 
 CONTACT_ROLES = ["PSHE lead", "Safeguarding lead", "Deputy headteacher", "Head of year", "Class teacher"]
@@ -434,11 +463,12 @@ CONTACT_ROLES = ["PSHE lead", "Safeguarding lead", "Deputy headteacher", "Head o
 def _past_booking(rng, school, session, first: date, last: date, weeks_start: date, officer=None):
     """A confirmed booking for one class of the school, and its visit at the best time the slot
     search found from before `weeks_start`; None when no officer was free."""
-    from safereach.bookings.offers import Diaries, at
+    from safereach.bookings.diary import at
+    from safereach.bookings.offers import Diaries
 
     years = _booked_years(school, session)
     year = years[int(rng.integers(0, len(years)))]
-    taught = years_taught(school)
+    taught = school.year_groups_taught
     year_size = (school.pupils or 30 * len(taught)) / max(1, len(taught))
     chosen = [year]
     mixed_with = next((y for y in (year + 1, year - 1) if y in years), None)
@@ -458,8 +488,6 @@ def _past_booking(rng, school, session, first: date, last: date, weeks_start: da
         dates_to=last,
         pupils=pupils,
         year_groups=chosen,
-        status=Booking.Status.CONFIRMED,
-        confirmed_by=f"{email} (by email link)",
     )
     # The slot search never offers its own "today", so it is asked as on the day before.
     diaries = Diaries(
@@ -474,18 +502,19 @@ def _past_booking(rng, school, session, first: date, last: date, weeks_start: da
     slot = slots[0]
     booking.save()
     booking.sessions.add(session)
-    Visit.objects.create(
+    Visit.objects.hold(
         booking=booking,
         school=school,
         session=session,
         officer_id=slot.officer_id,
         starts_at=at(slot.day, slot.start),
         ends_at=at(slot.day, slot.end),
-        status=Visit.Status.CONFIRMED,
         added_travel_minutes=slot.added_travel,
         is_fictional=True,
     )
     # Asked for two to six weeks ahead, and confirmed by the contact within the hour.
     booking.created_at = at(slot.day, 600) - timedelta(days=int(rng.integers(14, 43)))
-    booking.confirmed_at = booking.created_at + timedelta(minutes=int(rng.integers(5, 60)))
+    confirmed_at = booking.created_at + timedelta(minutes=int(rng.integers(5, 60)))
+    booking.hold(until=booking.created_at + timedelta(hours=1))
+    booking.confirm(f"{email} (by email link)", now=confirmed_at)
     return booking

@@ -18,10 +18,12 @@ from django.db.models import Q
 
 from safereach.accounts.models import Agency, User
 from safereach.areas.models import Area
-from safereach.demo import bookings, history, outcomes
+from safereach.demo import bookings, history, outcomes, schools_side
 from safereach.demo.county import DemoCounty
 from safereach.demo.partners import CHARITY, COUNCIL, DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, FIRE, POLICE
+from safereach.demo.register import add_demo_register, clear_demo_register
 from safereach.evidence.models import AreaRate, Dataset, Deprivation, Incident, Notice, Place
+from safereach.matrix.build import seed_programmes
 from safereach.matrix.models import Programme
 from safereach.schools.models import School
 from safereach.workforce.models import Officer, Station
@@ -45,6 +47,7 @@ def clear_demo(keep_areas: bool = False) -> None:
     """
     outcomes.clear_demo_outcomes()
     bookings.clear_demo_bookings()
+    clear_demo_register()
     fictional = Dataset.objects.filter(is_fictional=True)
     Incident.objects.filter(dataset__in=fictional).delete()
     Place.objects.filter(dataset__in=fictional).delete()
@@ -121,6 +124,8 @@ def write_demo(county: DemoCounty) -> dict[str, int]:
     added = bookings.add_demo_bookings(county, agencies)
     added.update(outcomes.add_demo_outcomes(county, agencies))
     added.update(history.add_demo_history(county, agencies))
+    added.update(schools_side.add_demo_schools_side(county, agencies))
+    added.update(add_demo_register(county, agencies))
     return {
         **added,
         "districts": sum(a["level"] == "district" for a in county.areas),
@@ -150,6 +155,7 @@ DEMO_PROGRAMMES = {
 
 
 def _link_programmes(agencies: dict) -> None:
+    seed_programmes()  # the migrations made them; a database flushed since has none
     for slug, programmes in DEMO_PROGRAMMES.items():
         for programme in Programme.objects.filter(slug__in=programmes):
             programme.agencies.add(agencies[slug])

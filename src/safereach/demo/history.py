@@ -26,7 +26,6 @@ from safereach.demo.bookings import (
     _booked_years,
     recent_school_days,
     term_dates,
-    years_taught,
 )
 from safereach.demo.names import person_name
 from safereach.demo.outcomes import FEEDBACK, _pupils_reached
@@ -64,7 +63,7 @@ def add_demo_history(county, agencies, today: date | None = None) -> dict:
     rng = np.random.default_rng(county.seed + 7)
     schools = {s.urn: s for s in School.objects.filter(is_fictional=True)}
     sessions = {
-        (s.partner_id, s.programme): s
+        (s.partner_id, s.title): s
         for s in Session.objects.filter(
             partner__in=agencies.values(), delivery_place=Session.Place.SCHOOL
         ).prefetch_related("officers")
@@ -84,7 +83,7 @@ def add_demo_history(county, agencies, today: date | None = None) -> dict:
     visits, outcomes = 0, 0
     for item in plan:
         school = schools.get(item["urn"])
-        session = sessions.get((agencies[item["agency"]].pk, item["programme"]))
+        session = sessions.get((agencies[item["agency"]].pk, item["session"]))
         if school is None or session is None or not _booked_years(school, session):
             continue
         officers = sorted(session.officers.all(), key=lambda o: o.pk)
@@ -134,7 +133,7 @@ def _find_slot(day, before, officers, away, taken, days_cache, rng):
 def _write_visit(rng, school, session, officer, on: date, start: time) -> Visit:
     years = _booked_years(school, session)
     year = years[int(rng.integers(0, len(years)))]
-    taught = years_taught(school)
+    taught = school.year_groups_taught
     year_size = (school.pupils or 30 * len(taught)) / max(1, len(taught))
     pupils = int(min(session.group_size, max(6, round(year_size))))
     first_name, last_name = person_name(rng)

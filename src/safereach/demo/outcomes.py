@@ -8,6 +8,7 @@ They are written as seed data, not through the outcome page, so no audit events 
 from datetime import datetime, time, timedelta
 
 import numpy as np
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -15,7 +16,6 @@ from safereach.accounts.models import Role, User
 from safereach.bookings.models import Visit
 from safereach.catalogue.models import YEAR_LABEL
 from safereach.delivery.models import VisitOutcome
-from safereach.demo.bookings import years_taught
 
 NOT_DELIVERED = 0.07
 # Officers catch up with their records within days: recent visits are the ones still waiting.
@@ -93,7 +93,9 @@ def add_demo_outcomes(county, agencies, today=None) -> dict:
                 outcome.school_feedback = FEEDBACK[int(rng.integers(0, len(FEEDBACK)))]
             if rng.random() < 0.25:
                 outcome.officer_notes = NOTES[int(rng.integers(0, len(NOTES)))]
-        outcome.save()
+        with transaction.atomic():
+            outcome.save()
+            visit.outcome_recorded(outcome.delivered, outcome.for_case_systems(), now=outcome.recorded_at)
         recorded += 1
     return {"outcomes": recorded, "outcomes to record": len(visits) - recorded}
 
@@ -105,7 +107,7 @@ def _pupils_reached(rng, visit: Visit) -> dict[str, int]:
     years = sorted(booking.year_groups) if booking is not None and booking.year_groups else []
     planned = booking.pupils if booking is not None else 28
     if not years:
-        years = sorted(years_taught(visit.school) & set(visit.session.year_groups or []))[:1]
+        years = sorted(visit.school.year_groups_taught & set(visit.session.year_groups or []))[:1]
         years = years or sorted(visit.session.year_groups or [])[:1]
     share, extra = divmod(planned, len(years))
     counts = {}
@@ -113,7 +115,7 @@ def _pupils_reached(rng, visit: Visit) -> dict[str, int]:
         expected = share + (1 if i < extra else 0)
         counts[year] = max(1, expected - int(rng.integers(0, 4)))
     if rng.random() < JOINED_ON_THE_DAY:
-        others = sorted(years_taught(visit.school) & set(visit.session.year_groups or []) - set(years))
+        others = sorted(visit.school.year_groups_taught & set(visit.session.year_groups or []) - set(years))
         if others:
             year = others[int(rng.integers(0, len(others)))]
             counts[year] = int(rng.integers(18, 31))

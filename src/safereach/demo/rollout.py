@@ -22,6 +22,7 @@ from scipy.spatial import cKDTree
 from safereach.matrix.indicators import phase_group
 from safereach.matrix.profiles import DEFAULT_RADIUS
 from safereach.matrix.programmes import PROGRAMMES
+from safereach.schools import year_groups
 
 # programme → (share of the schools it suits that received it, change in its incidents near them)
 ROLL_OUT = {
@@ -32,7 +33,6 @@ ROLL_OUT = {
     "hoax-calls": (0.03, 0.0),
     "exploitation": (0.1, 0.0),
     "road-safety": (0.15, 0.0),
-    "online-safety": (0.15, 0.0),
     "water-safety": (0.1, 0.0),
 }
 REPEAT = 0.3  # schools visited again a year on
@@ -64,11 +64,11 @@ def rollout_terms(first_month: date, last_month: date) -> list[tuple[date, str, 
     return sorted(terms)
 
 
-def years_taught(school: dict) -> set[int]:
-    low, high = school.get("low_age"), school.get("high_age")
-    if low is None or high is None:
-        return set()
-    return {y for y in range(0, 14) if low <= y + 4 and y + 5 <= high}
+def years_taught(school: dict) -> frozenset[int]:
+    """The year groups a demo school (as demo.schools writes it) teaches, by the schools' rule."""
+    return year_groups.years_taught(
+        school.get("phase", ""), school.get("low_age"), school.get("high_age"), school.get("name", "")
+    )
 
 
 def plan_rollout(
@@ -81,14 +81,17 @@ def plan_rollout(
     if not terms:
         return []
     plan = []
-    for agency, programme, _title, years, *_rest, place, tiers, _text in sessions:
+    planned = set()  # (urn, programme): a school has one first visit of a programme
+    for agency, programme, title, years, *_rest, place, tiers, _text in sessions:
         if programme not in ROLL_OUT or place != "school":
             continue
         share, _ = ROLL_OUT[programme]
         suited = [
             s
             for s in schools
-            if years_taught(s) & set(years) and (s["need_tier"] is None or s["need_tier"] in tiers)
+            if years_taught(s) & set(years)
+            and (s["need_tier"] is None or s["need_tier"] in tiers)
+            and (s["urn"], programme) not in planned
         ]
         if not suited:
             continue
@@ -105,11 +108,13 @@ def plan_rollout(
         chosen = rng.choice(len(within), size=count, replace=False, p=weight / weight.sum())
         for k in sorted(chosen):
             school = within[k]
+            planned.add((school["urn"], programme))
             starts, name, ends = terms[wave[school["district_code"]]]
             day = starts + timedelta(days=int(rng.integers(3, 40)))
             visit = {
                 "urn": school["urn"],
                 "programme": programme,
+                "session": title,
                 "agency": agency,
                 "term": name,
                 "term_starts": starts,

@@ -1,5 +1,5 @@
 """A term's worth of schools' requests for the demo county, for the term planner to plan and
-the benchmark to measure: each school asks for one session its pupils' ages suit, on a run of
+the benchmark to measure: each school asks for one session for year groups it teaches, on a run of
 school days it chose, at a part of the day it chose. Not added by `safereach demo` itself
 (the demo's queue stays small for people trying it); the benchmark and tests call it."""
 
@@ -18,21 +18,25 @@ from safereach.schools.models import School
 
 
 def add_term_requests(first_day: date, last_day: date, count: int, seed: int = 0) -> list[Booking]:
-    """`count` open requests (status REQUESTED) from the demo schools for days in the term."""
+    """`count` open requests (in the coordinators' queue) from the demo schools for days in the term."""
     rng = np.random.default_rng(seed)
     schools = list(School.objects.filter(is_fictional=True, lon__isnull=False).order_by("pk"))
     sessions = [
         s
-        for s in Session.objects.filter(partner__is_fictional=True).order_by("pk")
+        for s in Session.objects.filter(partner__is_fictional=True).select_related("programme").order_by("pk")
         if s.is_visit and s.officers.exists()
     ]
     if not schools or not sessions:
         return []
-    targets = {s.programme: target_school_ids(s.programme) for s in sessions}
+    targets = {s.pk: target_school_ids(s.programme.slug) for s in sessions}
+    suited = {s.pk: [school for school in schools if s.suits(school)] for s in sessions}
+    sessions = [s for s in sessions if suited[s.pk]]
     made = []
     for i in range(count):
-        school = schools[int(rng.integers(0, len(schools)))]
+        if not sessions:
+            break
         session = sessions[int(rng.integers(0, len(sessions)))]
+        school = suited[session.pk][int(rng.integers(0, len(suited[session.pk])))]
         days = open_days(school.la_code, first_day, last_day)
         if not days:
             break
@@ -53,10 +57,10 @@ def add_term_requests(first_day: date, last_day: date, count: int, seed: int = 0
             more_dates=more,
             part_of_day=str(rng.choice(["any", "any", "morning", "afternoon"])),
             pupils=int(rng.integers(20, 90)),
-            year_groups=list(session.year_groups[:2]),
-            status=Booking.Status.REQUESTED,
-            is_target=school.pk in targets[session.programme],
+            year_groups=sorted(school.year_groups_taught & set(session.year_groups))[:2],
+            is_target=school.pk in targets[session.pk],
         )
         booking.sessions.add(session)
+        booking.send_to_queue()  # sent by the school; no time fitted
         made.append(booking)
     return made

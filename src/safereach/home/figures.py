@@ -11,7 +11,10 @@ from django.db.models import Count, Max, Sum
 
 from safereach.accounts.models import Agency, Role, User
 from safereach.areas.models import Area
+from safereach.delivery.models import WebhookDelivery
 from safereach.evidence.models import Dataset, Deprivation, Incident, Notice, Place
+from safereach.register.home import protection_figures
+from safereach.schoolpage.feedback import agency_figures as feedback_figures
 from safereach.schools.models import School
 from safereach.workforce.models import Officer, Station
 
@@ -56,6 +59,8 @@ def administrator_figures() -> dict:
         ],
         "users_by_role": [(label, users_by_role.get(role, 0)) for role, label in Role.choices],
         "users_without_role": users_without_role,
+        # Visit changes no case system accepted within a day: waiting for "Send again".
+        "failed_deliveries": WebhookDelivery.objects.filter(state=WebhookDelivery.State.FAILED).count(),
     }
 
 
@@ -154,6 +159,8 @@ def partner_figures(user: User) -> dict:
         ]
         if agency
         else [],
+        # Schools' feedback and knowledge checks on the agency's sessions (schoolpage).
+        "feedback_figures": feedback_figures(agency) if agency else [],
         "holdings": holdings(),
     }
 
@@ -164,4 +171,7 @@ FIGURES_BY_ROLE = {
     Role.COORDINATOR: coordinator_figures,
     Role.OFFICER: officer_figures,
     Role.PARTNER: partner_figures,
+    # Fire safety protection: the register of notices (the register app).
+    Role.PROTECTION_OFFICER: lambda user: protection_figures(user, manager=False),
+    Role.PROTECTION_MANAGER: lambda user: protection_figures(user, manager=True),
 }

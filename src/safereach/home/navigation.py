@@ -30,6 +30,19 @@ def navigation(request):
             links.append(("Reach", reverse("delivery:reach-agency", args=[own.slug]) if own
                           else reverse("delivery:reach")))
             links.append(("Impact", reverse("delivery:impact")))
+        # The schools' side (schoolpage): what schools asked for, their feedback, their tiers,
+        # and concerns, shown only to those they were routed to.
+        if user.has_role(Role.PARTNER, Role.COORDINATOR, Role.ANALYST):
+            links.append(("Unmet demand", reverse("schoolpage:unmet-demand")))
+        if user.has_role(Role.PARTNER, Role.COORDINATOR):
+            links.append(("Feedback", reverse("schoolpage:feedback-overview")))
+        if user.has_role(Role.COORDINATOR):
+            links.append(("Tiers", reverse("schoolpage:tiers")))
+        if user.concern_routes.exists() or user.concerns_received.exists():
+            links.append(("Concerns", reverse("schoolpage:concerns")))
+        # Fire safety protection: the register of notices (the register app).
+        if user.has_role(Role.PROTECTION_OFFICER, Role.PROTECTION_MANAGER):
+            links.append(("Fire safety notices", reverse("register:notices")))
         if user.has_role(Role.ADMINISTRATOR):
             links.append(("Administration", reverse("admin:index")))
     current = request.path

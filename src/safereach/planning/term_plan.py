@@ -2,8 +2,8 @@
 models, travel times from the one travel provider, handed to the pure planner in
 routing.planner; and the plan read back in people's words (officers, schools, sessions).
 
-An open request is a booking still choosing a time or in the coordinator's queue (REQUESTED,
-QUEUED), one request per session it asked for that is delivered at the school. Every live
+An open request is a booking in the coordinator's queue (QUEUED: the school sent it and no time
+fitted), one request per session it asked for that is delivered at the school. Every live
 visit (held or confirmed) stays where it is: schools have been told those times.
 """
 
@@ -13,23 +13,30 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from datetime import time as clock
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Prefetch, Q
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from safereach.bookings.calendar_days import open_days
+from safereach.bookings.diary import Places, at, minutes_of, read_diaries
 from safereach.bookings.models import Booking, Visit
-from safereach.bookings.offers import booking_settings, minutes_of, window
+from safereach.bookings.offers import booking_settings
 from safereach.bookings.priority import target_school_ids
 from safereach.catalogue.models import Session
-from safereach.delivery.stepped_wedge import held_back
+from safereach.core.database import when_unlocked
+from safereach.planning.stepped_wedge import held_back
 from safereach.routing import planner
+from safereach.routing.diary import Diary, Fit, fit
 from safereach.routing.travel import travel_provider
-from safereach.workforce.models import Leave, Officer
+from safereach.workforce.models import Officer
 
-OPEN = [Booking.Status.REQUESTED, Booking.Status.QUEUED]
+# Only what a school has committed to: a request it sent that no time fitted (QUEUED). One left
+# at "Choose a time" (REQUESTED) was never sent, and a school is not emailed a booking for it.
+OPEN = [Booking.Status.QUEUED]
 # A confirmed booking may still have sessions no officer could reach when the school booked:
 # those are open requests too. (A booking still held waits for the school or the coordinator
 # to confirm it first: planning its other sessions would confirm it over their heads.)
@@ -58,14 +65,18 @@ def parse_request_key(key: str) -> tuple[int, int]:
 class TermInput:
     first_day: date
     last_day: date
-    officers: list[planner.PlanOfficer]
+    diaries: list[Diary]
     requests: list[planner.PlanRequest]
-    fixed: list[planner.FixedVisit]
     minutes: np.ndarray
     places: list[tuple[float, float]]  # (lon, lat) of each place index
     arrive_before: int
     officer_names: dict[int, str]
     labels: dict[str, tuple[str, str]]  # request key -> (school, session)
+    dropped: tuple[str, ...] = ()  # request keys the coordinator left out
+
+    @property
+    def fixed(self) -> list[planner.FixedVisit]:
+        return planner.fixed_visits(self.diaries, self.first_day, self.last_day)
 
 
 def gather(
@@ -85,64 +96,20 @@ def gather(
     today = today or timezone.localdate()
     first_day = max(first_day, today + timedelta(days=1))  # never today, as for schools
     pinned = pinned or {}
-    places: dict[tuple[float, float], int] = {}
-
-    def place(lon, lat) -> int:
-        return places.setdefault((float(lon), float(lat)), len(places))
-
-    officers_qs = (
+    places = Places()
+    officers = list(
         Officer.objects.filter(base__isnull=False, **({"agency": agency_id} if agency_id else {}))
         .select_related("base")
-        .prefetch_related(Prefetch("sessions", Session.objects.only("id")))
+        .order_by("pk")
     )
-    leave: dict[int, set[date]] = {}
-    for officer_id, starts_on, ends_on in Leave.objects.filter(
-        starts_on__lte=last_day, ends_on__gte=first_day
-    ).values_list("officer_id", "starts_on", "ends_on"):
-        day = starts_on
-        while day <= ends_on:
-            leave.setdefault(officer_id, set()).add(day)
-            day += timedelta(days=1)
-    officers, names = [], {}
-    for o in officers_qs:
-        names[o.pk] = o.name
-        officers.append(
-            planner.PlanOfficer(
-                officer_id=o.pk,
-                base=place(o.base.lon, o.base.lat),
-                day_starts=minutes_of(o.day_starts),
-                day_ends=minutes_of(o.day_ends),
-                working_weekdays=frozenset(int(d) for d in o.working_days),
-                max_visits_per_day=o.max_visits_per_day,
-                sessions=frozenset(s.pk for s in o.sessions.all()),
-                away=frozenset(leave.get(o.pk, ())),
-            )
-        )
-
-    fixed = []
-    for v in Visit.objects.filter(
-        status__in=Visit.LIVE,
-        officer__in=[o.officer_id for o in officers],
-        starts_at__gte=timezone.make_aware(_midnight(first_day)),
-        starts_at__lt=timezone.make_aware(_midnight(last_day + timedelta(days=1))),
-    ).select_related("school"):
-        starts, ends = timezone.localtime(v.starts_at), timezone.localtime(v.ends_at)
-        fixed.append(
-            planner.FixedVisit(
-                key=f"visit {v.pk}",
-                officer_id=v.officer_id,
-                day=starts.date(),
-                start=minutes_of(starts.time()),
-                end=minutes_of(ends.time()),
-                place=place(v.school.lon, v.school.lat),
-            )
-        )
+    names = {o.pk: o.name for o in officers}
+    diaries = list(read_diaries(officers, first_day, max(first_day, last_day), places).values())
 
     bookings = (
         open_requests(Booking.objects.all() if requests is None else requests)
         .filter(school__lon__isnull=False)
         .select_related("school")
-        .prefetch_related("sessions")
+        .prefetch_related("sessions__programme")
     )
     taken = set(
         Visit.objects.filter(booking__in=bookings, status__in=Visit.LIVE).values_list(
@@ -164,53 +131,48 @@ def gather(
                 if a <= last_day and b >= first_day:
                     days.update(open_days(booking.school.la_code, max(a, first_day), min(b, last_day)))
             days_for[cache_key] = tuple(sorted(days))
-        earliest, latest = window(booking)
+        school_day = booking.school_day()
         for session in booking.sessions.all():
-            if not session.is_visit or (booking.pk, session.pk) in taken:
+            # A session for year groups the school does not teach is never planned there.
+            if not session.is_visit or (booking.pk, session.pk) in taken or not session.suits(booking.school):
                 continue
-            if held.holds(booking.school_id, session.programme):
+            if held.holds(booking.school_id, session.programme_id):
                 continue
             key = request_key(booking.pk, session.pk)
             labels[key] = (booking.school.name, session.title)
             if key in dropped:
                 continue
-            if session.programme not in targets:
-                targets[session.programme] = target_school_ids(session.programme)
-            is_target = booking.is_target or booking.school_id in targets[session.programme]
+            slug = session.programme.slug
+            if slug not in targets:
+                targets[slug] = target_school_ids(slug)
+            is_target = booking.is_target or booking.school_id in targets[slug]
             plan_requests.append(
                 planner.PlanRequest(
                     key=key,
                     session_id=session.pk,
-                    place=place(booking.school.lon, booking.school.lat),
+                    place=places(booking.school.lon, booking.school.lat),
                     days=days_for[cache_key],
-                    earliest=earliest,
-                    latest=latest,
+                    school_day=school_day,
                     length=session.length_minutes,
                     prize=PRIZE["target" if is_target else "other"],
                     is_target=is_target,
                     pinned=pinned.get(key),
                 )
             )
-    lonlat = list(places)
-    minutes = travel_provider().matrix(lonlat, lonlat) if lonlat else np.zeros((0, 0))
+    lonlat = places.lonlat
+    minutes = travel_provider().table(lonlat, lonlat) if lonlat else np.zeros((0, 0))
     return TermInput(
         first_day,
         last_day,
-        officers,
+        diaries,
         plan_requests,
-        fixed,
         minutes,
         lonlat,
         booking_settings()["ARRIVE_BEFORE_MINUTES"],
         names,
         labels,
+        tuple(sorted(k for k in dropped if k in labels)),
     )
-
-
-def _midnight(day: date):
-    from datetime import datetime, time
-
-    return datetime.combine(day, time(0, 0))
 
 
 @dataclass
@@ -266,10 +228,14 @@ class TermPlan:
                     "request": k,
                     "school": labels[k][0],
                     "session": labels[k][1],
-                    "reason": why,
+                    "reason": why.sentence,
+                    "reason_code": str(why),
                     "high_priority": requests[k].is_target,
                 }
                 for k, why in sorted(after.left_out.items())
+            ],
+            "dropped_requests": [
+                {"request": k, "school": labels[k][0], "session": labels[k][1]} for k in self.input.dropped
             ],
             "diary_visits_not_modelled": [
                 {"visit": k, "reason": why} for k, why in sorted(after.not_modelled.items())
@@ -292,12 +258,11 @@ def make_plan(
     `workers` processes (default: settings.SAFEREACH_PLANNER["WORKERS"])."""
     started = time.perf_counter()
     term = gather(first_day, last_day, **gather_options)
-    # Reading the diaries and the travel matrix count against the time asked for.
+    # Reading the diaries and the travel-time table count against the time asked for.
     seconds = max(1.0, seconds - (time.perf_counter() - started))
     after = planner.plan(
-        term.officers,
+        term.diaries,
         term.requests,
-        term.fixed,
         term.minutes,
         first_day=term.first_day,
         last_day=term.last_day,
@@ -310,8 +275,9 @@ def make_plan(
     )
     # Travel now, over the same visits the plan keeps (a diary visit on a day its officer no
     # longer works is listed apart and counted in neither).
-    kept = [f for f in term.fixed if f.key not in after.not_modelled]
-    before = planner.current_plan(term.officers, kept, term.minutes)
+    before = planner.current_plan(
+        term.diaries, term.minutes, term.first_day, term.last_day, leave_out=list(after.not_modelled)
+    )
     return TermPlan(term, before, after)
 
 
@@ -361,7 +327,7 @@ def apply_plan(
     for booking_id, rows in by_booking.items():
         keys = [row["request"] for row in rows]
         try:
-            booking = services.when_unlocked(lambda b=booking_id, r=rows: _book(b, r, log))
+            booking = when_unlocked(lambda b=booking_id, r=rows: _book(b, r, log))
         except NoLongerFits as exc:
             failed.update(dict.fromkeys(keys, str(exc)))
             log.not_booked(keys, str(exc))
@@ -378,14 +344,6 @@ def apply_plan(
 
 
 def _book(booking_id: int, rows: list[dict], log: ApplyLog) -> Booking:
-    from datetime import datetime
-    from datetime import time as clock
-
-    from django.db import IntegrityError, transaction
-    from django.db.models import F
-
-    from safereach.bookings.offers import at
-
     with transaction.atomic():
         for officer_id in sorted({row["officer_id"] for row in rows}):  # one order: no deadlock
             Officer.objects.filter(pk=officer_id).update(diary_version=F("diary_version") + 1)
@@ -397,9 +355,8 @@ def _book(booking_id: int, rows: list[dict], log: ApplyLog) -> Booking:
         planned = {parse_request_key(row["request"])[1] for row in rows}
         if planned != asked:
             raise NoLongerFits("only some of the request's sessions are in the plan")
-        school = (booking.school.lon, booking.school.lat)
-        earliest, latest = window(booking)
-        config = booking_settings()
+        school_day = booking.school_day()
+        arrive_before = booking_settings()["ARRIVE_BEFORE_MINUTES"]
         for row in rows:
             session = Session.objects.get(pk=parse_request_key(row["request"])[1])
             officer = Officer.objects.select_related("base").get(pk=row["officer_id"])
@@ -410,73 +367,42 @@ def _book(booking_id: int, rows: list[dict], log: ApplyLog) -> Booking:
                 not officer.sessions.filter(pk=session.pk).exists()
                 or officer.base is None
                 or end - start != session.length_minutes
-                or start < earliest
-                or end > latest
                 or not any(a <= day <= b for a, b in booking.date_ranges)
-                or day not in open_days(booking.school.la_code, day, day)
                 or Visit.objects.filter(booking=booking, session=session, status__in=Visit.LIVE).exists()
             ):
                 raise NoLongerFits("the school's dates or the officer's sessions have changed")
-            away = (
-                frozenset([day])
-                if Leave.objects.filter(officer=officer, starts_on__lte=day, ends_on__gte=day).exists()
-                else frozenset()
+            # The officer's day as it is now, asked the one rule.
+            places = Places()
+            school = places(booking.school.lon, booking.school.lat)
+            diary = read_diaries([officer], day, day, places)[officer.pk]
+            minutes = travel_provider().table(places.lonlat, places.lonlat)
+            verdict = fit(
+                diary.day(day),
+                start,
+                end,
+                school,
+                lambda a, b, table=minutes: float(table[a, b]),
+                arrive_before=arrive_before,
+                school=school_day,
+                school_closed=day not in open_days(booking.school.la_code, day, day),
             )
-            midnight = timezone.make_aware(datetime.combine(day, clock(0)))
-            that_day = list(
-                Visit.objects.filter(
-                    officer=officer,
-                    status__in=Visit.LIVE,
-                    starts_at__gte=midnight,
-                    starts_at__lt=midnight + timedelta(days=1),
-                ).values_list("starts_at", "ends_at", "school__lon", "school__lat")
-            )
-            places = [(officer.base.lon, officer.base.lat), school] + [
-                (lon, lat) for *_, lon, lat in that_day
-            ]
-            index = {p: i for i, p in enumerate(dict.fromkeys(places))}
-            minutes = travel_provider().matrix(list(index), list(index))
-            diary = [
-                (
-                    minutes_of(timezone.localtime(a).time()),
-                    minutes_of(timezone.localtime(b).time()),
-                    index[(lon, lat)],
-                )
-                for a, b, lon, lat in that_day
-            ]
-            me = planner.PlanOfficer(
-                officer_id=officer.pk,
-                base=index[(officer.base.lon, officer.base.lat)],
-                day_starts=minutes_of(officer.day_starts),
-                day_ends=minutes_of(officer.day_ends),
-                working_weekdays=frozenset(int(d) for d in officer.working_days),
-                max_visits_per_day=officer.max_visits_per_day,
-                sessions=frozenset(),
-                away=away,
-            )
-            if not planner.fits_in_day(
-                me, day, diary, start, end, index[school], minutes, config["ARRIVE_BEFORE_MINUTES"]
-            ):
-                raise NoLongerFits(
-                    f"{officer.name}'s diary on {day:%-d %B} has changed and it no longer fits"
-                )
+            if verdict is not Fit.FITS:
+                raise NoLongerFits(f"{officer.name}'s diary on {day:%-d %B} has changed: {verdict.sentence}")
             try:
                 with transaction.atomic():
-                    Visit.objects.create(
+                    Visit.objects.hold(
                         booking=booking,
                         school=booking.school,
                         session=session,
                         officer=officer,
                         starts_at=at(day, start),
                         ends_at=at(day, end),
-                        status=Visit.Status.HELD,
                         added_travel_minutes=row.get("added_travel_minutes"),
                     )
             except IntegrityError as exc:
                 raise NoLongerFits(f"{officer.name} already has a visit starting then") from exc
         # The coordinator's plan: confirmed next, which confirms the new visits and sends the
         # school all its times (a part-booked booking's earlier ones too).
-        booking.status = Booking.Status.AWAITING_APPROVAL
-        booking.save(update_fields=["status"])
+        booking.ready_for_approval()
         log.booked(booking, [row["request"] for row in rows])
         return booking

@@ -195,7 +195,9 @@ def _show_run(request, run: PlanRun, form=None):
             "plan": run.plan if run.is_finished and run.state != PlanRun.State.FAILED else None,
             "result": run.applying_result(),
             "pinned": set(run.pinned),
-            "dropped": run.dropped,
+            # Runs planned before the names were kept show the request's key.
+            "dropped": (run.plan or {}).get("dropped_requests")
+            or [{"request": k, "school": f"Request {k}", "session": ""} for k in run.dropped],
             "form": form,
             "max_seconds": MAX_SECONDS,
             "seconds_left": run.seconds_left(),

@@ -10,3 +10,4 @@ class WorkforceConfig(AppConfig):
         from safereach.workforce.station_importer import StationsImporter
 
         register(StationsImporter)
+        from safereach.workforce import tasks  # noqa: F401 - registers reading officers' own calendars

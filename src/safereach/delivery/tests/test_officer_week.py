@@ -14,7 +14,7 @@ from safereach.accounts.models import Role
 from safereach.accounts.tests.factories import make_user
 from safereach.bookings.models import Booking, Visit
 from safereach.bookings.tests.factories import quiet_monday
-from safereach.delivery.officer_week import feed_token
+from safereach.delivery.officer_week import feed_token, monday_of
 from safereach.routing.travel import travel_provider
 
 
@@ -73,9 +73,9 @@ def test_the_officer_sees_each_day_in_order_with_travel_and_access_notes(client,
     assert [leg.visit for leg in monday_.legs] == [week["first"], week["later"]]
     provider = travel_provider()
     base, school, other = week["station"], week["school"], week["other"]
-    to_first = provider.matrix([(base.lon, base.lat)], [(school.lon, school.lat)])[0, 0]
-    between = provider.matrix([(school.lon, school.lat)], [(other.lon, other.lat)])[0, 0]
-    home = provider.matrix([(other.lon, other.lat)], [(base.lon, base.lat)])[0, 0]
+    to_first = provider.table([(base.lon, base.lat)], [(school.lon, school.lat)])[0, 0]
+    between = provider.table([(school.lon, school.lat)], [(other.lon, other.lat)])[0, 0]
+    home = provider.table([(other.lon, other.lat)], [(base.lon, base.lat)])[0, 0]
     assert monday_.legs[0].minutes == pytest.approx(to_first)
     assert monday_.legs[1].minutes == pytest.approx(between)
     assert monday_.travel == pytest.approx(to_first + between + home)
@@ -152,3 +152,13 @@ def test_the_feed_token_is_random_and_kept_on_the_officer(week):
     assert feed_token(owen) != feed_token(fatima)
     owen.refresh_from_db()
     assert feed_token(owen) == owen.calendar_token  # stored, not worked out from the id
+
+
+@pytest.mark.parametrize("week", ["9999-12-31", "0001-01-01", "2027-02-30", "next week", "2207-01-04"])
+def test_a_week_out_of_range_or_not_a_date_shows_this_week(client, county, week):
+    client.force_login(county["coordinator"])
+
+    page = client.get(reverse("week:officer", args=[county["owen"].pk]), {"week": week})
+
+    assert page.status_code == 200
+    assert page.context["monday"] == monday_of(timezone.localdate())

@@ -6,8 +6,8 @@ from icalendar import Calendar
 from safereach.accounts.models import AuditEvent, Role
 from safereach.accounts.tests.factories import make_agency, make_user
 from safereach.areas.tests.factories import make_area
+from safereach.bookings.diary import at
 from safereach.bookings.models import Visit
-from safereach.bookings.offers import at
 from safereach.bookings.tests.factories import quiet_monday
 from safereach.delivery.projected import feed_key
 from safereach.schools.tests.factories import make_school

@@ -71,15 +71,21 @@ def test_not_dressed_as_gov_uk(client):
     [
         ((Role.OFFICER,), ["/", "/week/"]),
         ((Role.ANALYST,), ["/", "/evidence/datasets/", "/matrix/", "/delivery/projected/", "/delivery/reach/",
-                           "/delivery/impact/"]),
+                           "/delivery/impact/", "/schools/unmet-demand/"]),
         ((Role.PARTNER,), ["/", "/evidence/datasets/", "/matrix/", "/sessions/our-sessions/",
-                           "/delivery/projected/", "/delivery/reach/", "/delivery/impact/"]),
+                           "/delivery/projected/", "/delivery/reach/", "/delivery/impact/",
+                           "/schools/unmet-demand/", "/schools/feedback/"]),
         ((Role.COORDINATOR,), ["/", "/evidence/datasets/", "/matrix/", "/book/queue/", "/book/plan/",
                                "/officers/", "/sessions/our-sessions/", "/delivery/projected/",
-                               "/delivery/reach/", "/delivery/impact/"]),
+                               "/delivery/reach/", "/delivery/impact/",
+                               "/schools/unmet-demand/", "/schools/feedback/", "/schools/tiers/"]),
         ((Role.ADMINISTRATOR,), ["/", "/evidence/datasets/", "/matrix/", "/book/queue/", "/book/plan/",
                                  "/officers/", "/sessions/our-sessions/", "/delivery/projected/",
-                                 "/delivery/reach/", "/delivery/impact/", "/admin/"]),
+                                 "/delivery/reach/", "/delivery/impact/",
+                                 "/schools/unmet-demand/", "/schools/feedback/", "/schools/tiers/",
+                                 "/register/manage/", "/admin/"]),
+        ((Role.PROTECTION_OFFICER,), ["/", "/register/manage/"]),
+        ((Role.PROTECTION_MANAGER,), ["/", "/register/manage/"]),
     ],
 )
 def test_navigation_offers_what_the_role_may_open(client, sign_in_as, roles, links):
@@ -105,3 +111,31 @@ def test_signed_out_visitors_get_no_navigation_but_a_sign_in_link(client):
     assert nav_links(html) == []
     sign_in = reverse("accounts:sign-in")
     assert f'<a class="govuk-link govuk-link--inverse" href="{sign_in}">Sign in</a>' in html
+
+
+def test_the_site_has_a_favicon_and_its_own_not_found_page(client):
+    icon = client.get("/favicon.ico", follow=True)
+    missing = client.get("/no-such-page/")
+
+    assert icon.status_code == 200 and b"".join(icon.streaming_content)[:4] == b"\x00\x00\x01\x00"
+    assert missing.status_code == 404 and "Page not found" in missing.content.decode()
+    assert "Traceback" not in missing.content.decode() and "URLconf" not in missing.content.decode()
+
+
+def test_schools_find_the_catalogue_and_booking_first(client):
+    page = client.get("/").content.decode()
+
+    assert page.index("Book a session") < page.index("sign in")
+    assert reverse("bookings:start") in page and reverse("catalogue:catalogue") in page
+
+
+def test_every_page_links_to_the_accessibility_statement_and_privacy_notice(client, settings):
+    settings.SAFEREACH_CONTACT_RETENTION_DAYS = 365
+    home = client.get("/").content.decode()
+    statement = client.get(reverse("accessibility")).content.decode()
+    notice = client.get(reverse("privacy")).content.decode()
+
+    assert reverse("accessibility") in home and reverse("privacy") in home
+    assert "WCAG 2.2 AA" in statement and "Enforcement procedure" in statement
+    assert "deleted 365 days after the booking" in notice
+    assert "no information about individual pupils" in notice

@@ -155,7 +155,7 @@ def test_pages_before_any_list_is_built(client, db):
     assert client.get("/matrix/arson/export.csv").status_code == 404
     assert "No target lists have been built yet" in client.get("/matrix/districts/").content.decode()
     rows = client.get("/matrix/").context["rows"]
-    assert len(rows) == 6 and all(r["list"] is None for r in rows)
+    assert len(rows) == 10 and all(r["list"] is None for r in rows)
 
 
 def test_partners_see_counts_under_five_suppressed(client, small_county):

@@ -3,7 +3,7 @@ apply (visits booked through the booking services, schools emailed). Each plan i
 made by a background task, and applied by another, both run here inside the request (see
 conftest)."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core import mail
 from django.urls import reverse
@@ -22,8 +22,7 @@ def ask(county, school, session, monday, **extra):
         dates_from=monday,
         dates_to=monday + timedelta(days=4),
         pupils=30,
-        status=Booking.Status.QUEUED,
-        **extra,
+        **{"status": Booking.Status.QUEUED, **extra},
     )
     booking.sessions.add(session)
     return booking
@@ -117,7 +116,7 @@ def test_a_plan_whose_diary_changed_is_not_applied(client, county):
     assert a.status == Booking.Status.QUEUED and not a.visits.exists()
     html = response.content.decode()
     assert "Plan applied" in html and "Could not be booked (1)" in html
-    assert f"{row['officer']}&#x27;s diary on" in html and "no longer fits" in html
+    assert f"{row['officer']}&#x27;s diary on" in html and "has changed: " in html
 
 
 def test_the_form_explains_its_errors_and_plans_nothing(client, county):
@@ -132,3 +131,37 @@ def test_the_form_explains_its_errors_and_plans_nothing(client, county):
     assert '<a href="#id_seconds">Plan for at most 300 seconds</a>' in html
     assert "<title>Error: " in html
     assert not PlanRun.objects.exists()
+
+
+def test_a_request_left_at_choose_a_time_is_not_planned(client, county):
+    """The school never sent it: the planner books only requests in the queue."""
+    monday = quiet_monday()
+    abandoned = ask(county, county["school"], county["home_fire"], monday, status=Booking.Status.REQUESTED)
+    sent = ask(county, county["other"], county["home_fire"], monday)
+    client.force_login(county["coordinator"])
+
+    run = plan(client, form(monday))
+
+    planned = {v["request"].split(":")[0] for v in run.plan["visits"]}
+    assert planned == {str(sent.pk)} and str(abandoned.pk) not in planned
+
+
+def test_plan_pages_speak_of_schools_and_days_and_an_applied_plan_offers_no_changes(client, county):
+    monday = quiet_monday()
+    a = ask(county, county["school"], county["home_fire"], monday)
+    ask(county, county["other"], county["home_fire"], monday)
+    client.force_login(county["coordinator"])
+    first = plan(client, form(monday))
+    dropped = f"{a.pk}:{county['home_fire'].pk}"
+    second = plan(client, {**form(monday), "previous": str(first.pk), "drop": [dropped]})
+
+    page = client.get(reverse("planning:term-plan-run", args=[second.pk])).content.decode()
+
+    assert f"Put {county['school'].name} ({county['home_fire'].title}) back in" in page
+    visit = second.plan["visits"][0]
+    day = date.fromisoformat(visit["day"])
+    assert f"{day:%a} {day.day} {day:%b %Y}, {visit['starts']} to {visit['ends']}" in page  # Mon 30 Nov 2026
+    client.post(reverse("planning:term-plan-apply", args=[second.pk]))
+    applied = client.get(reverse("planning:term-plan-run", args=[second.pk])).content.decode()
+    assert "Plan again with these changes" not in applied and 'name="pin"' not in applied
+    assert 'name="drop"' not in applied and "Plan the requests still open" in applied
