@@ -2,6 +2,8 @@
 figures sit beside them, small counts of other agencies read "fewer than 5", the impact page
 says what the design can and cannot show; every page passes axe-core."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -129,3 +131,20 @@ def test_hold_back_form_at_both_sizes(page, live_server, reach_county):
     expect(summary).to_be_focused()
     expect(summary).to_contain_text("The share must be 50 per cent or less")
     both_sizes(page, "hold-backs-error")
+
+
+def test_feedback_and_knowledge_checks_on_the_session_page_and_in_reach(page, live_server, reach_county):
+    from safereach.schoolpage.tests.test_results_shown import visits_with_results
+
+    visits_with_results(reach_county, 6, six_weeks=5, days_ago=10)
+    page.goto(f"{live_server.url}/sessions/{reach_county['home_fire'].slug}/")
+    expect(page.get_by_role("heading", name="What pupils knew")).to_be_visible()
+    expect(page.get_by_text("80% of answers right (6 classes, 120 pupils)")).to_be_visible()
+    both_sizes(page, "session-results")
+
+    partner = make_user(Role.PARTNER, email="partner@police.example", agency=reach_county["police"])
+    sign_in(page, live_server, partner)
+    page.goto(f"{live_server.url}/delivery/reach/")
+    table = page.get_by_role("table", name=re.compile("Feedback and knowledge checks in"))
+    expect(table.get_by_role("row", name=re.compile("Home fire safety"))).to_contain_text("60%")
+    both_sizes(page, "reach-results")

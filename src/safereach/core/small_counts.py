@@ -57,3 +57,10 @@ def shared_table(
         if others:
             text[min(others, key=lambda k: counts[k])] = NOT_SHOWN
     return text
+
+
+def enough_to_summarise(n: int) -> bool:
+    """Whether an average or a share over `n` responses (schools' feedback, classes' scores) may
+    be shown outside the agency that owns them: with fewer than 5, it could be one school's own
+    answer, and saying "fewer than 5" is all that is shown."""
+    return n >= SMALL

@@ -1,7 +1,8 @@
 """Reach: pupils reached and visits delivered, added up from the outcomes officers record, by
 programme, district, ward, term and school year; the share of each programme's target schools
-reached; the schools never visited. Pure: it takes plain rows and returns plain figures, so the
-page, the exports and `safereach reach` cannot disagree.
+reached; the schools never visited; what schools said of their visits and what their pupils
+knew straight after and six weeks on, by programme. Pure: it takes plain rows and returns
+plain figures, so the page, the exports and `safereach reach` cannot disagree.
 
 A figure is shown exactly to the agency whose visits it counts. Anywhere else a count of 1 to 4
 reads "fewer than 5", with secondary suppression so that a hidden count cannot be worked out
@@ -16,16 +17,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from safereach.core.small_counts import FEWER_THAN_SMALL, NOT_SHOWN, is_small, shared_count, shared_table
+from safereach.core.small_counts import (
+    FEWER_THAN_SMALL,
+    NOT_SHOWN,
+    enough_to_summarise,
+    is_small,
+    shared_count,
+    shared_table,
+)
+from safereach.schools.models import school_year_of  # noqa: F401 - the schools' rule, used here
 
 BREAKDOWNS = ("programme", "district", "ward", "term", "school_year")
 YEARS_OF_TARGET_SHARE = 3  # this school year and the two before
 YEARS_SHOWN = 5  # school years in the table by school year
-
-
-def school_year_of(day: date) -> int:
-    """The school year a day falls in, by the year it starts: England's start on 1 September."""
-    return day.year if day.month >= 9 else day.year - 1
 
 
 def school_year_label(year: int) -> str:
@@ -74,6 +78,139 @@ class TargetShare:
     last_three_text: str = ""
 
 
+@dataclass(frozen=True)
+class VisitResults:
+    """What a delivered visit's school said of it, and what its class knew: usefulness out of 5
+    and whether it fitted the year group (None without feedback); the class's knowledge check
+    straight after the visit and six weeks on, as (answers right, answers asked) (None when not
+    taken)."""
+
+    agency_id: int
+    programme: str
+    school_year: int
+    usefulness: int | None = None
+    about_right: bool | None = None
+    after: tuple[int, int] | None = None
+    six_weeks: tuple[int, int] | None = None
+
+
+@dataclass
+class ResultsRow:
+    """One programme's feedback and knowledge checks in a school year. Averages and shares are
+    None where the viewer may not see them: over fewer than 5 responses of another agency."""
+
+    key: str
+    label: str
+    feedback: int
+    feedback_text: str
+    usefulness: float | None
+    about_right: float | None
+    classes: int
+    classes_text: str
+    right_after: float | None
+    classes_six_weeks: int
+    classes_six_weeks_text: str
+    right_six_weeks: float | None
+    right_after_same_classes: float | None  # the classes that took it again, straight after
+
+
+RESULTS_COLUMNS = {
+    "feedback": "Visits with feedback",
+    "usefulness": "Usefulness (out of 5)",
+    "about_right": "About right for the year group",
+    "classes": "Classes checked after the visit",
+    "right_after": "Answers right after the visit",
+    "classes_six_weeks": "Classes checked again six weeks on",
+    "right_six_weeks": "Answers right six weeks on",
+    "right_after_same_classes": "The same classes, right after the visit",
+}
+
+
+def results_text(row: ResultsRow) -> dict[str, str]:
+    """Each figure of a results row as the page, the spreadsheet and `safereach reach` show it:
+    an average left out for small counts reads "not shown", one with nothing to average "–"."""
+
+    def average(value, n, fmt):
+        if not n:
+            return "–"
+        return NOT_SHOWN if value is None else fmt(value)
+
+    def percent(value):
+        return f"{100 * value:.0f}%"
+
+    return {
+        "feedback": row.feedback_text,
+        "usefulness": average(row.usefulness, row.feedback, lambda v: f"{v:.1f}"),
+        "about_right": average(row.about_right, row.feedback, percent),
+        "classes": row.classes_text,
+        "right_after": average(row.right_after, row.classes, percent),
+        "classes_six_weeks": row.classes_six_weeks_text,
+        "right_six_weeks": average(row.right_six_weeks, row.classes_six_weeks, percent),
+        "right_after_same_classes": average(row.right_after_same_classes, row.classes_six_weeks, percent),
+    }
+
+
+def results_numbers(row: ResultsRow) -> dict:
+    """The same figures as numbers, for the agency's own `safereach reach --json`: shares as
+    fractions, None where there is nothing to average."""
+    return {key: getattr(row, key) for key in RESULTS_COLUMNS}
+
+
+def _share(pairs) -> float | None:
+    asked = sum(a for _, a in pairs)
+    return sum(r for r, _ in pairs) / asked if asked else None
+
+
+def results_table(
+    results: Iterable[VisitResults],
+    *,
+    school_year: int,
+    own: Callable[[VisitResults], bool],
+    programme_names: dict[str, str],
+    programme: str | None = None,
+) -> list[ResultsRow]:
+    """Feedback and knowledge checks by programme for `school_year`, as this viewer may see them:
+    another agency's counts of 1 to 4 read "fewer than 5", and an average over them is not
+    shown (core.small_counts)."""
+    by: dict[str, list[VisitResults]] = {}
+    for r in results:
+        if r.school_year == school_year and (programme is None or r.programme == programme):
+            by.setdefault(r.programme, []).append(r)
+    rows = []
+    for slug, found in by.items():
+        exact = all(own(r) for r in found)
+
+        def shown(n: int) -> bool:
+            return exact or enough_to_summarise(n)  # noqa: B023 - used at once, in this loop
+
+        feedback = [r for r in found if r.usefulness is not None]
+        checked = [r for r in found if r.after is not None]
+        repeated = [r for r in found if r.six_weeks is not None]
+        again = [r for r in repeated if r.after is not None]
+        rows.append(
+            ResultsRow(
+                slug,
+                programme_names.get(slug, slug),
+                len(feedback),
+                shared_count(len(feedback), not exact),
+                sum(r.usefulness for r in feedback) / len(feedback)
+                if feedback and shown(len(feedback))
+                else None,
+                sum(bool(r.about_right) for r in feedback) / len(feedback)
+                if feedback and shown(len(feedback))
+                else None,
+                len(checked),
+                shared_count(len(checked), not exact),
+                _share([r.after for r in checked]) if shown(len(checked)) else None,
+                len(repeated),
+                shared_count(len(repeated), not exact),
+                _share([r.six_weeks for r in repeated]) if shown(len(repeated)) else None,
+                _share([r.after for r in again]) if shown(len(again)) else None,
+            )
+        )
+    return sorted(rows, key=lambda r: r.label)
+
+
 @dataclass
 class Figures:
     school_year: int
@@ -85,6 +222,7 @@ class Figures:
     target_shares: list[TargetShare]
     suppressed: bool
     never_visited: list[dict] = field(default_factory=list)
+    results: list[ResultsRow] = field(default_factory=list)
 
 
 def _table(

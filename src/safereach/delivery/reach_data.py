@@ -7,15 +7,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.dispatch import Signal
+
 from safereach.bookings.calendar_days import terms_for
 from safereach.delivery.models import VisitOutcome
-from safereach.delivery.reach import DeliveredVisit, Figures, figures, never_visited, school_year_of
+from safereach.delivery.reach import (
+    DeliveredVisit,
+    Figures,
+    figures,
+    never_visited,
+    results_table,
+    school_year_of,
+)
 from safereach.evidence.models import Classification, Dataset
 from safereach.matrix.models import Programme, TargetList
 from safereach.matrix.targets import top_decile_school_ids
 from safereach.schools.models import School
 
 NOT_KNOWN = ("", "Not known")
+# What schools said of their visits and what their pupils knew are recorded above this app (in
+# schoolpage): a receiver returns them as delivery.reach.VisitResults rows, for the visits of
+# `agency_id`'s sessions (every agency's when None).
+visit_results = Signal()
 CLOSED = "Closed"
 
 
@@ -192,6 +205,17 @@ def report(*, school_year: int, agency=None, programme: str | None = None, own=N
         school_year=school_year,
         own=own or (lambda v: True),
         targets=targets,
+        programme_names=programme_names(),
+        programme=programme,
+    )
+    result.results = results_table(
+        [
+            row
+            for _, rows in visit_results.send(sender=Report, agency_id=None if agency is None else agency.pk)
+            for row in rows or []
+        ],
+        school_year=school_year,
+        own=own or (lambda v: True),
         programme_names=programme_names(),
         programme=programme,
     )

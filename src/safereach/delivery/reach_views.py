@@ -15,7 +15,14 @@ from django.utils import timezone
 from safereach.accounts.models import Agency, AuditEvent, Role
 from safereach.accounts.permissions import role_required
 from safereach.delivery import charts
-from safereach.delivery.reach import BREAKDOWNS, school_year_label, school_year_of, term_label
+from safereach.delivery.reach import (
+    BREAKDOWNS,
+    RESULTS_COLUMNS,
+    results_text,
+    school_year_label,
+    school_year_of,
+    term_label,
+)
 from safereach.delivery.reach_data import Report, programme_names, report
 
 ROLES = (Role.PARTNER, Role.COORDINATOR, Role.ANALYST)
@@ -123,6 +130,8 @@ def reach(request, agency=None):
                 [(term_label(r.label), r.pupils if r.shown else None) for r in tables["term"]]
             ),
             "never_shown": found.never_visited[:NEVER_VISITED_SHOWN],
+            "results": [(r.label, list(results_text(r).values())) for r in found.figures.results],
+            "results_columns": list(RESULTS_COLUMNS.values()),
             "csv_url": f"{base}export.csv" + (f"?{query}" if query else ""),
             "xlsx_url": f"{base}export.xlsx" + (f"?{query}" if query else ""),
         },
@@ -151,6 +160,13 @@ def export_sheets(found: Report) -> list[tuple[str, list[str], list[list]]]:
                 "Reached in the last three school years",
             ],
             [[s.label, s.targets, s.this_year_text, s.last_three_text] for s in fig.target_shares],
+        )
+    )
+    sheets.append(
+        (
+            "Feedback and knowledge checks",
+            ["Programme", "Code", *RESULTS_COLUMNS.values()],
+            [[r.label, r.key, *results_text(r).values()] for r in fig.results],
         )
     )
     sheets.append(

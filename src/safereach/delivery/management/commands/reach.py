@@ -8,7 +8,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from safereach.accounts.models import Agency
-from safereach.delivery.reach import BREAKDOWNS, school_year_label, school_year_of
+from safereach.delivery.reach import (
+    BREAKDOWNS,
+    results_numbers,
+    results_text,
+    school_year_label,
+    school_year_of,
+)
 from safereach.delivery.reach_data import programme_names, report
 
 BY = {name.replace("_", "-"): name for name in BREAKDOWNS}
@@ -102,6 +108,10 @@ class Command(BaseCommand):
                     "reached_last_three_school_years": s.last_three if not suppress else s.last_three_text,
                 }
                 for s in fig.target_shares
+            ],
+            "feedback_and_knowledge_checks": [
+                {"programme": r.key, **(results_numbers(r) if not suppress else results_text(r))}
+                for r in fig.results
             ],
             "never_visited": len(found.never_visited),
             "classification": found.classification,
