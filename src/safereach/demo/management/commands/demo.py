@@ -68,7 +68,8 @@ class Command(BaseCommand):
         if "school needs" in counts:
             out.write(f"  Schools' side: {counts['school needs']} schools said what would help; "
                       f"{counts['feedback']} visits have feedback, {counts['knowledge checks']} "
-                      f"knowledge checks; {counts['concerns']} concerns shared")
+                      f"knowledge checks ({counts['knowledge checks six weeks on']} taken again six "
+                      f"weeks on); {counts['concerns']} concerns shared")
         if "register notices" in counts:
             out.write(f"  Register of fire-safety notices: {counts['register notices']} notices, "
                       f"{counts['register entries']} on the public register today")
