@@ -62,10 +62,14 @@ class Command(BaseCommand):
                       f"last {counts['past school weeks']} school weeks, with "
                       f"{counts.get('outcomes', 0)} outcomes recorded and "
                       f"{counts.get('outcomes to record', 0)} still to record")
+        if counts.get("history visits"):
+            out.write(f"  Past terms: {counts['history visits']} visits with their outcomes, "
+                      "from the roll-out the impact pages evaluate")
         if "school needs" in counts:
             out.write(f"  Schools' side: {counts['school needs']} schools said what would help; "
                       f"{counts['feedback']} visits have feedback, {counts['knowledge checks']} "
-                      f"knowledge checks; {counts['concerns']} concerns shared")
+                      f"knowledge checks ({counts['knowledge checks six weeks on']} taken again six "
+                      f"weeks on); {counts['concerns']} concerns shared")
         if "register notices" in counts:
             out.write(f"  Register of fire-safety notices: {counts['register notices']} notices, "
                       f"{counts['register entries']} on the public register today")
