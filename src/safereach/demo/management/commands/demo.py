@@ -92,7 +92,7 @@ class Command(BaseCommand):
                       "emails appear in this console.")
             width = max(len(email) for email, _ in contacts)
             for email, school in contacts:
-                out.write(f"  {email:<{width}}  {school}")
+                out.write(f"  {email:<{width}}  ({school})")
             out.write(f"  A coordinator invites target schools through these contacts: "
                       f"{site}{reverse('bookings:invite')}")
         link = demo_school_link(site)
