@@ -62,14 +62,24 @@ def browser():
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+def _page_of_width(browser, width: int, height: int):
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="en-GB")
     page = context.new_page()
     # A deadline for each wait, generous for a busy machine: waits end as soon as the state is there.
     page.set_default_timeout(30_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def page(browser):
+    yield from _page_of_width(browser, 1280, 900)
+
+
+@pytest.fixture
+def phone(browser):
+    """A page 375 CSS pixels wide, as on a phone."""
+    yield from _page_of_width(browser, 375, 800)
 
 
 @pytest.fixture

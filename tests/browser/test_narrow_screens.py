@@ -65,15 +65,6 @@ def fits_the_screen(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
 
 
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport={"width": 375, "height": 800}, locale="en-GB")
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    yield page
-    context.close()
-
-
 def test_the_schools_manage_page_fits_a_phone(phone, live_server, booked_county):
     phone.goto(live_server.url + manage_url(booked_county["confirmed"]))
     expect(phone.get_by_role("link", name="Reschedule").first).to_be_visible()
@@ -103,3 +94,16 @@ def test_the_calendar_feed_address_stays_beside_the_table(page, live_server, boo
     page.screenshot(path=str(ARTIFACTS / "projected-delivery-1280.png"), full_page=True)
     assert feed["x"] + feed["width"] <= table["x"], "the feed address runs into the tables"
     assert fits_the_screen(page)
+
+
+def test_school_search_pages_fit_a_phone(phone, live_server, db):
+    for n in range(30):
+        make_school(name=f"Meadow Lane School {n:02d}")
+    phone.goto(f"{live_server.url}/book/?q=meadow")
+    expect(phone.get_by_role("heading", name="30 schools found")).to_be_visible()
+    expect(phone.get_by_text("Showing 1 to 25 of 30")).to_be_visible()
+    assert_accessible(phone, "school-search-375")
+    assert fits_the_screen(phone)
+    phone.get_by_role("link", name="Next page").click()
+    expect(phone.get_by_text("Page 2 of 2")).to_be_visible()
+    expect(phone.get_by_role("link", name="Meadow Lane School 29")).to_be_visible()

@@ -104,7 +104,8 @@ def things_to_try(site_url: str, coordinator_email: str, plan_days: tuple[date, 
     waiting = Booking.objects.filter(school__is_fictional=True, status=Booking.Status.QUEUED).count()
     if plan_days and waiting:
         things.append(
-            f"Plan next term: sign in as {coordinator_email}, open {site}{reverse('planning:term-plan')}, "
+            f"Plan the term ahead: sign in as {coordinator_email}, "
+            f"open {site}{reverse('planning:term-plan')}, "
             f"plan {day_text(plan_days[0].isoformat())} to {day_text(plan_days[1].isoformat())} "
             f"({waiting} schools' requests wait in the queue), see the travel it saves, and apply it."
         )
