@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from safereach.bookings.models import Booking
+from safereach.bookings.models import CANCEL_REASON_LENGTH, Booking
 from safereach.bookings.offers import booking_settings
 from safereach.catalogue.models import Session
 from safereach.schools.year_groups import YEAR_GROUPS, describe
@@ -290,4 +290,10 @@ class ChooseTimesForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(label="Reason (optional)", required=False, max_length=500, widget=forms.Textarea)
+    reason = forms.CharField(
+        label="Reason (optional)",
+        required=False,
+        max_length=CANCEL_REASON_LENGTH,
+        widget=forms.Textarea,
+        help_text=f"The school sees it in the email telling them. Up to {CANCEL_REASON_LENGTH} characters.",
+    )

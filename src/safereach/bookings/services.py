@@ -168,7 +168,7 @@ def cancel(booking: Booking, by: str, site_url: str, reason: str = "") -> None:
     withdrawn = list(booking.waiting_sessions())  # leave the queue with the booking
     if not booking.is_open:
         return
-    visits = when_unlocked(lambda: booking.cancel())
+    visits = when_unlocked(lambda: booking.cancel(by=by, reason=reason))
     if booking.status != Booking.Status.CANCELLED:
         return  # cancelled or released by another request meanwhile
     send_to_school(

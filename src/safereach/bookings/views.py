@@ -1,6 +1,7 @@
 """Choose-and-book for schools (no password: signed links), and the coordinator's queue."""
 
 from collections import defaultdict
+from datetime import timedelta
 
 from django.contrib import messages
 from django.db.models import F, Prefetch, Q
@@ -225,6 +226,11 @@ def confirm(request, token):
         ):
             return render(request, "bookings/confirm.html", {"booking": booking, "gone": True})
         return redirect(manage_url(booking) + "?confirmed=1")
+    if booking.status == Booking.Status.CONFIRMED:
+        return redirect(manage_url(booking))
+    if booking.status != Booking.Status.HELD:
+        # Cancelled, released or waiting for a coordinator: an old link says so, never "Confirm".
+        return render(request, "bookings/confirm.html", {"booking": booking, "gone": True})
     return render(
         request,
         "bookings/confirm.html",
@@ -329,6 +335,10 @@ def _coordinator_bookings(user):
     return bookings
 
 
+UPCOMING_LISTED = 50
+RECENTLY = timedelta(days=30)
+
+
 @role_required(Role.COORDINATOR)
 def coordinator_queue(request):
     bookings = _coordinator_bookings(request.user)
@@ -355,12 +365,17 @@ def coordinator_queue(request):
             _held_sessions,
         ),
     ]
-    upcoming = (
-        Visit.objects.filter(
-            status=Visit.Status.CONFIRMED, starts_at__gte=timezone.now(), booking__in=bookings
-        )
-        .select_related("school", "session", "officer", "booking")
-        .order_by("starts_at")[:50]
+    # Every confirmed visit ahead of the coordinator's partner (all partners' for an
+    # administrator), counted whole; the nearest are listed.
+    ahead = Visit.objects.filter(status=Visit.Status.CONFIRMED, starts_at__gte=timezone.now())
+    if request.user.agency_id and not request.user.has_role(Role.ADMINISTRATOR):
+        ahead = ahead.filter(session__partner=request.user.agency_id)
+    upcoming = list(ahead.select_related("school", "session", "officer", "booking").order_by("starts_at")[
+        :UPCOMING_LISTED
+    ])
+    cancelled = list(
+        bookings.filter(status=Booking.Status.CANCELLED, cancelled_at__gte=timezone.now() - RECENTLY)
+        .order_by("-cancelled_at")[:UPCOMING_LISTED]
     )
     shown = []
     for title, rows, sessions_of in sections:
@@ -374,7 +389,17 @@ def coordinator_queue(request):
             # Each section lists only the sessions it is about.
             booking.shown_sessions = sessions_of(booking)
         shown.append((title, rows))
-    return render(request, "bookings/coordinator_queue.html", {"sections": shown, "upcoming": upcoming})
+    return render(
+        request,
+        "bookings/coordinator_queue.html",
+        {
+            "sections": shown,
+            "upcoming": upcoming,
+            "upcoming_count": ahead.count(),
+            "cancelled": cancelled,
+            "recent_days": RECENTLY.days,
+        },
+    )
 
 
 def _held_sessions(booking) -> list:
@@ -390,6 +415,10 @@ def _waiting_sessions(booking) -> list:
 @role_required(Role.COORDINATOR)
 def coordinator_booking(request, pk):
     booking = get_object_or_404(_coordinator_bookings(request.user), pk=pk)
+    return _coordinator_booking_page(request, booking, CancelForm())
+
+
+def _coordinator_booking_page(request, booking, cancel_form):
     visits = list(booking.live_visits())
     # Every option with its added travel: for each visit (to move it), and for each session
     # not yet in a visit (to book it).
@@ -410,7 +439,8 @@ def coordinator_booking(request, pk):
             "unbooked": [(s, options[f"session-{s.pk}"]) for s in unbooked],
             "emails": booking.emails.all()[:20],
             "contact_known": is_known_address(booking.school, booking.contact_email),
-            "cancel_form": CancelForm(),
+            "cancel_form": cancel_form,
+            "form": cancel_form,  # for the error summary
         },
     )
 
@@ -432,8 +462,10 @@ def coordinator_action(request, pk):
         messages.success(request, f"{booking.reference} is confirmed and the school has been emailed.")
     elif action == "cancel" and booking.is_open:
         form = CancelForm(request.POST)
-        reason = form.cleaned_data["reason"] if form.is_valid() else ""
-        services.cancel(booking, by=by, site_url=url, reason=reason)
+        if not form.is_valid():
+            # Nothing changes: the page again, with what was typed and why it was refused.
+            return _coordinator_booking_page(request, booking, form)
+        services.cancel(booking, by=by, site_url=url, reason=form.cleaned_data["reason"])
         messages.success(request, f"{booking.reference} is cancelled and the school has been emailed.")
     elif action in {"move", "book"}:
         parsed = parse_offer_key(request.POST.get("option", ""))
