@@ -165,7 +165,8 @@ class Booking(models.Model):
         return " and ".join(f"{a:%-d %B} to {b:%-d %B %Y}" for a, b in self.date_ranges)
 
     def school_day(self) -> SchoolDay:
-        """The part of the school's day the sessions may take, and its lunch to keep clear."""
+        """The part of the school's day the sessions may take, and its lunch to keep clear
+        (what the school already hosts each day is read by bookings.diary.read_school_day)."""
 
         def minutes(t: time) -> int:
             return t.hour * 60 + t.minute
@@ -175,6 +176,7 @@ class Booking(models.Model):
             minutes(self.school_day_ends),
             minutes(self.lunch_starts),
             self.part_of_day,
+            self.sessions_at_once,
         )
 
     @property
