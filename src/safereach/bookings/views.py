@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from safereach.accounts.models import Role
 from safereach.accounts.permissions import role_required
 from safereach.bookings import services
-from safereach.bookings.forms import CancelForm, ChooseTimesForm, FindSchoolForm, RequestForm
+from safereach.bookings.forms import CancelForm, ChooseTimesForm, FindSchoolForm, OtherDatesForm, RequestForm
 from safereach.bookings.links import BadLink, choose_url, manage_url, read_token
 from safereach.bookings.models import Booking, KnownAddress, Visit, is_known_address
 from safereach.bookings.offers import all_options_for, booking_settings, offers_for, parse_offer_key
@@ -28,9 +28,8 @@ def site_url(request) -> str:
 
 
 def bookable_sessions():
-    return (
-        Session.objects.filter(is_published=True, officers__isnull=False).distinct().select_related("partner")
-    )
+    """What a school books here; the rest it books directly with the partner (Session.booked_here)."""
+    return Session.objects.filter(is_published=True).booked_here().select_related("partner")
 
 
 # The school's side ------------------------------------------------------------------------
@@ -58,10 +57,17 @@ def request_form(request, urn):
     bookable = bookable_sessions()
     # A school is offered only the sessions for the year groups it teaches.
     sessions = bookable.filter(pk__in=[s.pk for s in bookable if s.suits(school)])
-    initial, unsuited = {}, None
+    initial, unsuited, direct = {}, None, None
     if request.GET.get("session"):
         initial["sessions"] = sessions.filter(slug=request.GET["session"])
         unsuited = bookable.exclude(pk__in=sessions).filter(slug=request.GET["session"]).first()
+        # Booked with the partner, not here: say so, with their contact, rather than drop it.
+        direct = (
+            Session.objects.filter(is_published=True, slug=request.GET["session"])
+            .exclude(pk__in=bookable)
+            .select_related("partner")
+            .first()
+        )
     if request.method == "POST" and over_limit(request):
         return too_many(request)
     form = RequestForm(
@@ -81,6 +87,7 @@ def request_form(request, urn):
             "school": school,
             "planned": partner_visits,
             "unsuited": unsuited,
+            "direct": direct,
             "offered": sessions.exists(),
         },
     )
@@ -136,7 +143,7 @@ def times(request, token):
     if request.method == "POST":
         form = ChooseTimesForm(
             None if taken else request.POST,
-            offers_by_session=offers_by_session,
+            offers_by_session=offers_by_session, school_day=booking.school_day(),
             initial=_choices_still_offered(request.POST, offers_by_session, taken),
         )
         if form.is_valid():
@@ -156,11 +163,11 @@ def times(request, token):
             if not any(offers for _, offers in offers_by_session):
                 return _queue_whole_request(request, booking, sessions, taken)
             form = ChooseTimesForm(
-                offers_by_session=offers_by_session,
+                offers_by_session=offers_by_session, school_day=booking.school_day(),
                 initial=_choices_still_offered(request.POST, offers_by_session, taken),
             )
     else:
-        form = ChooseTimesForm(offers_by_session=offers_by_session)
+        form = ChooseTimesForm(offers_by_session=offers_by_session, school_day=booking.school_day())
     planned, planned_days = _joint_visits(booking, offers_by_session)
     fields = {name: form[name] for name in form.fields}
     return render(
@@ -269,7 +276,10 @@ def reschedule(request, token, visit_id):
         booking=booking,
         status__in=Visit.LIVE,
     )
-    offers = offers_for(booking, visit.session, moving=visit)
+    # Other dates the school gives, when none of the first suits (a GET form above the times).
+    dates_form = OtherDatesForm(request.GET if "dates_from" in request.GET else None)
+    ranges = dates_form.ranges if dates_form.is_bound and dates_form.is_valid() else None
+    offers = offers_for(booking, visit.session, moving=visit, date_ranges=ranges)
     offers_by_session = [(visit.session, offers)]
     taken = False
     if request.method == "POST":
@@ -285,19 +295,29 @@ def reschedule(request, token, visit_id):
                     services.Choice(visit.session, officer_id, day, start_minute),
                     by=f"rescheduled by {booking.contact_email}",
                     site_url=site_url(request),
+                    date_ranges=ranges,
                 )
                 messages.success(request, "Your visit has been moved. We have emailed you the new time.")
                 return redirect(manage_url(booking))
             except services.SlotTaken:
                 taken = True
-                offers = offers_for(booking, visit.session, moving=visit)
+                offers = offers_for(booking, visit.session, moving=visit, date_ranges=ranges)
                 form = ChooseTimesForm(offers_by_session=[(visit.session, offers)])
     else:
         form = ChooseTimesForm(offers_by_session=offers_by_session)
     return render(
         request,
         "bookings/reschedule.html",
-        {"booking": booking, "visit": visit, "form": form, "offers": offers, "token": token, "taken": taken},
+        {
+            "booking": booking,
+            "visit": visit,
+            "form": form,
+            "offers": offers,
+            "token": token,
+            "taken": taken,
+            "dates_form": dates_form,
+            "other_dates": ranges,
+        },
     )
 
 
@@ -453,6 +473,16 @@ def coordinator_action(request, pk):
     by = f"{request.user.get_full_name() or request.user.email} (booking coordinator)"
     url = site_url(request)
     if action == "approve" and booking.status in {Booking.Status.AWAITING_APPROVAL, Booking.Status.HELD}:
+        clashes = services.school_clashes(booking)
+        if clashes:
+            visit, why = clashes[0]
+            when = timezone.localtime(visit.starts_at)
+            messages.error(
+                request,
+                f"Not confirmed: {visit.session.title} on {when:%a %-d %b at %H:%M} cannot stay where "
+                f"it is, as {why.sentence}. Move it to another time first.",
+            )
+            return redirect("bookings:coordinator-booking", pk=booking.pk)
         if request.POST.get("verify_contact"):
             # The coordinator has checked with the school: next time this contact confirms by email.
             KnownAddress.objects.get_or_create(
