@@ -32,6 +32,44 @@ class TimeField(forms.TimeField):
         return super().to_python(value)
 
 
+def first_day_field(help_text: str = "") -> forms.DateField:
+    return forms.DateField(
+        label="From",
+        help_text=help_text,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter the first day that suits",
+            "invalid": "Enter the first day as a real date",
+        },
+    )
+
+
+def last_day_field(help_text: str = "") -> forms.DateField:
+    return forms.DateField(
+        label="To",
+        help_text=help_text,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter the last day that suits",
+            "invalid": "Enter the last day as a real date",
+        },
+    )
+
+
+def check_dates_that_suit(form, cleaned: dict, today) -> None:
+    """The rule for the dates a school gives (`dates_from` to `dates_to`), on any form: after
+    today, not beyond the years SafeReach plans, forwards, and within 120 days."""
+    start, end = cleaned.get("dates_from"), cleaned.get("dates_to")
+    if start and start <= today:
+        form.add_error("dates_from", "The first day must be after today")
+    elif start and start > latest(today):
+        form.add_error("dates_from", f"The first day must be before {latest(today):%-d %B %Y}")
+    elif start and end and end < start:
+        form.add_error("dates_to", "The last day must be the same as or after the first day")
+    elif start and end and (end - start).days > 120:
+        form.add_error("dates_to", "Give dates within 120 days of each other")
+
+
 class RequestForm(forms.ModelForm):
     """Everything we need from a school to offer times, on one page."""
 
@@ -52,24 +90,8 @@ class RequestForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Select the year groups taking part"},
     )
-    dates_from = forms.DateField(
-        label="From",
-        help_text="The first day that suits, for example 2027-03-01.",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": "Enter the first day that suits",
-            "invalid": "Enter the first day as a real date",
-        },
-    )
-    dates_to = forms.DateField(
-        label="To",
-        help_text="The last day that suits.",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": "Enter the last day that suits",
-            "invalid": "Enter the last day as a real date",
-        },
-    )
+    dates_from = first_day_field("The first day that suits, for example 2027-03-01.")
+    dates_to = last_day_field("The last day that suits.")
     also_from = forms.DateField(
         label="From",
         required=False,
@@ -214,14 +236,9 @@ class RequestForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("dates_from"), cleaned.get("dates_to")
+        start = cleaned.get("dates_from")
         today = timezone.localdate()
-        if start and start <= today:
-            self.add_error("dates_from", "The first day must be after today")
-        elif start and end and end < start:
-            self.add_error("dates_to", "The last day must be the same as or after the first day")
-        elif start and end and (end - start).days > 120:
-            self.add_error("dates_to", "Give dates within 120 days of each other")
+        check_dates_that_suit(self, cleaned, today)
         also_from, also_to = cleaned.get("also_from"), cleaned.get("also_to")
         if also_from and not also_to and "also_to" not in self.errors:
             self.add_error("also_to", "Enter the last day of the other range, or leave both empty")
@@ -332,23 +349,8 @@ class ChooseTimesForm(forms.Form):
 class OtherDatesForm(forms.Form):
     """Other dates a school gives to move a visit to, when none on its first dates suits."""
 
-    dates_from = forms.DateField(
-        label="From",
-        help_text="For example, 2027-03-01.",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": "Enter the first day that suits",
-            "invalid": "Enter the first day as a real date",
-        },
-    )
-    dates_to = forms.DateField(
-        label="To",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": "Enter the last day that suits",
-            "invalid": "Enter the last day as a real date",
-        },
-    )
+    dates_from = first_day_field("For example, 2027-03-01.")
+    dates_to = last_day_field()
 
     def __init__(self, *args, today=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -356,15 +358,7 @@ class OtherDatesForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("dates_from"), cleaned.get("dates_to")
-        if start and start <= self.today:
-            self.add_error("dates_from", "The first day must be after today")
-        elif start and start > latest(self.today):
-            self.add_error("dates_from", f"The first day must be before {latest(self.today):%-d %B %Y}")
-        elif start and end and end < start:
-            self.add_error("dates_to", "The last day must be the same as or after the first day")
-        elif start and end and (end - start).days > 120:
-            self.add_error("dates_to", "Give dates within 120 days of each other")
+        check_dates_that_suit(self, cleaned, self.today)
         return cleaned
 
     @property

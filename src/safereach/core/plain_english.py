@@ -34,14 +34,14 @@ FIELDS = {
     forms.DateTimeField: {"invalid": "Enter a real date and time, like 2027-03-01 9:30"},
     forms.ChoiceField: {
         "required": "Select an option",
-        "invalid_choice": "Select one of the options listed",
+        "invalid_choice": "Select an option from the list",
     },
     forms.MultipleChoiceField: {
         "required": "Select at least one option",
         "invalid_choice": "Select options from the list",
         "invalid_list": "Select options from the list",
     },
-    forms.ModelChoiceField: {"invalid_choice": "Select one of the options listed"},
+    forms.ModelChoiceField: {"invalid_choice": "Select an option from the list"},
     forms.ModelMultipleChoiceField: {
         "invalid_choice": "Select options from the list",
         "invalid_pk_value": "Select options from the list",
@@ -60,7 +60,7 @@ FIELDS = {
     models.Field: {
         "blank": "Enter an answer",
         "null": "Enter an answer",
-        "invalid_choice": "Select one of the options listed",
+        "invalid_choice": "Select an option from the list",
         "unique": "There is already a %(model_name)s with this %(field_label)s",
     },
 }

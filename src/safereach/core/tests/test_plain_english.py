@@ -47,7 +47,7 @@ def test_django_s_own_words_are_replaced():
         "email": ["Enter an email address in the correct format, like name@example.org"],
         "website": ["Enter a web address in the correct format, like https://www.example.org"],
         "day": ["Enter a real date, like 2027-03-01"],
-        "kind": ["Select one of the options listed"],
+        "kind": ["Select an option from the list"],
     }
     assert errors({"name": "", "pupils": "600"}) == {
         "name": ["Enter an answer"],
