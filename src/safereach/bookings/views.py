@@ -57,17 +57,15 @@ def request_form(request, urn):
     bookable = bookable_sessions()
     # A school is offered only the sessions for the year groups it teaches.
     sessions = bookable.filter(pk__in=[s.pk for s in bookable if s.suits(school)])
+    booked_directly = list(
+        Session.objects.filter(is_published=True).exclude(pk__in=bookable).select_related("partner")
+    )
     initial, unsuited, direct = {}, None, None
     if request.GET.get("session"):
         initial["sessions"] = sessions.filter(slug=request.GET["session"])
         unsuited = bookable.exclude(pk__in=sessions).filter(slug=request.GET["session"]).first()
         # Booked with the partner, not here: say so, with their contact, rather than drop it.
-        direct = (
-            Session.objects.filter(is_published=True, slug=request.GET["session"])
-            .exclude(pk__in=bookable)
-            .select_related("partner")
-            .first()
-        )
+        direct = next((s for s in booked_directly if s.slug == request.GET["session"]), None)
     if request.method == "POST" and over_limit(request):
         return too_many(request)
     form = RequestForm(
@@ -88,6 +86,7 @@ def request_form(request, urn):
             "planned": partner_visits,
             "unsuited": unsuited,
             "direct": direct,
+            "booked_directly": [s for s in booked_directly if s.suits(school)],
             "offered": sessions.exists(),
         },
     )

@@ -137,3 +137,23 @@ def test_applying_a_plan_refuses_one_group_in_two_places(county):
         f"at Oakfield Primary School on {monday:%-d %B}, the same group of pupils has another session then"
     }
     assert not Visit.objects.exists()
+
+
+def test_the_request_form_asks_how_many_sessions_the_school_hosts_at_once(client, county):
+    from safereach.bookings.tests.factories import request_data
+
+    url = reverse("bookings:request", args=[county["school"].urn])
+    for typed, message in [
+        ("0", "Enter 1 or more sessions you can host at the same time"),
+        ("99", "Enter 10 or fewer sessions you can host at the same time"),
+        ("two", "Enter the number of sessions you can host at the same time as a whole number, like 1"),
+    ]:
+        page = client.post(url, request_data(county, sessions_at_once=typed))
+        assert page.context["form"].errors["sessions_at_once"] == [message]
+        assert f'value="{typed}"' in page.content.decode()
+    assert not Booking.objects.exists()
+
+    client.post(url, request_data(county))
+    assert Booking.objects.get().sessions_at_once == 1  # left empty: one at a time
+    client.post(url, request_data(county, sessions_at_once="2"))
+    assert Booking.objects.order_by("pk").last().sessions_at_once == 2

@@ -27,6 +27,10 @@ def test_booked_directly_says_so_with_the_partner_s_contact(client, county):
     html = form.content.decode()
     assert "books Water safety assembly directly" in html and "It is not booked here" in html
     assert session not in form.context["form"].fields["sessions"].queryset
+    # Listed with the sessions the school can book, with its contact, even when not asked for.
+    plain = client.get(reverse("bookings:request", args=[county["school"].urn]))
+    assert plain.context["booked_directly"] == [session]
+    assert "mailto:schools@fire.example" in plain.content.decode()
 
     refused = client.post(
         reverse("bookings:request", args=[county["school"].urn]),
