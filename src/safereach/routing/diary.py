@@ -106,6 +106,8 @@ class Hosting:
         return sorted(spans)
 
     def room_for(self, start: int, end: int) -> Fit:
+        if not self.group and not self.others:
+            return Fit.FITS  # nothing else at the school that day: the common case, kept quick
         for a, b, why in self.blocked():
             if a < end and start < b:
                 return why
@@ -115,6 +117,9 @@ class Hosting:
         if same_group:
             return replace(self, group=(*self.group, (start, end)))
         return replace(self, others=(*self.others, (start, end)))
+
+
+_NOTHING_HOSTED = {n: Hosting(at_once=n) for n in range(1, 11)}
 
 
 @dataclass(frozen=True)
@@ -142,7 +147,7 @@ class SchoolDay:
         return cls(day_starts, day_ends, lunch, at_once)
 
     def on(self, day: date | None) -> Hosting:
-        return self.hosting.get(day) or Hosting(at_once=self.at_once)
+        return self.hosting.get(day) or _NOTHING_HOSTED.get(self.at_once) or Hosting(at_once=self.at_once)
 
     def with_session(self, day: date, start: int, end: int, *, same_group: bool) -> SchoolDay:
         """This school day with one more session at the school on `day`."""
