@@ -239,6 +239,9 @@ def add_demo_bookings(county, agencies: dict[str, Agency], today: date | None = 
                 cost_pence=pence,
                 delivery_place=place,
                 tiers_served=tiers,
+                # Away from the school, no officer here delivers it: schools book it with the
+                # partner directly (.test: no mail can go there).
+                contact_email="" if place == Session.Place.SCHOOL else f"schools@{agencies[slug].slug}.test",
             )
         )
     Session.objects.bulk_create(sessions)
