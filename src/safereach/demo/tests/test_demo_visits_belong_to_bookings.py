@@ -20,3 +20,16 @@ def test_every_demo_visit_ahead_belongs_to_a_confirmed_booking(run_demo):
         assert booking.school_id == visit.school_id and visit.session in booking.sessions.all()
         assert booking.created_at <= timezone.now() and booking.confirmed_at <= timezone.now()
         assert booking.pupils <= visit.session.group_size
+
+
+def test_demo_sessions_no_officer_delivers_are_booked_with_the_partner(run_demo):
+    from safereach.catalogue.models import Session
+
+    run_demo()
+
+    demo = Session.objects.filter(partner__is_fictional=True)
+    away = demo.exclude(delivery_place=Session.Place.SCHOOL)
+    assert away.exists()
+    for session in away:
+        assert session.is_booked_directly and session.contact_email.endswith(".test")
+    assert set(demo.booked_here()) == {s for s in demo if s.officers.exists()}
