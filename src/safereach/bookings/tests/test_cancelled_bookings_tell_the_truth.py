@@ -52,6 +52,9 @@ def test_the_reason_is_kept_and_shown_on_the_booking_and_the_queue(client, count
     assert "can reach the school" not in page and "not booked yet" not in page
     queue = client.get(reverse("bookings:queue")).content.decode()
     assert "The school hall is flooded" in queue and booking.reference in queue
+    assert queue.count("The school hall is flooded") == 1
+    title = queue[queue.index("<title>") : queue.index("</title>")]
+    assert "<table" not in title and "Booking queue" in title
 
 
 def test_a_cancelled_request_with_no_visit_does_not_say_no_officer_can_reach(client, county):
