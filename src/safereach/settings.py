@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "safereach.routing",
     "safereach.bookings",
     "safereach.delivery",
+    "safereach.maps",
     "safereach.demo",
 ]
 
@@ -239,3 +240,13 @@ _tasks = os.environ.get("SAFEREACH_TASKS", "thread").strip().lower()
 if _tasks not in TASK_BACKENDS:
     raise ImproperlyConfigured(f"SAFEREACH_TASKS must be one of {', '.join(TASK_BACKENDS)}, not {_tasks!r}")
 TASKS = {"default": TASK_BACKENDS[_tasks]}
+
+# --- The multi-agency map (maps) ----------------------------------------------------------------
+# Maps draw boundaries, labels and a scale from the loaded data and need no tile server. A site
+# with its own tile server may give its URL template (e.g. https://tiles.example/{z}/{x}/{y}.png)
+# and attribution; the county's name heads the county view and map packs.
+SAFEREACH_MAPS = {
+    "TILE_URL": os.environ.get("SAFEREACH_MAP_TILE_URL", ""),
+    "TILE_ATTRIBUTION": os.environ.get("SAFEREACH_MAP_TILE_ATTRIBUTION", ""),
+    "COUNTY_NAME": os.environ.get("SAFEREACH_COUNTY_NAME", ""),
+}

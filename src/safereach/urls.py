@@ -13,5 +13,6 @@ urlpatterns = [
     path("officers/", include("safereach.workforce.urls")),
     path("week/", include("safereach.bookings.week_urls")),
     path("delivery/", include("safereach.delivery.urls")),
+    path("maps/", include("safereach.maps.urls")),
     path("admin/", admin.site.urls),
 ]

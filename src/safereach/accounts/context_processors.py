@@ -25,6 +25,9 @@ def navigation(request):
             links.append(("Your sessions", reverse("catalogue:our-sessions")))
         if user.has_role(Role.PARTNER, Role.COORDINATOR, Role.ANALYST):
             links.append(("Projected delivery", reverse("bookings:projected")))
+        # The multi-agency map (maps app).
+        if user.has_role(Role.PARTNER, Role.COORDINATOR, Role.ANALYST):
+            links.append(("Map", reverse("maps:map")))
         if user.has_role(Role.ADMINISTRATOR):
             links.append(("Administration", reverse("admin:index")))
     current = request.path

@@ -10,6 +10,7 @@ from safereach.areas.locate import reuse_locators
 from safereach.evidence.importers.base import DatasetInfo, LoadFailed, Parsed, SourceFile
 from safereach.evidence.importers.registry import IMPORTERS
 from safereach.evidence.models import Dataset
+from safereach.evidence.signals import data_loaded
 
 
 @dataclass
@@ -64,4 +65,8 @@ def load(kind: str, paths: list[str | Path], info: DatasetInfo | None = None, *,
             )
             importer.write(parsed, dataset, tick)
             outcomes.append(Outcome(str(parsed.source.path), dataset, parsed.row_count))
+        if ready:
+            written = [o.dataset for o in outcomes if not o.unchanged]
+            transaction.on_commit(
+                lambda: data_loaded.send(sender=type(importer), kind=kind, datasets=written))
     return outcomes

@@ -1,0 +1,175 @@
+// The multi-agency map: boundaries, names and a scale from the loaded data (no tile server unless
+// one is set), and each layer fetched as GeoJSON when it is switched on, with its legend beside it.
+// Switching layers keeps the page's address up to date, so the view can be shared.
+(function () {
+  var holder = document.getElementById("map");
+  var source = document.getElementById("map-config");
+  if (!holder || !source || typeof L === "undefined") return;
+  var config = JSON.parse(source.textContent);
+  var renderer = L.canvas({ padding: 0.5 });
+  var map = L.map(holder, { preferCanvas: true, renderer: renderer, attributionControl: !!config.tiles.url });
+  if (config.tiles.url) {
+    L.tileLayer(config.tiles.url, { attribution: config.tiles.attribution, maxZoom: 19 }).addTo(map);
+  }
+  L.control.scale({ imperial: false, position: "bottomleft" }).addTo(map);
+
+  function escape(text) {
+    var div = document.createElement("div");
+    div.textContent = text == null ? "" : String(text);
+    return div.innerHTML;
+  }
+
+  function popup(p) {
+    var html = "<strong>" + escape(p._title) + "</strong>";
+    (p._detail || []).forEach(function (line) { if (line) html += "<br>" + escape(line); });
+    if (p._url) html += '<br><a href="' + escape(p._url) + '">More about ' + escape(p._title) + "</a>";
+    return html;
+  }
+
+  // The outline of the parts one level down, with their names: the map reads without a background.
+  // It lies under the layers and takes no clicks; a click where no layer is asks which part it is.
+  var outline = L.geoJSON(config.outline, {
+    renderer: L.svg(), interactive: false,
+    style: { color: "#0b0c0c", weight: 1.5, fill: false, opacity: 0.8 },
+    onEachFeature: function (feature, shape) {
+      shape.bindTooltip(feature.properties.name, { permanent: true, direction: "center", className: "app-map-label" });
+    }
+  }).addTo(map);
+
+  function inside(latlng, rings) {
+    var x = latlng.lng, y = latlng.lat, hit = false;
+    rings.forEach(function (ring) {
+      for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+        var xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
+        if ((yi > y) !== (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi) hit = !hit;
+      }
+    });
+    return hit;
+  }
+
+  function partAt(latlng) {
+    return config.outline.features.filter(function (feature) {
+      var g = feature.geometry;
+      var polygons = g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
+      return polygons.some(function (rings) { return inside(latlng, rings); });
+    })[0];
+  }
+
+  map.on("click", function (event) {
+    var part = partAt(event.latlng);
+    if (!part || part.properties.level === "lsoa") return;
+    var query = config.query.replace(/(^|&)area=[^&]*/, "");
+    var url = config.map_url + "?" + query + "&area=" + encodeURIComponent(part.properties.code);
+    L.popup().setLatLng(event.latlng)
+      .setContent("<strong>" + escape(part.properties.name) + '</strong><br><a href="' + url + '">Show ' +
+                  escape(part.properties.name) + " on the map</a>")
+      .openOn(map);
+  });
+  if (outline.getLayers().length) {
+    map.fitBounds(outline.getBounds(), { padding: [8, 8] });
+  } else {
+    map.setView([52.5, -1.5], 6);
+  }
+  // Names only where they fit: shown from a zoom at which the parts are big enough to hold them.
+  function labels() {
+    holder.classList.toggle("app-map--small", map.getZoom() < (config.area.level === "county" ? 9 : 11));
+  }
+  map.on("zoomend", labels);
+  labels();
+
+  var shown = {};
+  var loaded = {};
+
+  function legend(key, data) {
+    var box = document.getElementById("legend-" + key);
+    var html = "";
+    if (data.summary) html += '<p class="govuk-body-s govuk-!-margin-bottom-1">' + escape(data.summary) + "</p>";
+    if (!data.features.length) html += '<p class="govuk-body-s govuk-!-margin-bottom-1">' + escape(data.empty) + "</p>";
+    if (data.legend.length) {
+      html += '<ul class="app-legend">';
+      data.legend.forEach(function (entry) {
+        html += '<li><span class="app-legend__swatch app-legend__swatch--' + escape(entry.shape) + '" style="background:' +
+          escape(entry.colour) + '"></span>' + escape(entry.label) + "</li>";
+      });
+      html += "</ul>";
+    }
+    if (data.note) html += '<p class="govuk-body-s govuk-!-margin-bottom-1">' + escape(data.note) + "</p>";
+    html += '<p class="govuk-body-s"><a class="govuk-link" href="' + escape(data.table_url) + '">' + escape(data.title) + " as a table</a></p>";
+    box.innerHTML = html;
+  }
+
+  function draw(data) {
+    return L.geoJSON(data, {
+      renderer: renderer,
+      style: function (feature) {
+        var p = feature.properties;
+        var polygon = feature.geometry.type !== "Point";
+        return { color: polygon ? "#505a5f" : "#0b0c0c", weight: polygon ? 0.5 : 1, fillColor: p._colour,
+                 fillOpacity: polygon ? 0.7 : 0.95, opacity: polygon ? 0.6 : 1 };
+      },
+      pointToLayer: function (feature, latlng) {
+        return L.circleMarker(latlng, { radius: feature.properties._radius || 5, renderer: renderer });
+      },
+      onEachFeature: function (feature, shape) { shape.bindPopup(popup(feature.properties)); }
+    });
+  }
+
+  // Layers stack in a fixed order: areas at the bottom, cells above them, points on top.
+  var order = ["deprivation", "rates", "incidents", "hotspots", "street", "places", "notices", "bases", "visits", "schools"];
+
+  function restack() {
+    order.forEach(function (key) { if (shown[key] && map.hasLayer(shown[key])) shown[key].bringToFront(); });
+  }
+
+  function switchOn(layer) {
+    var box = document.getElementById("legend-" + layer.key);
+    if (loaded[layer.key]) {
+      shown[layer.key].addTo(map);
+      restack();
+      return;
+    }
+    box.innerHTML = '<p class="govuk-body-s">Loading…</p>';
+    fetch(layer.url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error("answered " + response.status);
+        return response.json();
+      })
+      .then(function (data) {
+        loaded[layer.key] = true;
+        shown[layer.key] = draw(data);
+        legend(layer.key, data);
+        var input = document.getElementById("layer-" + layer.key);
+        if (input.checked) {
+          shown[layer.key].addTo(map);
+          restack();
+        }
+        holder.setAttribute("data-loaded-" + layer.key, "true");
+      })
+      .catch(function () {
+        box.innerHTML = '<p class="govuk-body-s">This layer could not be loaded. Try again, or see it as a table.</p>';
+      });
+  }
+
+  function remember() {
+    var on = config.layers.filter(function (l) { return document.getElementById("layer-" + l.key).checked; });
+    var params = new URLSearchParams(window.location.search);
+    params.delete("layers");
+    on.forEach(function (l) { params.append("layers", l.key); });
+    params.set("chosen", "1");
+    window.history.replaceState(null, "", window.location.pathname + "?" + params.toString());
+  }
+
+  config.layers.forEach(function (layer) {
+    var input = document.getElementById("layer-" + layer.key);
+    input.addEventListener("change", function () {
+      if (input.checked) {
+        switchOn(layer);
+      } else if (shown[layer.key]) {
+        map.removeLayer(shown[layer.key]);
+      }
+      remember();
+    });
+    if (layer.on) switchOn(layer);
+  });
+  holder.setAttribute("data-ready", "true");
+})();
