@@ -22,13 +22,15 @@ def parse_month(text: str) -> date | None:
     return date(int(match[1]), int(match[2]), 1)
 
 
-class MonthField(forms.CharField):
+class MonthField(forms.Field):
+    widget = forms.TextInput
+
     def __init__(self, *, what: str, **kwargs):
         self.what = what
-        super().__init__(max_length=7, **kwargs)
+        super().__init__(**kwargs)
 
     def to_python(self, value):
-        value = super().to_python(value)
+        value = (value or "").strip()
         if not value:
             return None
         month = parse_month(value)
@@ -37,9 +39,9 @@ class MonthField(forms.CharField):
         return month
 
 
-class AreaField(forms.CharField):
+class AreaField(forms.Field):
     def to_python(self, value):
-        value = (super().to_python(value) or "").strip()
+        value = (value or "").strip()
         try:
             return map_area(value)
         except UnknownArea as error:

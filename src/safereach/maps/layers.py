@@ -598,7 +598,7 @@ def places_layer(q: MapQuery) -> Layer:
                 "postcode": p.postcode,
                 "reference": p.reference,
                 "_colour": colours[p.kind],
-                "_radius": 5,
+                "_radius": 3.5,
                 "_kind": p.kind,
                 "_title": p.name,
                 "_detail": [p.kind.capitalize(), p.address],
@@ -1079,7 +1079,7 @@ LAYER_TITLES = {
     "bases": "Officers' bases",
     "visits": "Projected and delivered visits",
 }
-DEFAULT_LAYERS = ["hotspots", "schools", "places"]
+DEFAULT_LAYERS = ["hotspots", "schools", "notices"]
 
 
 def layer(key: str, q: MapQuery) -> Layer:

@@ -8,6 +8,7 @@ import shapely
 
 from safereach.accounts.sharing import FEWER_THAN_SMALL, NOT_SHOWN, shared_count
 from safereach.evidence.models import Incident, Place
+from safereach.maps import counts as kept
 from safereach.maps import grid
 from safereach.maps.access import is_sensitive
 from safereach.maps.gi_star import BIN_NAMES
@@ -235,6 +236,10 @@ def change_since_previous(q: MapQuery) -> Table:
     hot_then = hot_spots(before_q)[2].bin
     total_now, total_then = sum(now.values()), sum(then.values())
     name = {"district": "District", "ward": "Ward", "lsoa": "LSOA"}[level]
+    loaded = set(kept.months_present())
+    missing = [f"{m:%Y-%m}" for m in _months(before.first, q.last) if m not in loaded]
+    gap = (f" No incidents are loaded for {', '.join(missing)}: the comparison is not like for like."
+           if missing else "")
     return Table(
         f"What changed since {months_text(before.first, before.last)}",
         [
@@ -248,7 +253,7 @@ def change_since_previous(q: MapQuery) -> Table:
         note=(
             f"{q.category.label}. Hot spot cells: {int((hot_now > 0).sum()):,} now, "
             f"{int((hot_then > 0).sum()):,} in the period before; cold spot cells: "
-            f"{int((hot_now < 0).sum()):,} now, {int((hot_then < 0).sum()):,} before."
+            f"{int((hot_now < 0).sum()):,} now, {int((hot_then < 0).sum()):,} before.{gap}"
         ),
         summary=(
             f"{shared_count(total_now, q.viewer.shared)} incidents against "
@@ -260,5 +265,15 @@ def change_since_previous(q: MapQuery) -> Table:
             "hot_before": int((hot_then > 0).sum()),
             "total_now": total_now,
             "total_before": total_then,
+            "missing_months": missing,
         },
     )
+
+
+def _months(first, last):
+    from safereach.maps.layers import add_months
+
+    month = first
+    while month <= last:
+        yield month
+        month = add_months(month, 1)

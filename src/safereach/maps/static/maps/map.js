@@ -66,7 +66,7 @@
       .openOn(map);
   });
   if (outline.getLayers().length) {
-    map.fitBounds(outline.getBounds(), { padding: [8, 8] });
+    map.fitBounds(outline.getBounds(), { padding: [2, 2] });
   } else {
     map.setView([52.5, -1.5], 6);
   }
@@ -86,7 +86,7 @@
     if (data.summary) html += '<p class="govuk-body-s govuk-!-margin-bottom-1">' + escape(data.summary) + "</p>";
     if (!data.features.length) html += '<p class="govuk-body-s govuk-!-margin-bottom-1">' + escape(data.empty) + "</p>";
     if (data.legend.length) {
-      html += '<ul class="app-legend">';
+      html += '<ul class="app-legend govuk-body-s">';
       data.legend.forEach(function (entry) {
         html += '<li><span class="app-legend__swatch app-legend__swatch--' + escape(entry.shape) + '" style="background:' +
           escape(entry.colour) + '"></span>' + escape(entry.label) + "</li>";
