@@ -410,7 +410,9 @@ def near_incident(request, pk):
                     "offers no published session for this programme."
                 )
             messages.success(request, text)
-            return redirect(request.get_full_path())
+            after = request.GET.copy()
+            after["invite_programme"] = programme
+            return redirect(f"{request.path}?{after.urlencode()}")
     return render(
         request,
         "maps/near_incident.html",

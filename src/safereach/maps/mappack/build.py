@@ -12,6 +12,7 @@ The pack follows the same rules as the map for who sees what: built for partners
 to 4 read "fewer than 5" and OFFICIAL-SENSITIVE notices are left out.
 """
 
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -357,5 +358,13 @@ def build_map_pack(
         },
     )
     tick(0.92, "Printing the PDF")
-    document = weasyprint.HTML(string=html).render()
+    # WeasyPrint reads the SVGs' presentation attributes as CSS too and warns about each one it
+    # leaves to the SVG renderer; those warnings say nothing about the pack.
+    quiet = logging.getLogger("weasyprint")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
+    try:
+        document = weasyprint.HTML(string=html).render()
+    finally:
+        quiet.setLevel(level)
     return MapPack(document.write_pdf(), len(document.pages), src.classification)

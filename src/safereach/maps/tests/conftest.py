@@ -87,34 +87,72 @@ def mapped_county(db):
     districts, wards, lsoas = [], [], []
     for d in range(2):
         x = X0 + 6_000 * d
-        district = f.make_area(Area.Level.DISTRICT, code=f"E0700090{d}", name=["Northvale", "Southmere"][d],
-                               geometry=square(x, Y0, 6_000), dataset=boundaries,
-                               centroid_easting=x + 3000, centroid_northing=Y0 + 3000)
+        district = f.make_area(
+            Area.Level.DISTRICT,
+            code=f"E0700090{d}",
+            name=["Northvale", "Southmere"][d],
+            geometry=square(x, Y0, 6_000),
+            dataset=boundaries,
+            centroid_easting=x + 3000,
+            centroid_northing=Y0 + 3000,
+        )
         districts.append(district)
         for w in range(2):
             wy = Y0 + 3_000 * w
-            ward = f.make_area(Area.Level.WARD, code=f"E050009{d}{w}", name=f"{district.name} Ward {w + 1}",
-                               geometry=square(x, wy, 6_000, 3_000), parent=district, district=district,
-                               centroid_easting=x + 3000, centroid_northing=wy + 1500)
+            ward = f.make_area(
+                Area.Level.WARD,
+                code=f"E050009{d}{w}",
+                name=f"{district.name} Ward {w + 1}",
+                geometry=square(x, wy, 6_000, 3_000),
+                parent=district,
+                district=district,
+                centroid_easting=x + 3000,
+                centroid_northing=wy + 1500,
+            )
             wards.append(ward)
             for k in range(2):
                 lx = x + 3_000 * k
                 code = f"E01009{d}{w}{k}0"
-                lsoa = f.make_area(Area.Level.LSOA, code=code, name=f"{ward.name} LSOA {k + 1}", vintage=2011,
-                                   geometry=square(lx, wy, 3_000), parent=ward, district=district,
-                                   centroid_easting=lx + 1500, centroid_northing=wy + 1500)
+                lsoa = f.make_area(
+                    Area.Level.LSOA,
+                    code=code,
+                    name=f"{ward.name} LSOA {k + 1}",
+                    vintage=2011,
+                    geometry=square(lx, wy, 3_000),
+                    parent=ward,
+                    district=district,
+                    centroid_easting=lx + 1500,
+                    centroid_northing=wy + 1500,
+                )
                 lsoas.append(lsoa)
-                Deprivation.objects.create(lsoa_code=code, imd_rank=2000 + 4000 * len(lsoas),
-                                           imd_decile=min(10, len(lsoas)), population=1500 + 100 * len(lsoas))
+                Deprivation.objects.create(
+                    lsoa_code=code,
+                    imd_rank=2000 + 4000 * len(lsoas),
+                    imd_decile=min(10, len(lsoas)),
+                    population=1500 + 100 * len(lsoas),
+                )
     schools = []
     for k in range(12):
         e, n = X0 + 500 + 1000 * k, Y0 + 800 + 400 * (k % 6)
         lon, lat = lonlat(e, n)
-        schools.append(f.make_school(urn=800_001 + k, name=f"School {chr(65 + k)}", phase="Primary",
-                                     easting=e, northing=n, lon=lon, lat=lat,
-                                     lsoa=next((a for a in lsoas if _inside_square(a, e, n)), None)))
-    crime = f.make_dataset(kind="crime", publisher="data.police.uk",
-                           period_start=datetime.date(2024, 1, 1), period_end=datetime.date(2024, 3, 1))
+        schools.append(
+            f.make_school(
+                urn=800_001 + k,
+                name=f"School {chr(65 + k)}",
+                phase="Primary",
+                easting=e,
+                northing=n,
+                lon=lon,
+                lat=lat,
+                lsoa=next((a for a in lsoas if _inside_square(a, e, n)), None),
+            )
+        )
+    crime = f.make_dataset(
+        kind="crime",
+        publisher="data.police.uk",
+        period_start=datetime.date(2024, 1, 1),
+        period_end=datetime.date(2024, 3, 1),
+    )
     rows = []
     for month in (1, 2, 3):
         spots = [(HOT[0] + de, HOT[1] + dn) for de, dn in rng.normal(0, 150, (40, 2))]
@@ -122,31 +160,82 @@ def mapped_county(db):
         for i, (e, n) in enumerate(spots):
             lon, lat = lonlat(e, n)
             lsoa = next((a for a in lsoas if _inside_square(a, e, n)), None)
-            rows.append(Incident(dataset=crime, source="police", month=datetime.date(2024, month, 1),
-                                 category="Anti-social behaviour" if i % 3 else "Criminal damage and arson",
-                                 easting=e, northing=n, lon=lon, lat=lat, lsoa=lsoa,
-                                 location=f"On or near Street {i % 25}"))
+            rows.append(
+                Incident(
+                    dataset=crime,
+                    source="police",
+                    month=datetime.date(2024, month, 1),
+                    category="Anti-social behaviour" if i % 3 else "Criminal damage and arson",
+                    easting=e,
+                    northing=n,
+                    lon=lon,
+                    lat=lat,
+                    lsoa=lsoa,
+                    location=f"On or near Street {i % 25}",
+                )
+            )
     # A lone burglary: a count of 1 somewhere, for suppression to hide.
     lon, lat = lonlat(X0 + 11_500, Y0 + 5_500)
-    rows.append(Incident(dataset=crime, source="police", month=datetime.date(2024, 3, 1), category="Burglary",
-                         easting=X0 + 11_500, northing=Y0 + 5_500, lon=lon, lat=lat, lsoa=lsoas[-1]))
+    rows.append(
+        Incident(
+            dataset=crime,
+            source="police",
+            month=datetime.date(2024, 3, 1),
+            category="Burglary",
+            easting=X0 + 11_500,
+            northing=Y0 + 5_500,
+            lon=lon,
+            lat=lat,
+            lsoa=lsoas[-1],
+        )
+    )
     Incident.objects.bulk_create(rows)
     places = f.make_dataset(kind="places", publisher="Northshire Council")
     for k, (kind, de) in enumerate([("care home", 100), ("hotel", 400), ("bus station", 2500)]):
         lon, lat = lonlat(HOT[0] + de, HOT[1])
-        f.make_place(places, kind=kind, name=f"{kind.title()} {k}", easting=HOT[0] + de, northing=HOT[1],
-                     lon=lon, lat=lat)
-    notices = f.make_dataset(kind="notices", publisher="Northshire Police",
-                             classification=Classification.OFFICIAL_SENSITIVE)
+        f.make_place(
+            places,
+            kind=kind,
+            name=f"{kind.title()} {k}",
+            easting=HOT[0] + de,
+            northing=HOT[1],
+            lon=lon,
+            lat=lat,
+        )
+    notices = f.make_dataset(
+        kind="notices", publisher="Northshire Police", classification=Classification.OFFICIAL_SENSITIVE
+    )
     lon, lat = lonlat(*HOT)
-    f.make_notice(notices, kind="child abduction warning notice", reference="CAWN/2024/001",
-                  premises="Flat above 3 High Street", easting=HOT[0], northing=HOT[1], lon=lon, lat=lat,
-                  issued_on=datetime.date(2024, 2, 1))
+    f.make_notice(
+        notices,
+        kind="child abduction warning notice",
+        reference="CAWN/2024/001",
+        premises="Flat above 3 High Street",
+        easting=HOT[0],
+        northing=HOT[1],
+        lon=lon,
+        lat=lat,
+        issued_on=datetime.date(2024, 2, 1),
+    )
     open_notices = f.make_dataset(kind="notices", publisher="Northshire Council")
-    f.make_notice(open_notices, kind="closure notice", reference="CN/2024/007", premises="The Old Mill",
-                  easting=HOT[0] + 200, northing=HOT[1], lon=lon, lat=lat, issued_on=datetime.date(2024, 3, 2))
-    station = f.make_station("Northvale Fire Station", easting=X0 + 1000, northing=Y0 + 1000,
-                             lon=lonlat(X0 + 1000, Y0 + 1000)[0], lat=lonlat(X0 + 1000, Y0 + 1000)[1])
+    f.make_notice(
+        open_notices,
+        kind="closure notice",
+        reference="CN/2024/007",
+        premises="The Old Mill",
+        easting=HOT[0] + 200,
+        northing=HOT[1],
+        lon=lon,
+        lat=lat,
+        issued_on=datetime.date(2024, 3, 2),
+    )
+    station = f.make_station(
+        "Northvale Fire Station",
+        easting=X0 + 1000,
+        northing=Y0 + 1000,
+        lon=lonlat(X0 + 1000, Y0 + 1000)[0],
+        lat=lonlat(X0 + 1000, Y0 + 1000)[1],
+    )
     f.make_officer(fire, "Owen Jones", base=station)
     build()
     return {"users": users, "schools": schools, "districts": districts, "wards": wards, "lsoas": lsoas}

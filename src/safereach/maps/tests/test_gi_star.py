@@ -16,7 +16,7 @@ def _grid(rows, cols):
 def _gi_star_by_hand(y, neighbours):
     """Getis and Ord (1995), eq. for Gi*: sum over the cell and its neighbours against the mean."""
     n = len(y)
-    mean, s = y.mean(), np.sqrt((y ** 2).mean() - y.mean() ** 2)
+    mean, s = y.mean(), np.sqrt((y**2).mean() - y.mean() ** 2)
     z = np.empty(n)
     for i in range(n):
         members = [i] + neighbours[i]
