@@ -157,6 +157,18 @@
     on.forEach(function (l) { params.append("layers", l.key); });
     params.set("chosen", "1");
     window.history.replaceState(null, "", window.location.pathname + "?" + params.toString());
+    // The form keeps the layers too, so choosing other months keeps what is switched on.
+    var kept = document.getElementById("chosen-layers");
+    if (kept) {
+      kept.innerHTML = "";
+      on.forEach(function (l) {
+        var input = document.createElement("input");
+        input.type = "hidden";
+        input.name = "layers";
+        input.value = l.key;
+        kept.appendChild(input);
+      });
+    }
   }
 
   config.layers.forEach(function (layer) {
