@@ -260,6 +260,15 @@ def run_case(case: str, out: str) -> int:
     figures = essex(rng) if case == "essex" else national(rng)
     figures["database"] = os.environ["DATABASE_URL"].split(":", 1)[0]
     Path(out).write_text(json.dumps(figures))
+    # The national scratch database takes some 5 GB: remove it (only one this run made).
+    url = os.environ["DATABASE_URL"]
+    if url.startswith("sqlite:///") and "safereach-bench-" in url:
+        import shutil
+
+        from django.db import connections
+
+        connections.close_all()
+        shutil.rmtree(Path(url.removeprefix("sqlite:///")).parent, ignore_errors=True)
     return 0
 
 

@@ -65,9 +65,13 @@ def area_map(
         cell, cols, rows, bins = cells
         drawn = [b for b in (3, 2, 1, -1, -2, -3) if np.any(bins == b)]
         patches, colours = [], []
+        # Cells are cut to the map's frame here: PDF renderers do not all honour SVG clip paths.
+        left, bottom, right, top = x0 - pad, y0 - pad, x1 + pad, y1 + pad
         for c, r, b in zip(cols, rows, bins):
-            if b:
-                patches.append(Rectangle((c * cell, r * cell), cell, cell))
+            ex0, ey0 = max(c * cell, left), max(r * cell, bottom)
+            ex1, ey1 = min((c + 1) * cell, right), min((r + 1) * cell, top)
+            if b and ex1 > ex0 and ey1 > ey0:
+                patches.append(Rectangle((ex0, ey0), ex1 - ex0, ey1 - ey0))
                 colours.append(BIN_COLOURS[int(b)])
         if patches:
             ax.add_collection(
@@ -81,7 +85,11 @@ def area_map(
             )
             for b in drawn
         ]
+    frame = shapely.box(x0 - pad, y0 - pad, x1 + pad, y1 + pad)
     for geometry, name in parts:
+        geometry = shapely.intersection(geometry, frame)  # cut to the frame, as the cells are
+        if geometry.is_empty:
+            continue
         ax.add_patch(
             PathPatch(_path(geometry), facecolor="none", edgecolor="#6f777b", linewidth=0.5, zorder=3)
         )
@@ -107,6 +115,7 @@ def area_map(
     ax.add_patch(PathPatch(_path(outline), facecolor="none", edgecolor="#0b0c0c", linewidth=1.2, zorder=4))
     for xy, colour, marker, label in points:
         xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+        xy = xy[(xy[:, 0] >= x0 - pad) & (xy[:, 0] <= x1 + pad) & (xy[:, 1] >= y0 - pad) & (xy[:, 1] <= y1 + pad)]
         if len(xy):
             handle = ax.scatter(
                 xy[:, 0],
