@@ -53,12 +53,12 @@ class Category:
         return {k: v for k, v in (("source", self.source), ("category", self.category)) if v}
 
     def filters(self) -> dict:
-        """The rows of the kept counts that hold this: rollups (blank category) unless one
-        category is asked for."""
-        where = {"category": self.category}
-        if self.source:
-            where["source"] = self.source
-        return where
+        """The rows of the kept counts that hold this. Rollups have a blank category (every
+        category of a source) or a blank source and category (everything), so the usual
+        questions are equalities on the index."""
+        if self.category and not self.source:
+            return {"category": self.category}  # the category under any source
+        return {"source": self.source, "category": self.category}
 
 
 def categories() -> list[Category]:
@@ -78,7 +78,7 @@ def categories() -> list[Category]:
 def months_present() -> list[date]:
     """The months with any incidents, oldest first."""
     return list(
-        IncidentCellCount.objects.filter(size=CELL_SIZES[-1], category="")
+        IncidentCellCount.objects.filter(size=CELL_SIZES[-1], source="", category="")
         .values_list("month", flat=True)
         .distinct()
         .order_by("month")
@@ -165,7 +165,8 @@ def _floor_div(column: str, size: int) -> str:
 
 
 def _count_chunk(months: list[date]) -> None:
-    # Column names quoted: "row", "size" and "count" are words of SQL.
+    # Column names quoted: "row", "size" and "count" are words of SQL. Each INSERT gives its rows
+    # in the order of the lookup index, so the index grows at its end rather than all through.
     q = connection.ops.quote_name
     cells, areas = q(IncidentCellCount._meta.db_table), q(IncidentAreaCount._meta.db_table)
     incidents = q(Incident._meta.db_table)
@@ -182,19 +183,28 @@ def _count_chunk(months: list[date]) -> None:
             + f"SELECT {base}, {_floor_div(q('easting'), base)}, {_floor_div(q('northing'), base)}, "
             f"{month}, {source}, {category}, COUNT(*) FROM {incidents} "
             f"WHERE {in_months} AND {q('easting')} IS NOT NULL AND {q('northing')} IS NOT NULL "
-            f"GROUP BY 2, 3, {month}, {source}, {category}",
+            f"GROUP BY 2, 3, {month}, {source}, {category} ORDER BY {category}, {source}, {month}, 2, 3",
             months,
         )
         for smaller, larger in zip(CELL_SIZES, CELL_SIZES[1:]):
             cursor.execute(
                 into_cells + f"SELECT {larger}, {col} / 2, {row} / 2, {month}, {source}, {category}, "
                 f"SUM({count}) FROM {cells} WHERE {size} = {smaller} AND {category} <> '' AND {in_months} "
-                f"GROUP BY 2, 3, {month}, {source}, {category}",
+                f"GROUP BY 2, 3, {month}, {source}, {category} ORDER BY {category}, {source}, {month}, 2, 3",
                 months,
             )
+        # Every category of a source, then every source: the questions asked most often.
         cursor.execute(
             into_cells + f"SELECT {size}, {col}, {row}, {month}, {source}, '', SUM({count}) FROM {cells} "
-            f"WHERE {category} <> '' AND {in_months} GROUP BY {size}, {col}, {row}, {month}, {source}",
+            f"WHERE {category} <> '' AND {in_months} GROUP BY {size}, {col}, {row}, {month}, {source} "
+            f"ORDER BY {size}, {source}, {month}, {col}, {row}",
+            months,
+        )
+        cursor.execute(
+            into_cells + f"SELECT {size}, {col}, {row}, {month}, '', '', SUM({count}) FROM {cells} "
+            f"WHERE {category} = '' AND {source} <> '' AND {in_months} "
+            f"GROUP BY {size}, {col}, {row}, {month} "
+            f"ORDER BY {size}, {month}, {col}, {row}",
             months,
         )
         cursor.execute(
@@ -205,6 +215,11 @@ def _count_chunk(months: list[date]) -> None:
         cursor.execute(
             into_areas + f"SELECT {lsoa}, {month}, {source}, '', SUM({count}) FROM {areas} "
             f"WHERE {category} <> '' AND {in_months} GROUP BY {lsoa}, {month}, {source}",
+            months,
+        )
+        cursor.execute(
+            into_areas + f"SELECT {lsoa}, {month}, '', '', SUM({count}) FROM {areas} "
+            f"WHERE {category} = '' AND {source} <> '' AND {in_months} GROUP BY {lsoa}, {month}",
             months,
         )
 

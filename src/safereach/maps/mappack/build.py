@@ -74,6 +74,7 @@ def _data_months() -> list[str]:
     """Each source's months loaded, as ranges: 'police: 2018-01 to 2018-07, 2018-10 to 2019-02'."""
     rows = (
         IncidentCellCount.objects.filter(size=grid.CELL_SIZES[-1], category="")
+        .exclude(source="")
         .values_list("source", "month")
         .distinct()
         .order_by("source", "month")

@@ -115,7 +115,10 @@ def area_map(
     ax.add_patch(PathPatch(_path(outline), facecolor="none", edgecolor="#0b0c0c", linewidth=1.2, zorder=4))
     for xy, colour, marker, label in points:
         xy = np.asarray(xy, dtype=float).reshape(-1, 2)
-        xy = xy[(xy[:, 0] >= x0 - pad) & (xy[:, 0] <= x1 + pad) & (xy[:, 1] >= y0 - pad) & (xy[:, 1] <= y1 + pad)]
+        in_frame = (
+            (xy[:, 0] >= x0 - pad) & (xy[:, 0] <= x1 + pad) & (xy[:, 1] >= y0 - pad) & (xy[:, 1] <= y1 + pad)
+        )
+        xy = xy[in_frame]
         if len(xy):
             handle = ax.scatter(
                 xy[:, 0],
