@@ -227,16 +227,26 @@ def _count_chunk(months: list[date]) -> None:
 # ---------------------------------------------------------------------------- asking for counts
 
 
+def months_between(first: date, last: date) -> list[date]:
+    months, month = [], first
+    while month <= last:
+        months.append(month)
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return months
+
+
 def cell_counts(
     size: int, first: date, last: date, category: Category, cols: tuple[int, int], rows: tuple[int, int]
 ) -> dict[tuple[int, int], int]:
     """Incidents per cell of `size` within the column and row ranges (inclusive), over the
-    months `first` to `last` (inclusive), from the kept counts."""
+    months `first` to `last` (inclusive), from the kept counts.
+
+    The months are listed rather than given as a range: each is then an equality on the index,
+    and the columns a range within it, so only the view's cells are read."""
     found = (
         IncidentCellCount.objects.filter(
             size=size,
-            month__gte=first,
-            month__lte=last,
+            month__in=months_between(first, last),
             col__gte=cols[0],
             col__lte=cols[1],
             row__gte=rows[0],

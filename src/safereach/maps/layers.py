@@ -81,6 +81,11 @@ NOT_SHOWN_COLOUR = "#b1b4b6"
 COUNT_LADDER = [5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000]
 
 
+def _n(n: int, word: str) -> str:
+    """'1 notice', '3 notices'."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
 def add_months(day: date, k: int) -> date:
     months = day.year * 12 + day.month - 1 + k
     return date(months // 12, months % 12 + 1, 1)
@@ -694,7 +699,7 @@ def notices_layer(q: MapQuery) -> Layer:
             Column("expires", "Expires"),
         ],
         note=f"Notices in force at any time in {months_text(q.first, q.last)}.{hidden}",
-        summary=f"{len(notices):,} notices",
+        summary=_n(len(notices), "notice"),
         sensitive=sensitive,
     )
 
@@ -747,7 +752,7 @@ def bases_layer(q: MapQuery) -> Layer:
             Column("service", "Service"),
             Column("officers", "Officers", True, "officers_n"),
         ],
-        summary=f"{len(stations):,} bases",
+        summary=_n(len(stations), "base"),
     )
 
 
