@@ -188,7 +188,8 @@ def _count_chunk(months: list[date]) -> None:
         )
         for smaller, larger in zip(CELL_SIZES, CELL_SIZES[1:]):
             cursor.execute(
-                into_cells + f"SELECT {larger}, {col} / 2, {row} / 2, {month}, {source}, {category}, "
+                into_cells + f"SELECT {larger}, {col} / {larger // smaller}, {row} / {larger // smaller}, "
+                f"{month}, {source}, {category}, "
                 f"SUM({count}) FROM {cells} WHERE {size} = {smaller} AND {category} <> '' AND {in_months} "
                 f"GROUP BY 2, 3, {month}, {source}, {category} ORDER BY {category}, {source}, {month}, 2, 3",
                 months,

@@ -11,7 +11,7 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 import shapely
@@ -112,7 +112,7 @@ class MapQuery:
     level: str = ""  # of the choropleths: 'lsoa', 'ward' or 'district'
     today: date | None = None
 
-    @property
+    @cached_property
     def size(self) -> int:
         return grid.size_for(self.area.bounds)
 

@@ -2,7 +2,7 @@
 ward, with its outline in British National Grid metres and the areas one level down."""
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 import shapely
@@ -27,7 +27,7 @@ class MapArea:
     district: tuple[str, str] | None = None  # (code, name) of a ward's district
     fictional: bool = False
 
-    @property
+    @cached_property
     def bounds(self) -> tuple[float, float, float, float]:
         return tuple(float(v) for v in self.outline.bounds)
 
@@ -53,11 +53,10 @@ def to_bng_geometry(geojson: str):
 
 
 def _version() -> tuple:
-    return tuple(
-        Area.objects.exclude(geometry="")
-        .aggregate(n=Count("id"), last=Max("id"), data=Max("dataset"))
-        .values()
-    )
+    """Changes whenever areas are loaded, replaced or deleted (read from the small indexes only,
+    never the boundaries themselves)."""
+    found = Area.objects.aggregate(n=Count("id"), last=Max("id"), data=Max("dataset"))
+    return found["n"], found["last"], found["data"]
 
 
 def districts():

@@ -12,7 +12,7 @@ class IncidentCellCount(models.Model):
     of every category of a source where `category` is blank. The map's incident layers and hot
     spots read these, so a county's counts come from thousands of rows, not millions.
 
-    Squares are kept at several sizes (CELL_SIZES in maps/grid.py), each twice the one before,
+    Squares are kept at several sizes (CELL_SIZES in maps/grid.py), each four times the one before,
     so any view reads squares of a size that suits it."""
 
     size = models.PositiveIntegerField(help_text="Side of the square in metres.")

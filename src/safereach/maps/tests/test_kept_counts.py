@@ -72,7 +72,7 @@ def test_deleting_a_dataset_takes_its_counts_away(mapped_county):
     counts.ensure_fresh()
     Dataset.objects.filter(kind="crime").delete()
     assert counts.ensure_fresh() == [JAN, FEB, MAR]
-    assert counts.cell_counts(8000, JAN, MAR, Category(), (0, 100), (0, 200)) == {}
+    assert counts.cell_counts(16000, JAN, MAR, Category(), (0, 100), (0, 200)) == {}
     assert not IncidentAreaCount.objects.exists()
 
 
