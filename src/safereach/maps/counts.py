@@ -183,7 +183,7 @@ def _count_chunk(months: list[date]) -> None:
             + f"SELECT {base}, {_floor_div(q('easting'), base)}, {_floor_div(q('northing'), base)}, "
             f"{month}, {source}, {category}, COUNT(*) FROM {incidents} "
             f"WHERE {in_months} AND {q('easting')} IS NOT NULL AND {q('northing')} IS NOT NULL "
-            f"GROUP BY 2, 3, {month}, {source}, {category} ORDER BY {category}, {source}, {month}, 2, 3",
+            f"GROUP BY 2, 3, {month}, {source}, {category} ORDER BY {category}, {source}, {month}, 3, 2",
             months,
         )
         for smaller, larger in zip(CELL_SIZES, CELL_SIZES[1:]):
@@ -191,21 +191,21 @@ def _count_chunk(months: list[date]) -> None:
                 into_cells + f"SELECT {larger}, {col} / {larger // smaller}, {row} / {larger // smaller}, "
                 f"{month}, {source}, {category}, "
                 f"SUM({count}) FROM {cells} WHERE {size} = {smaller} AND {category} <> '' AND {in_months} "
-                f"GROUP BY 2, 3, {month}, {source}, {category} ORDER BY {category}, {source}, {month}, 2, 3",
+                f"GROUP BY 2, 3, {month}, {source}, {category} ORDER BY {category}, {source}, {month}, 3, 2",
                 months,
             )
         # Every category of a source, then every source: the questions asked most often.
         cursor.execute(
             into_cells + f"SELECT {size}, {col}, {row}, {month}, {source}, '', SUM({count}) FROM {cells} "
             f"WHERE {category} <> '' AND {in_months} GROUP BY {size}, {col}, {row}, {month}, {source} "
-            f"ORDER BY {size}, {source}, {month}, {col}, {row}",
+            f"ORDER BY {size}, {source}, {month}, {row}, {col}",
             months,
         )
         cursor.execute(
             into_cells + f"SELECT {size}, {col}, {row}, {month}, '', '', SUM({count}) FROM {cells} "
             f"WHERE {category} = '' AND {source} <> '' AND {in_months} "
             f"GROUP BY {size}, {col}, {row}, {month} "
-            f"ORDER BY {size}, {month}, {col}, {row}",
+            f"ORDER BY {size}, {month}, {row}, {col}",
             months,
         )
         cursor.execute(
@@ -242,16 +242,15 @@ def cell_counts(
     """Incidents per cell of `size` within the column and row ranges (inclusive), over the
     months `first` to `last` (inclusive), from the kept counts.
 
-    The months are listed rather than given as a range: each is then an equality on the index,
-    and the columns a range within it, so only the view's cells are read."""
+    The months and rows are listed rather than given as ranges: each pair is then an equality on
+    the index and the columns a range within it, so only the view's cells are read."""
     found = (
         IncidentCellCount.objects.filter(
             size=size,
             month__in=months_between(first, last),
             col__gte=cols[0],
             col__lte=cols[1],
-            row__gte=rows[0],
-            row__lte=rows[1],
+            row__in=list(range(rows[0], rows[1] + 1)),
             **category.filters(),
         )
         .values_list("col", "row")

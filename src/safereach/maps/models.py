@@ -26,8 +26,10 @@ class IncidentCellCount(models.Model):
     class Meta:
         indexes = [
             # Every filter a layer asks for, then the count, so the answer comes from the index alone.
+            # A view asks for each of its months and rows (equalities), then a range of columns, so
+            # only its own cells are read however big the country around it.
             models.Index(
-                fields=["size", "category", "source", "month", "col", "row", "count"], name="maps_cell_lookup"
+                fields=["size", "category", "source", "month", "row", "col", "count"], name="maps_cell_lookup"
             ),
         ]
 
