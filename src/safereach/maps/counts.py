@@ -61,8 +61,27 @@ class Category:
         return {"source": self.source, "category": self.category}
 
 
+def _kept(name: str, compute):
+    """A figure of the kept counts, remembered until they are next refreshed: the map's form asks
+    for the categories and months on every request."""
+    from django.core.cache import cache
+
+    state = IncidentCountsState.objects.filter(key=1).values_list("last_incident_id", "refreshed_at").first()
+    key = f"maps:{name}:{state[0]}:{state[1].timestamp()}" if state else None
+    found = cache.get(key) if key else None
+    if found is None:
+        found = compute()
+        if key:
+            cache.set(key, found, 3600)
+    return found
+
+
 def categories() -> list[Category]:
     """Every category with incidents, grouped by source, with the rollups first."""
+    return _kept("categories", _categories)
+
+
+def _categories() -> list[Category]:
     present = (
         IncidentCellCount.objects.filter(size=CELL_SIZES[-1])
         .exclude(category="")
@@ -77,6 +96,10 @@ def categories() -> list[Category]:
 
 def months_present() -> list[date]:
     """The months with any incidents, oldest first."""
+    return _kept("months", _months_present)
+
+
+def _months_present() -> list[date]:
     return list(
         IncidentCellCount.objects.filter(size=CELL_SIZES[-1], source="", category="")
         .values_list("month", flat=True)

@@ -253,7 +253,7 @@ def outline_features(rows: list[dict]) -> list[dict]:
 
 
 def _cell_features(size, cols, rows, properties: list[dict]) -> list[dict]:
-    rings = grid.corners_wgs84(size, cols, rows, decimals=6)
+    rings = grid.corners_wgs84(size, cols, rows, decimals=5)  # about a metre
     return [
         {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [ring.tolist()]}, "properties": p}
         for ring, p in zip(rings, properties)
@@ -332,11 +332,8 @@ def incidents_layer(q: MapQuery) -> Layer:
                 "incidents": text[key],
                 "incidents_n": shown,
                 "_colour": colour,
+                # The popup adds the cell and the layer's note: thousands of cells, so nothing repeated.
                 "_title": f"{text[key]} incident{'s' if text[key] != '1' else ''}",
-                "_detail": [
-                    f"{q.category.label}, {months_text(q.first, q.last)}",
-                    f"Cell of {q.size:,} m from {grid.cell_reference(q.size, *key)}",
-                ],
             }
         )
     legend = [

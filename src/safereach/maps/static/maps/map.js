@@ -19,9 +19,11 @@
     return div.innerHTML;
   }
 
-  function popup(p) {
+  function popup(p, note) {
     var html = "<strong>" + escape(p._title) + "</strong>";
     (p._detail || []).forEach(function (line) { if (line) html += "<br>" + escape(line); });
+    if (p.cell) html += "<br>Cell from " + escape(p.cell);
+    if (!p._detail && note) html += "<br>" + escape(note);
     if (p._url) html += '<br><a href="' + escape(p._url) + '">More about ' + escape(p._title) + "</a>";
     return html;
   }
@@ -110,7 +112,7 @@
       pointToLayer: function (feature, latlng) {
         return L.circleMarker(latlng, { radius: feature.properties._radius || 5, renderer: renderer });
       },
-      onEachFeature: function (feature, shape) { shape.bindPopup(popup(feature.properties)); }
+      onEachFeature: function (feature, shape) { shape.bindPopup(popup(feature.properties, data.note)); }
     });
   }
 
