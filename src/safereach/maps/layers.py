@@ -9,7 +9,7 @@ same rules of what the viewer may see (maps/access.py). Nothing here knows about
 import hashlib
 import json
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cached_property, lru_cache
 
@@ -111,10 +111,11 @@ class MapQuery:
     programme: str = ""
     level: str = ""  # of the choropleths: 'lsoa', 'ward' or 'district'
     today: date | None = None
+    cell_size: int = 0  # of the grid; by default the finest that suits the area
 
     @cached_property
     def size(self) -> int:
-        return grid.size_for(self.area.bounds)
+        return self.cell_size or grid.size_for(self.area.bounds)
 
     @property
     def months(self) -> int:
@@ -122,17 +123,7 @@ class MapQuery:
 
     def previous(self) -> "MapQuery":
         """The same length of time just before."""
-        k = self.months
-        return MapQuery(
-            self.area,
-            add_months(self.first, -k),
-            add_months(self.first, -1),
-            self.category,
-            self.viewer,
-            self.programme,
-            self.level,
-            self.today,
-        )
+        return replace(self, first=add_months(self.first, -self.months), last=add_months(self.first, -1))
 
     @property
     def choropleth_level(self) -> str:

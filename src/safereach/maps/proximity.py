@@ -1,7 +1,7 @@
 """The questions asked beside the map, answered as tables: which vulnerable places are near a hot
 spot, which schools are near an incident, and what changed since the previous period."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import shapely
@@ -205,8 +205,8 @@ def change_since_previous(q: MapQuery) -> Table:
     cells of each period."""
     before = q.previous()
     level = q.area.parts_level
-    now_q = MapQuery(q.area, q.first, q.last, q.category, q.viewer, q.programme, level, q.today)
-    before_q = MapQuery(q.area, before.first, before.last, q.category, q.viewer, q.programme, level, q.today)
+    now_q = replace(q, level=level)
+    before_q = replace(before, level=level)
     areas = q.area.parts
     now, _ = area_incident_counts(now_q, areas)
     then, _ = area_incident_counts(before_q, areas)

@@ -68,13 +68,14 @@ def test_not_dressed_as_gov_uk(client):
     ("roles", "links"),
     [
         ((Role.OFFICER,), ["/", "/week/"]),
-        ((Role.ANALYST,), ["/", "/evidence/datasets/", "/matrix/", "/book/projected/"]),
+        ((Role.ANALYST,), ["/", "/evidence/datasets/", "/matrix/", "/book/projected/", "/maps/"]),
         ((Role.PARTNER,), ["/", "/evidence/datasets/", "/matrix/", "/sessions/our-sessions/",
-                           "/book/projected/"]),
+                           "/book/projected/", "/maps/"]),
         ((Role.COORDINATOR,), ["/", "/evidence/datasets/", "/matrix/", "/book/queue/", "/book/plan/",
-                               "/officers/", "/sessions/our-sessions/", "/book/projected/"]),
+                               "/officers/", "/sessions/our-sessions/", "/book/projected/", "/maps/"]),
         ((Role.ADMINISTRATOR,), ["/", "/evidence/datasets/", "/matrix/", "/book/queue/", "/book/plan/",
-                                 "/officers/", "/sessions/our-sessions/", "/book/projected/", "/admin/"]),
+                                 "/officers/", "/sessions/our-sessions/", "/book/projected/", "/maps/",
+                                 "/admin/"]),
     ],
 )
 def test_navigation_offers_what_the_role_may_open(client, sign_in_as, roles, links):

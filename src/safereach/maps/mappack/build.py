@@ -44,6 +44,10 @@ from safereach.maps.mappack.figures import area_map
 from safereach.maps.models import IncidentAreaCount, IncidentCellCount
 from safereach.maps.sources import LICENCE, sources
 
+# A month's incidents over a district: cells fine enough to point at streets but big enough that
+# most hold some incidents, so Gi* compares busy places with quiet ones rather than with empty
+# squares (about 2,000 cells: 1 km for a district, 4 km for a county).
+PACK_CELLS = 2000
 NEAR_M = 500  # "near a hot spot": places and schools within this distance of a hot spot cell
 MAX_ROWS = 8  # of a table on a ward's page; the rest are counted
 
@@ -158,7 +162,7 @@ def build_map_pack(
     now = now or timezone.now()
     ensure_fresh()
     area = map_area(area_code)
-    q = MapQuery(area, month, month, Category(), viewer)
+    q = MapQuery(area, month, month, Category(), viewer, cell_size=grid.size_for(area.bounds, PACK_CELLS))
     tick(0.05, "Finding hot spots")
     cells, counts, g = hot_spots(q)
     if counts.sum() == 0:
