@@ -245,11 +245,12 @@ def county_gain(args) -> int:
     from django.core.management import call_command
     from django.utils import timezone
 
-    from safereach.bookings.demo_requests import add_term_requests
+    from safereach.bookings.diary import at
     from safereach.bookings.models import Term, Visit
-    from safereach.bookings.offers import Diaries, at
-    from safereach.bookings.term_plan import make_plan
+    from safereach.bookings.offers import Diaries
     from safereach.demo.schools import LA_CODE
+    from safereach.demo.term_requests import add_term_requests
+    from safereach.planning.term_plan import make_plan
     from safereach.routing import planner
     from safereach.workforce.models import Officer
 
@@ -288,10 +289,9 @@ def county_gain(args) -> int:
                                  ends_at=at(slot.day, slot.end), status=Visit.Status.HELD,
                                  added_travel_minutes=slot.added_travel)
     fcfs_seconds = time.perf_counter() - started
-    # Travel of the diaries after first-come-first-served, with the planner's own travel matrix
+    # Travel of the diaries after first-come-first-served, with the planner's own travel-time table
     # (the same provider), over the same term: base to visits to base, each officer-day.
-    fcfs_fixed = planner_inputs_after(planned.input, Visit, timezone)
-    fcfs = planner.current_plan(planned.input.officers, fcfs_fixed, planned.input.minutes)
+    fcfs = planner.current_plan(diaries_after(planned.input), planned.input.minutes, first, last)
     before, after = planned.before, planned.after
     added_fcfs, added_planner = fcfs.travel - before.travel, after.travel - before.travel
     figures = {
@@ -346,24 +346,20 @@ def county_gain(args) -> int:
     return 0
 
 
-def planner_inputs_after(term_input, Visit, timezone):
-    """The live visits of the term's officers as the planner's fixed visits, read afresh."""
-    from datetime import datetime
-    from datetime import time as clock
+def diaries_after(term_input):
+    """The term's officers' diaries read afresh by the one reader, with the planner's place
+    indices (so its travel table serves)."""
+    from safereach.bookings.diary import Places, read_diaries
+    from safereach.workforce.models import Officer
 
-    from safereach.bookings.offers import minutes_of
-    from safereach.routing.planner import FixedVisit
-
-    index = {p: i for i, p in enumerate(term_input.places)}
-    out = []
-    start = timezone.make_aware(datetime.combine(term_input.first_day, clock(0)))
-    end = timezone.make_aware(datetime.combine(term_input.last_day, clock(23, 59)))
-    live = Visit.objects.filter(status__in=Visit.LIVE, starts_at__gte=start, starts_at__lte=end)
-    for v in live.select_related("school"):
-        s, e = timezone.localtime(v.starts_at), timezone.localtime(v.ends_at)
-        out.append(FixedVisit(f"visit {v.pk}", v.officer_id, s.date(), minutes_of(s.time()),
-                              minutes_of(e.time()), index[(float(v.school.lon), float(v.school.lat))]))
-    return out
+    places = Places()
+    for lon, lat in term_input.places:
+        places(lon, lat)
+    ids = [d.officer_id for d in term_input.diaries]
+    officers = Officer.objects.filter(pk__in=ids).select_related("base")
+    diaries = read_diaries(officers, term_input.first_day, term_input.last_day, places)
+    assert len(places.lonlat) == len(term_input.places), "a visit at a place the planner never saw"
+    return list(diaries.values())
 
 
 def _row(row) -> str:

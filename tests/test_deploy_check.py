@@ -63,12 +63,46 @@ def test_deploy_check_flags_debug_left_on():
     assert "security.W018" in result.stdout + result.stderr
 
 
-def test_refuses_to_start_without_a_secret_key_when_debug_is_off():
-    env = production_environment()
-    del env["SAFEREACH_SECRET_KEY"]
+def test_a_site_left_on_defaults_runs_without_debug_on_a_random_key_of_its_own(tmp_path):
+    env = production_environment(SAFEREACH_SECRET_KEY_FILE=str(tmp_path / "key"))
+    for name in ("SAFEREACH_SECRET_KEY", "SAFEREACH_DEBUG", "SAFEREACH_ALLOWED_HOSTS", "SAFEREACH_SECURE"):
+        del env[name]
+    probe = "from django.conf import settings; print(settings.DEBUG, settings.SECRET_KEY)"
 
-    result = safereach("check", env=env)
+    first = safereach("shell", "-c", probe, env=env)
+    again = safereach("shell", "-c", probe, env=env)
 
-    assert result.returncode != 0
-    assert "SAFEREACH_SECRET_KEY must be set" in result.stderr
+    assert first.returncode == 0, first.stderr
+    debug, key = first.stdout.strip().splitlines()[-1].split()
+    assert debug == "False" and len(key) >= 50 and again.stdout == first.stdout
+    assert (tmp_path / "key").read_text() == key and (tmp_path / "key").stat().st_mode & 0o077 == 0
+    # The deploy check says production must set the key itself.
+    check = safereach("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert check.returncode != 0 and "safereach.W001" in check.stdout + check.stderr
 
+
+def test_deploy_check_refuses_a_key_published_in_source():
+    published = "demo-only-insecure-key-set-SAFEREACH_SECRET_KEY-in-production"
+    env = production_environment(SAFEREACH_SECRET_KEY=published)
+
+    result = safereach("check", "--deploy", env=env)
+
+    assert result.returncode != 0 and "safereach.E001" in result.stdout + result.stderr
+
+
+def test_deploy_check_refuses_a_register_held_at_a_fixed_day():
+    env = production_environment(SAFEREACH_REGISTER_TODAY="2026-03-16")
+
+    result = safereach("check", "--deploy", env=env)
+
+    assert result.returncode != 0 and "safereach.E101" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("setting, value, message", [
+    ("SAFEREACH_REGISTER_KEEP_YEARS", "2", "must be a whole number of years, 3 or more"),
+    ("SAFEREACH_REGISTER_TODAY", "16/03/2026", "SAFEREACH_REGISTER_TODAY must be a date, YYYY-MM-DD"),
+])
+def test_register_settings_that_cannot_be_right_are_refused(setting, value, message):
+    result = safereach("check", env=production_environment(**{setting: value}))
+
+    assert result.returncode != 0 and message in result.stderr

@@ -1,7 +1,8 @@
 """Settings for SafeReach.
 
 Everything that differs between a laptop demo and production comes from the environment:
-DATABASE_URL (SQLite by default), SAFEREACH_SECRET_KEY, SAFEREACH_DEBUG, SAFEREACH_ALLOWED_HOSTS,
+DATABASE_URL (SQLite by default), SAFEREACH_SECRET_KEY (else a random key kept in a file),
+SAFEREACH_DEBUG (off by default), SAFEREACH_ALLOWED_HOSTS,
 SAFEREACH_CSRF_TRUSTED_ORIGINS, SAFEREACH_SECURE (HTTPS-only cookies and redirects),
 SAFEREACH_TASKS (where background tasks run).
 """
@@ -27,19 +28,33 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("SAFEREACH_DEBUG", True)
-# A fixed key is only acceptable for the local demo; production must set its own.
-SECRET_KEY = os.environ.get("SAFEREACH_SECRET_KEY") or (
-    "demo-only-insecure-key-set-SAFEREACH_SECRET_KEY-in-production" if DEBUG else ""
-)
-if not SECRET_KEY:
-    # Refuse to start rather than sign sessions with a guessable key.
-    raise ImproperlyConfigured(
-        "SAFEREACH_SECRET_KEY must be set when SAFEREACH_DEBUG is off. Generate one with: "
-        "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
-    )
+# Off unless asked for: debug pages show tracebacks and settings to anyone who can reach the site.
+DEBUG = env_bool("SAFEREACH_DEBUG", False)
+# The key that signs sessions and schools' manage links. Production sets SAFEREACH_SECRET_KEY
+# (the same in every web process); without it, this machine makes a random key of its own
+# once and keeps it in a file beside the project, so no site runs on a key anyone can read.
+SECRET_KEY_FILE = Path(os.environ.get("SAFEREACH_SECRET_KEY_FILE", PROJECT_DIR / ".safereach-secret-key"))
 
-ALLOWED_HOSTS = env_list("SAFEREACH_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
+
+def _secret_key() -> str:
+    given = os.environ.get("SAFEREACH_SECRET_KEY", "").strip()
+    if given:
+        return given
+    try:
+        return SECRET_KEY_FILE.read_text().strip()
+    except FileNotFoundError:
+        import secrets
+
+        key = secrets.token_urlsafe(50)
+        SECRET_KEY_FILE.touch(mode=0o600)
+        SECRET_KEY_FILE.write_text(key)
+        return key
+
+
+SECRET_KEY = _secret_key()
+SECRET_KEY_FROM_ENVIRONMENT = bool(os.environ.get("SAFEREACH_SECRET_KEY", "").strip())
+
+ALLOWED_HOSTS = env_list("SAFEREACH_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("SAFEREACH_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -51,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "safereach.core",
     "safereach.accounts",
     "safereach.areas",
     "safereach.schools",
@@ -60,8 +76,12 @@ INSTALLED_APPS = [
     "safereach.catalogue",
     "safereach.routing",
     "safereach.bookings",
+    "safereach.planning",
     "safereach.delivery",
     "safereach.maps",
+    "safereach.register",
+    "safereach.schoolpage",
+    "safereach.home",
     "safereach.demo",
 ]
 
@@ -88,7 +108,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "safereach.accounts.context_processors.navigation",
+                "safereach.home.navigation.navigation",
             ],
         },
     },
@@ -139,18 +159,25 @@ STATICFILES_DIRS = [
     ("govuk-frontend", NODE_MODULES / "govuk-frontend" / "dist" / "govuk"),
     ("leaflet", NODE_MODULES / "leaflet" / "dist"),
 ]
+# Collected (`safereach collectstatic`, as production does): compressed files with hashed
+# names. Not collected (a fresh clone, the demo, the tests): WhiteNoise serves the files where
+# they are, so pages look the same with DEBUG off.
+STATIC_COLLECTED = (STATIC_ROOT / "staticfiles.json").is_file()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if STATIC_COLLECTED
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
+WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
 
-SECURE = env_bool("SAFEREACH_SECURE", not DEBUG)
+# HTTPS only: production sets it (the deploy check fails without it); the demo on a laptop is
+# plain http.
+SECURE = env_bool("SAFEREACH_SECURE", False)
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 SECURE_SSL_REDIRECT = SECURE and env_bool("SAFEREACH_SSL_REDIRECT", True)
@@ -199,10 +226,41 @@ SAFEREACH_BOOKINGS = {
     "ARRIVE_BEFORE_MINUTES": 10,
     "HELD_SHARE_FOR_TARGETS": float(os.environ.get("SAFEREACH_HELD_SHARE_FOR_TARGETS", "0.25")),
     "HOLD_FOR_TARGETS_DAYS": int(os.environ.get("SAFEREACH_HOLD_FOR_TARGETS_DAYS", "21")),
-    "RATE_LIMIT": (int(os.environ.get("SAFEREACH_PUBLIC_FORM_LIMIT", "30")), 600),
+}
+# Public form submissions one client address may make per window (core.rate_limit).
+SAFEREACH_RATE_LIMIT = {
+    "SUBMISSIONS": int(os.environ.get("SAFEREACH_PUBLIC_FORM_LIMIT", "30")),
+    "SECONDS": 600,
     # Behind a load balancer, the header it puts the client's address in (e.g. HTTP_X_FORWARDED_FOR).
     "CLIENT_ADDRESS_HEADER": os.environ.get("SAFEREACH_CLIENT_ADDRESS_HEADER") or None,
+    # Forms that email someone other than the person typing (a school's link, a concern to its
+    # recipients) cost more to abuse, so they have a lower limit of their own.
+    "EMAILING_SUBMISSIONS": int(os.environ.get("SAFEREACH_EMAILING_FORM_LIMIT", "5")),
 }
+# The schools' side (schoolpage): how long signed links last, how long concerns are kept, and
+# the number a school calls when a child is at immediate risk. 01632 960… numbers are set
+# aside for fiction, so the demo's cannot reach anyone: set the real one in production.
+# Where this service is reached, for links in emails sent outside a request (after an outcome
+# is recorded, from commands): e.g. https://safereach.example.org
+SAFEREACH_SITE_URL = os.environ.get("SAFEREACH_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
+SAFEREACH_SCHOOLS = {
+    "SCHOOL_LINK_DAYS": int(os.environ.get("SAFEREACH_SCHOOL_LINK_DAYS", "30")),
+    "FEEDBACK_LINK_DAYS": int(os.environ.get("SAFEREACH_FEEDBACK_LINK_DAYS", "120")),
+    "KNOWLEDGE_CHECK_REPEAT_DAYS": 42,
+    "CONCERN_RETENTION_DAYS": int(os.environ.get("SAFEREACH_CONCERN_RETENTION_DAYS", "365")),
+    "FRONT_DOOR_NAME": os.environ.get(
+        "SAFEREACH_SAFEGUARDING_FRONT_DOOR_NAME",
+        "the children's safeguarding front door (Marshwold, fictional)" if DEBUG else
+        "your local children's safeguarding front door"),
+    "FRONT_DOOR_PHONE": os.environ.get("SAFEREACH_SAFEGUARDING_FRONT_DOOR_PHONE",
+                                       "01632 960 123" if DEBUG else ""),
+}
+# Who people write to about accessibility or their information (the accessibility statement
+# and the privacy notice), and how long schools' contact details are kept after a booking ends.
+SAFEREACH_CONTACT = os.environ.get(
+    "SAFEREACH_CONTACT", "the booking coordinator of the partner you booked with"
+)
+SAFEREACH_CONTACT_RETENTION_DAYS = int(os.environ.get("SAFEREACH_CONTACT_RETENTION_DAYS", "730"))
 DEFAULT_FROM_EMAIL = os.environ.get("SAFEREACH_FROM_EMAIL", "SafeReach <bookings@safereach.invalid>")
 
 # --- Term planner (routing.planner) -----------------------------------------------------------
@@ -230,7 +288,7 @@ SAFEREACH_PLANNER = {"WORKERS": _planner_workers()}
 # SAFEREACH_TASK_THREADS: how many tasks one web process runs at once with "thread".
 TASK_BACKENDS = {
     "thread": {
-        "BACKEND": "safereach.background.ThreadBackend",
+        "BACKEND": "safereach.core.background.ThreadBackend",
         "OPTIONS": {"MAX_THREADS": int(os.environ.get("SAFEREACH_TASK_THREADS", "2"))},
     },
     "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
@@ -241,6 +299,43 @@ if _tasks not in TASK_BACKENDS:
     raise ImproperlyConfigured(f"SAFEREACH_TASKS must be one of {', '.join(TASK_BACKENDS)}, not {_tasks!r}")
 TASKS = {"default": TASK_BACKENDS[_tasks]}
 
+# --- The public register of fire-safety notices (register) -----------------------------------
+# SAFEREACH_REGISTER_KEEP_YEARS: how long an entry stays on the register from the day the notice
+# was served. The law asks for at least 3 years, the default; many services keep 5.
+# SAFEREACH_REGISTER_TODAY: hold the register at a fixed day (YYYY-MM-DD) for a demonstration or
+# an acceptance check; `safereach check --deploy` refuses it (register/checks.py).
+def _register_settings() -> dict:
+    from datetime import date
+
+    keep = os.environ.get("SAFEREACH_REGISTER_KEEP_YEARS", "3").strip()
+    if not keep.isdigit() or int(keep) < 3:
+        raise ImproperlyConfigured(
+            f"SAFEREACH_REGISTER_KEEP_YEARS must be a whole number of years, 3 or more, not {keep!r}")
+    fixed = os.environ.get("SAFEREACH_REGISTER_TODAY", "").strip()
+    today = None
+    if fixed:
+        try:
+            today = date.fromisoformat(fixed)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"SAFEREACH_REGISTER_TODAY must be a date, YYYY-MM-DD, not {fixed!r}") from None
+    # Within this distance of a school, notices are shown on the school's page.
+    return {"KEEP_YEARS": int(keep), "TODAY": today, "NEAR_SCHOOL_METRES": 800}
+
+
+SAFEREACH_REGISTER = _register_settings()
+# --- Periodic tasks (core.periodic) ----------------------------------------------------------
+# Releasing holds past their time and sending visit changes to case systems run every so often.
+# Each web process starts a ticker thread on its first request that enqueues them when due
+# (one process per turn, through the database); SAFEREACH_PERIODIC_TICKER=0 leaves that to a
+# `safereach periodic` process instead.
+SAFEREACH_PERIODIC = {"TICKER": env_bool("SAFEREACH_PERIODIC_TICKER", True), "TICK_SECONDS": 5}
+# The site's address, for links in emails sent by background tasks (no request to ask).
+SAFEREACH_SITE_URL = (
+    os.environ.get("SAFEREACH_SITE_URL")
+    or (CSRF_TRUSTED_ORIGINS[0] if CSRF_TRUSTED_ORIGINS else "")
+    or ("https://" + ALLOWED_HOSTS[0] if ALLOWED_HOSTS and not DEBUG else "http://127.0.0.1:8000")
+).rstrip("/")
 # --- The multi-agency map (maps) ----------------------------------------------------------------
 # Maps draw boundaries, labels and a scale from the loaded data and need no tile server. A site
 # with its own tile server may give its URL template (e.g. https://tiles.example/{z}/{x}/{y}.png)

@@ -60,7 +60,8 @@ def browser():
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    # A deadline for each wait, generous for a busy machine: waits end as soon as the state is there.
+    page.set_default_timeout(30_000)
     yield page
     context.close()
 
@@ -104,46 +105,54 @@ def assert_accessible(page, name: str):
 def county(db):
     """A small fictional county with something on every role's home page."""
     from safereach.accounts.models import Agency, Role
-    from safereach.accounts.tests import factories as f
+    from safereach.accounts.tests.factories import make_agency, make_user
     from safereach.areas.models import Area
+    from safereach.areas.tests.factories import make_area
     from safereach.evidence.models import Classification, Incident
+    from safereach.evidence.tests.factories import make_dataset, make_incident, make_notice, make_place
+    from safereach.schools.tests.factories import make_school
+    from safereach.workforce.tests.factories import make_officer, make_station
 
-    fire = f.make_agency("Demoshire Fire and Rescue Service (fictional)", is_fictional=True)
-    police = f.make_agency("Demoshire Police (fictional)", kind=Agency.Kind.POLICE,
+    fire = make_agency("Demoshire Fire and Rescue Service (fictional)", is_fictional=True)
+    police = make_agency("Demoshire Police (fictional)", kind=Agency.Kind.POLICE,
                            is_fictional=True)
-    crime = f.make_dataset(kind="crime", name="Demoshire street crime (fictional)",
+    crime = make_dataset(kind="crime", name="Demoshire street crime (fictional)",
                            source_file="demo-street-crime.csv", publisher="Demoshire Police",
                            row_count=4, is_fictional=True)
-    f.make_dataset(kind="schools", name="Demoshire schools (fictional)",
+    make_dataset(kind="schools", name="Demoshire schools (fictional)",
                    source_file="demo-schools.csv", publisher="SafeReach demo",
                    classification=Classification.OFFICIAL_SENSITIVE,
                    sharing_agreement="Demoshire MACE agreement", row_count=3, is_fictional=True)
-    district = f.make_area(Area.Level.DISTRICT, name="Demoshire Vale", is_fictional=True)
-    ward = f.make_area(Area.Level.WARD, name="Market Ward", parent=district, is_fictional=True)
-    lsoa = f.make_area(Area.Level.LSOA, name="Demoshire Vale 001A", parent=ward,
+    district = make_area(Area.Level.DISTRICT, name="Demoshire Vale", is_fictional=True)
+    ward = make_area(Area.Level.WARD, name="Market Ward", parent=district, is_fictional=True)
+    lsoa = make_area(Area.Level.LSOA, name="Demoshire Vale 001A", parent=ward,
                        district=district, is_fictional=True)
     for name, phase in [("Brookside Primary", "Primary"), ("Hillcrest Academy", "Secondary"),
                         ("Meadow Special School", "Not applicable")]:
-        f.make_school(name=name, phase=phase, lsoa=lsoa, is_fictional=True)
+        make_school(name=name, phase=phase, lsoa=lsoa, is_fictional=True)
     for category in ["Criminal damage and arson", "Anti-social behaviour", "Burglary"]:
-        f.make_incident(crime, category=category, lsoa=lsoa)
-    f.make_incident(crime, source=Incident.Source.FIRE, category="Secondary fire")
-    f.make_place(crime, name="Riverside Care Home")
-    f.make_notice(crime, premises="12 Mill Lane")
-    central = f.make_station("Central Fire Station (fictional)", postcode="DM1 1AA",
+        make_incident(crime, category=category, lsoa=lsoa)
+    make_incident(crime, source=Incident.Source.FIRE, category="Secondary fire")
+    make_place(crime, name="Riverside Care Home")
+    make_notice(crime, premises="12 Mill Lane")
+    central = make_station("Central Fire Station (fictional)", postcode="DM1 1AA",
                              is_fictional=True)
     users = {
-        Role.ADMINISTRATOR: f.make_user(Role.ADMINISTRATOR, email="admin@demo.example",
+        Role.ADMINISTRATOR: make_user(Role.ADMINISTRATOR, email="admin@demo.example",
                                         first_name="Ada", agency=fire),
-        Role.ANALYST: f.make_user(Role.ANALYST, email="analyst@demo.example",
+        Role.ANALYST: make_user(Role.ANALYST, email="analyst@demo.example",
                                   first_name="Arun", agency=police),
-        Role.COORDINATOR: f.make_user(Role.COORDINATOR, email="coordinator@demo.example",
+        Role.COORDINATOR: make_user(Role.COORDINATOR, email="coordinator@demo.example",
                                       first_name="Cara", agency=fire),
-        Role.OFFICER: f.make_user(Role.OFFICER, email="officer@demo.example",
+        Role.OFFICER: make_user(Role.OFFICER, email="officer@demo.example",
                                   first_name="Owen", agency=fire),
-        Role.PARTNER: f.make_user(Role.PARTNER, email="partner@demo.example",
+        Role.PARTNER: make_user(Role.PARTNER, email="partner@demo.example",
                                   first_name="Pat", agency=police),
+        Role.PROTECTION_OFFICER: make_user(Role.PROTECTION_OFFICER, email="protection@demo.example",
+                                           first_name="Priya", agency=fire),
+        Role.PROTECTION_MANAGER: make_user(Role.PROTECTION_MANAGER, email="manager@demo.example",
+                                           first_name="Morgan", agency=fire),
     }
-    f.make_officer(fire, "Owen Jones", user=users[Role.OFFICER], base=central)
-    f.make_officer(fire, "Fatima Khan", base=central)
+    make_officer(fire, "Owen Jones", user=users[Role.OFFICER], base=central)
+    make_officer(fire, "Fatima Khan", base=central)
     return users

@@ -19,7 +19,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def schools_county(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return make_county()
 
 
@@ -99,7 +98,7 @@ def test_a_school_books_what_fits_and_the_coordinator_gets_the_rest(page, live_s
     monday = quiet_monday()
     page.goto(f"{live_server.url}/book/school/{schools_county['school'].urn}/")
     page.get_by_label("Home fire safety for juniors").check()
-    page.get_by_label("Arson awareness").check()
+    page.get_by_label("Water safety assembly").check()
     dates = page.get_by_role("group", name="Dates that suit", exact=True)
     dates.get_by_label("From").fill(monday.isoformat())
     dates.get_by_label("To", exact=True).fill(monday.isoformat())
@@ -110,10 +109,10 @@ def test_a_school_books_what_fits_and_the_coordinator_gets_the_rest(page, live_s
     page.get_by_role("button", name="See available times").click()
 
     expect(page.get_by_role("heading", name="Choose a time")).to_be_visible()
-    expect(page.get_by_role("heading", name="Arson awareness")).to_be_visible()
+    expect(page.get_by_role("heading", name="Water safety assembly")).to_be_visible()
     no_time = "No officer can reach you on the days you gave: this session goes to the coordinator"
     expect(page.get_by_text(no_time)).to_be_visible()
-    expect(page.get_by_role("group", name="Arson awareness")).to_have_count(0)
+    expect(page.get_by_role("group", name="Water safety assembly")).to_have_count(0)
     page.get_by_role("button", name="Book").click()  # no time chosen
     summary = page.locator(".govuk-error-summary")
     expect(summary.get_by_role("link")).to_have_text(["Select a time for Home fire safety for juniors"])
@@ -129,5 +128,5 @@ def test_a_school_books_what_fits_and_the_coordinator_gets_the_rest(page, live_s
     booking = Booking.objects.get()
     assert booking.status == Booking.Status.HELD
     assert [v.session.title for v in Visit.objects.all()] == ["Home fire safety for juniors"]
-    assert [s.title for s in booking.waiting_sessions()] == ["Arson awareness"]
-    assert "Arson awareness" in mail.outbox[0].body.split("Waiting for the booking coordinator")[1]
+    assert [s.title for s in booking.waiting_sessions()] == ["Water safety assembly"]
+    assert "Water safety assembly" in mail.outbox[0].body.split("Waiting for the booking coordinator")[1]

@@ -7,8 +7,8 @@ from playwright.sync_api import expect
 
 from safereach.accounts.models import Role
 from safereach.accounts.tests.factories import make_user
+from safereach.bookings.diary import at
 from safereach.bookings.models import Booking, Visit
-from safereach.bookings.offers import at
 from safereach.bookings.tests.factories import make_county, quiet_monday
 from tests.browser.conftest import assert_accessible, sign_in
 
@@ -17,7 +17,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def busy_county(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     county = make_county()
     monday = quiet_monday()
     queued = Booking.objects.create(

@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from safereach.accounts.models import User
-from safereach.background import wait_for_background_tasks
+from safereach.core.background import wait_for_background_tasks
 from safereach.demo.build import rebuild_demo
 from safereach.demo.county import generate
 from safereach.demo.partners import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD
@@ -25,7 +25,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def demo_county(db, settings):
     """The demo county with its incidents up to last month, and the arson list built."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The demo's way: the back-test runs in a thread of the (live) server.
     settings.TASKS = {"default": settings.TASK_BACKENDS["thread"]}
     seed_programmes()

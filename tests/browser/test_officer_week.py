@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
+from safereach.bookings.diary import at
 from safereach.bookings.models import Booking, Visit
-from safereach.bookings.offers import at
 from safereach.bookings.tests.factories import make_county, quiet_monday
 from safereach.delivery.tests.factories import last_week, make_visit
 from tests.browser.conftest import assert_accessible, sign_in
@@ -18,7 +18,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def week_county(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     county = make_county()
     monday = quiet_monday()
     for school, minute in ((county["other"], 780), (county["school"], 600)):

@@ -9,8 +9,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_an_analyst_signs_in_sees_their_page_and_signs_out(page, live_server, county):
     page.goto(live_server.url)
-    page.get_by_role("button", name="Sign in").click()  # the start button is a link styled as one
-    page.wait_for_url("**/accounts/sign-in/")
+    # The home page shows schools the catalogue and booking first; staff sign in from below.
+    expect(page.get_by_role("button", name="Book a session")).to_be_visible()
+    page.get_by_role("link", name="sign in").first.click()
+    page.wait_for_url("**/accounts/sign-in/**")
 
     sign_in(page, live_server, county[Role.ANALYST])
 
@@ -19,7 +21,7 @@ def test_an_analyst_signs_in_sees_their_page_and_signs_out(page, live_server, co
 
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(f"{live_server.url}/")
-    expect(page.get_by_role("heading", name="SafeReach", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Safety sessions for your school", level=1)).to_be_visible()
     expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
 
 

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 
 from safereach.accounts.forms import StaffUserChangeForm, StaffUserCreationForm
-from safereach.accounts.models import Agency, AuditEvent, Role, User
+from safereach.accounts.models import Agency, AuditEvent, ConcernRoute, Role, User
 
 admin.site.site_header = "SafeReach administration"
 admin.site.site_title = "SafeReach administration"
@@ -129,6 +129,16 @@ class AgencyAdmin(AdministratorAdmin):
     list_filter = ["kind", "is_fictional"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(ConcernRoute)
+class ConcernRouteAdmin(AdministratorAdmin):
+    """Who receives schools' safeguarding concerns. The concerns themselves are not in the admin:
+    only their recipients may read them."""
+
+    list_display = ["agency", "topic", "area_code"]
+    list_filter = ["topic", "agency"]
+    filter_horizontal = ["recipients"]
 
 
 @admin.register(AuditEvent)

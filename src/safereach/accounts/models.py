@@ -40,6 +40,10 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", "Booking coordinator"
     OFFICER = "officer", "Education officer"
     PARTNER = "partner", "Partner"
+    # Fire safety protection (the register of notices): officers record notices, managers
+    # also see what the register owes.
+    PROTECTION_OFFICER = "protection_officer", "Protection officer"
+    PROTECTION_MANAGER = "protection_manager", "Protection manager"
 
 
 class UserManager(BaseUserManager):
@@ -113,3 +117,46 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor or self.user} {self.action} {self.target}"
+
+
+class ConcernTopic(models.TextChoices):
+    """What a school's safeguarding concern is about: the topics concerns are routed by."""
+
+    EXPLOITATION = "exploitation", "Child exploitation or county lines"
+    KNIFE_CARRYING = "knife-carrying", "Knife or weapon carrying"
+    FIRE_SETTING = "fire-setting", "Fire-setting"
+    HOAX_CALLS = "hoax-calls", "Hoax calls to the emergency services"
+    ONLINE_HARM = "online-harm", "Online harm or grooming"
+    RADICALISATION = "radicalisation", "Radicalisation"
+    DRUGS = "drugs", "Drugs or alcohol"
+    ANTI_SOCIAL = "anti-social-behaviour", "Anti-social behaviour"
+    OTHER = "other", "Something else"
+
+
+class ConcernRoute(models.Model):
+    """Who receives schools' concerns on a topic from an area: an agency and its named staff.
+
+    Blank topic or area means any. A concern goes to the rules that match it most closely
+    (accounts/concern_routing.py), so a county-wide rule is the fallback for a district's.
+    """
+
+    topic = models.CharField(max_length=40, choices=ConcernTopic.choices, blank=True,
+                             help_text="Blank: concerns on any topic.")
+    area_code = models.CharField(
+        "area code", max_length=9, blank=True,
+        help_text="ONS code of the district the concern is about, e.g. E07000070; blank: anywhere.")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="concern_routes")
+    recipients = models.ManyToManyField(
+        User, related_name="concern_routes",
+        help_text="The named staff who receive and may open these concerns.")
+
+    class Meta:
+        ordering = ["agency__name", "topic", "area_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "topic", "area_code"],
+                                    name="one_concern_route_per_agency_topic_area")
+        ]
+
+    def __str__(self) -> str:
+        topic = self.get_topic_display() if self.topic else "any topic"
+        return f"{self.agency}: {topic}, {self.area_code or 'anywhere'}"

@@ -7,8 +7,6 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from safereach.accounts.forms import SignInForm
-from safereach.accounts.home_pages import FIGURES_BY_ROLE, sections_for
-from safereach.accounts.models import Role
 
 
 @sensitive_post_parameters("password")
@@ -33,13 +31,3 @@ def sign_in(request):
 def sign_out(request):
     logout(request)
     return redirect("home")
-
-
-def home(request):
-    if not request.user.is_authenticated:
-        return render(request, "home_signed_out.html")
-    sections = [
-        {"role": role, "label": Role(role).label, **FIGURES_BY_ROLE[role](request.user)}
-        for role in sections_for(request.user)
-    ]
-    return render(request, "home.html", {"sections": sections})

@@ -7,9 +7,9 @@ from safereach.bookings.models import (
     Closure,
     Invitation,
     KnownAddress,
-    PlanRun,
     Term,
     Visit,
+    VisitChange,
 )
 
 
@@ -60,28 +60,15 @@ class ChangeEmailAdmin(AdministratorAdmin):
     raw_id_fields = ["booking"]
 
 
-@admin.register(PlanRun)
-class PlanRunAdmin(AdministratorAdmin):
-    """Runs are asked for on the term plan page and written by the planner's task; here they
-    are read, so an administrator can see what was asked and why a run failed."""
+@admin.register(VisitChange)
+class VisitChangeAdmin(AdministratorAdmin):
+    """The outbox of visit changes for case systems: written by the visits' own changes, read here."""
 
-    list_display = [
-        "created_at",
-        "agency",
-        "asked_by",
-        "first_day",
-        "last_day",
-        "seconds",
-        "state",
-        "progress_shown",
-    ]
-    list_filter = ["state", "agency"]
-    list_select_related = ["agency", "asked_by"]
-    date_hierarchy = "created_at"
-
-    @admin.display(description="progress", ordering="progress")
-    def progress_shown(self, run):
-        return f"{run.percent}%"
+    list_display = ["occurred_at", "kind", "visit", "agency", "passed_on_at"]
+    list_filter = ["kind", "agency"]
+    list_select_related = ["visit", "visit__school", "visit__session", "agency"]
+    date_hierarchy = "occurred_at"
+    show_full_result_count = False
 
     def has_add_permission(self, request):
         return False

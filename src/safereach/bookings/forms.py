@@ -3,7 +3,8 @@ from django.utils import timezone
 
 from safereach.bookings.models import Booking
 from safereach.bookings.offers import booking_settings
-from safereach.catalogue.models import YEAR_GROUPS, Session
+from safereach.catalogue.models import Session
+from safereach.schools.year_groups import YEAR_GROUPS, describe
 
 
 class FindSchoolForm(forms.Form):
@@ -37,7 +38,10 @@ class RequestForm(forms.ModelForm):
         queryset=Session.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         help_text="Choose one or more.",
-        error_messages={"required": "Select at least one session"},
+        error_messages={
+            "required": "Select at least one session",
+            "invalid_choice": "Select sessions from the list: those for the year groups your school teaches",
+        },
     )
     year_groups = forms.TypedMultipleChoiceField(
         label="Year groups",
@@ -152,9 +156,17 @@ class RequestForm(forms.ModelForm):
             "part_of_day": {"required": "Select the part of the school day"},
         }
 
-    def __init__(self, *args, sessions, **kwargs):
+    def __init__(self, *args, sessions, school=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sessions"].queryset = sessions
+        if school is not None:
+            # Only the year groups the school teaches are offered: it books for its own pupils.
+            taught = school.year_groups_taught
+            years = self.fields["year_groups"]
+            years.choices = [(y, label) for y, label in YEAR_GROUPS if y in taught]
+            years.error_messages["invalid_choice"] = (
+                f"Select year groups {school.name} teaches: {describe(taught)}"
+            )
         self.fields["sessions"].label_from_instance = lambda s: (
             f"{s.title}: {s.partner.name}, {s.length_minutes} minutes, {s.cost_text.lower()}"
         )
@@ -206,6 +218,16 @@ class RequestForm(forms.ModelForm):
         elif opens and closes and lunch and not opens < lunch < closes:
             self.add_error("lunch_starts", "Lunch must start during the school day")
         sessions = cleaned.get("sessions")
+        years = cleaned.get("year_groups")
+        if sessions and years:
+            # One request is one group of pupils, so each session must be for all of them.
+            outside = [s for s in sessions if not set(years) <= set(s.year_groups)]
+            if outside:
+                self.add_error(
+                    "year_groups",
+                    f"{outside[0].title} is for {describe(outside[0].year_groups)}: choose year "
+                    "groups within those, or request it on its own for other year groups",
+                )
         pupils = cleaned.get("pupils")
         if sessions and pupils:
             too_big = [s for s in sessions if pupils > s.group_size]

@@ -16,23 +16,33 @@ from safereach.accounts.models import Role
 from safereach.accounts.permissions import role_required
 from safereach.bookings.models import Invitation, KnownAddress, Visit
 from safereach.bookings.priority import target_school_ids
-from safereach.catalogue.models import Programme, Session
+from safereach.catalogue.models import Session
+from safereach.matrix.models import Programme
 from safereach.schools.models import School
 
 RECENT_DAYS = 90  # a school invited or visited this recently is not invited again
 
 
 class ProgrammeForm(forms.Form):
-    programme = forms.ChoiceField(label="Programme", choices=Programme.choices)
+    programme = forms.ModelChoiceField(
+        label="Programme",
+        queryset=Programme.objects.targeted(),
+        to_field_name="slug",
+        error_messages={"invalid_choice": "Choose a programme from the list"},
+    )
 
 
 def uninvited_targets(programme: str, agency_id) -> list[dict]:
-    """Target schools for the programme with no recent visit or invitation, and a verified contact."""
+    """Target schools for the programme with no recent visit or invitation, and a verified
+    contact; each with the agency's session for the programme that suits it, if any."""
     since = timezone.now() - timedelta(days=RECENT_DAYS)
     targets = target_school_ids(programme)
     busy = set(
         Visit.objects.filter(
-            school__in=targets, session__programme=programme, status__in=Visit.LIVE, starts_at__gte=since
+            school__in=targets,
+            session__programme__slug=programme,
+            status__in=Visit.LIVE,
+            starts_at__gte=since,
         ).values_list("school_id", flat=True)
     )
     busy |= set(
@@ -43,23 +53,31 @@ def uninvited_targets(programme: str, agency_id) -> list[dict]:
     contacts = dict(
         KnownAddress.objects.filter(school__in=targets).exclude(email="").values_list("school_id", "email")
     )
-    session = Session.objects.filter(programme=programme, is_published=True, partner=agency_id).first()
+    sessions = list(
+        Session.objects.filter(programme__slug=programme, is_published=True, partner=agency_id).order_by("pk")
+    )
     return [
-        {"school": s, "email": contacts.get(s.pk), "session": session}
+        {"school": s, "email": contacts.get(s.pk), "session": next((x for x in sessions if x.suits(s)), None)}
         for s in School.objects.filter(pk__in=targets - busy).order_by("name")
     ]
 
 
 def send_invitations(school_ids, programme: str, user, site: str) -> tuple[int, int]:
     """Email each school's verified contact a link to book the programme's session offered by the
-    user's agency, and record the invitation. Returns (sent, schools with no session to book);
-    schools without a verified contact are left out."""
-    session = Session.objects.filter(programme=programme, is_published=True, partner=user.agency_id).first()
+    user's agency that suits its year groups, and record the invitation. Returns (sent, schools
+    with no such session to book); schools without a verified contact are left out."""
+    sessions = list(
+        Session.objects.filter(
+            programme__slug=programme, is_published=True, partner=user.agency_id
+        ).order_by("pk")
+    )
     contacts = dict(
         KnownAddress.objects.filter(school__in=school_ids).exclude(email="").values_list("school_id", "email")
     )
     sent = missing = 0
     for school in School.objects.filter(pk__in=contacts).order_by("name"):
+        # The first of the agency's sessions for the programme that suits the school's year groups.
+        session = next((x for x in sessions if x.suits(school)), None)
         if session is None:
             missing += 1
             continue
@@ -80,7 +98,7 @@ def send_invitations(school_ids, programme: str, user, site: str) -> tuple[int, 
 def invite(request):
     form = ProgrammeForm(request.GET or None)
     rows = []
-    programme = form.cleaned_data["programme"] if form.is_valid() else None
+    programme = form.cleaned_data["programme"].slug if form.is_valid() else None
     if programme:
         rows = uninvited_targets(programme, request.user.agency_id)
     if request.method == "POST" and programme:
@@ -97,6 +115,7 @@ def invite(request):
             "rows": rows,
             "programme": programme,
             "can_send": sum(1 for r in rows if r["email"] and r["session"]),
+            "offers_any": any(r["session"] for r in rows),
             "recent_days": RECENT_DAYS,
         },
     )

@@ -1,13 +1,13 @@
-"""Schools' bookings, the visits they become, term dates, the addresses schools are known by, and
-runs of the term planner."""
+"""Schools' bookings, the visits they become, term dates, and the addresses schools are known by."""
 
+import uuid
 from datetime import date, time, timedelta
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from safereach.accounts.models import Role
+from safereach.routing.diary import SchoolDay
 
 
 class LocalAuthorityDates(models.Model):
@@ -153,6 +153,19 @@ class Booking(models.Model):
         """The dates that suit, as people write them: 1 to 5 March 2027 and 15 to 19 March 2027."""
         return " and ".join(f"{a:%-d %B} to {b:%-d %B %Y}" for a, b in self.date_ranges)
 
+    def school_day(self) -> SchoolDay:
+        """The part of the school's day the sessions may take, and its lunch to keep clear."""
+
+        def minutes(t: time) -> int:
+            return t.hour * 60 + t.minute
+
+        return SchoolDay.of(
+            minutes(self.school_day_starts),
+            minutes(self.school_day_ends),
+            minutes(self.lunch_starts),
+            self.part_of_day,
+        )
+
     @property
     def reference(self) -> str:
         return f"SR-{self.pk:06d}"
@@ -175,6 +188,81 @@ class Booking(models.Model):
         Status.CONFIRMED,
     ]
 
+    # Changes of status ---------------------------------------------------------------------
+    # Each is one UPDATE guarded by the statuses it expects (so two requests, the release task
+    # and a coordinator never overwrite one another), answers whether it happened, and moves
+    # the booking's visits with it in the same transaction. Nothing else sets `status`.
+
+    OPEN = [Status.REQUESTED, *WAITING_FOR_COORDINATOR]
+    HOLDING = [Status.HELD, Status.AWAITING_APPROVAL]
+
+    def _change(self, expected, to, *, where: Q | None = None, **fields) -> bool:
+        rows = Booking.objects.filter(where or Q(), pk=self.pk, status__in=expected)
+        changed = rows.update(status=to, **fields)
+        if changed:
+            self.status = to
+            for name, value in fields.items():
+                setattr(self, name, value)
+        return bool(changed)
+
+    def hold(self, until) -> bool:
+        """The school chose its times from an address the school is known by: held until
+        `until` for the contact to confirm by email."""
+        return self._change([self.Status.REQUESTED], self.Status.HELD, held_until=until)
+
+    def hold_for_approval(self, until) -> bool:
+        """The school chose its times from an unknown address: held until `until` for a
+        coordinator to approve."""
+        return self._change([self.Status.REQUESTED], self.Status.AWAITING_APPROVAL, held_until=until)
+
+    def send_to_queue(self) -> bool:
+        """No time fitted any session: the coordinator finds one."""
+        return self._change([self.Status.REQUESTED], self.Status.QUEUED)
+
+    def ready_for_approval(self) -> bool:
+        """A coordinator (or the term plan) has put every session in a diary: the booking waits
+        for that coordinator's confirmation, whatever the hold's time was."""
+        return self._change(self.OPEN, self.Status.AWAITING_APPROVAL, held_until=None)
+
+    def confirm(self, by: str, now=None) -> bool:
+        """Confirm a hold that has not run out, and its held visits; False when the booking is
+        not (or no longer) held."""
+        now = now or timezone.now()
+        with transaction.atomic():
+            unexpired = Q(held_until__isnull=True) | Q(held_until__gte=now)
+            if not self._change(
+                self.HOLDING,
+                self.Status.CONFIRMED,
+                where=unexpired,
+                confirmed_at=now,
+                confirmed_by=by[:200],
+                held_until=None,
+            ):
+                return False
+            for visit in self.visits.filter(status=Visit.Status.HELD).select_related("session"):
+                visit.confirm(now)
+        return True
+
+    def cancel(self, now=None) -> list["Visit"]:
+        """Cancel an open booking and its live visits; returns the visits cancelled (none if
+        the booking was no longer open)."""
+        now = now or timezone.now()
+        with transaction.atomic():
+            if not self._change(self.OPEN, self.Status.CANCELLED):
+                return []
+            live = list(self.live_visits())
+            return [visit for visit in live if visit.cancel(now)]
+
+    def release(self, now=None) -> bool:
+        """Let go of a hold past its time, and its held visits."""
+        now = now or timezone.now()
+        with transaction.atomic():
+            if not self._change(self.HOLDING, self.Status.RELEASED, where=Q(held_until__lt=now)):
+                return False
+            for visit in self.visits.filter(status=Visit.Status.HELD):
+                visit.release(now)
+        return True
+
     def waiting_sessions(self):
         """The sessions asked for that no officer is booked for yet: the coordinator's to place."""
         if self.status not in self.WAITING_FOR_COORDINATOR:
@@ -189,6 +277,20 @@ class Booking(models.Model):
             booking=OuterRef("booking"), session=OuterRef("session"), status__in=Visit.LIVE
         )
         return Exists(Booking.sessions.through.objects.filter(booking=OuterRef("pk")).filter(~Exists(live)))
+
+
+class VisitQuerySet(models.QuerySet):
+    def hold(self, **fields) -> "Visit":
+        """A new visit holding an officer's time until its booking is confirmed or let go."""
+        return self.create(status=Visit.Status.HELD, **fields)
+
+    def book(self, now=None, **fields) -> "Visit":
+        """A new visit confirmed from the start (a diary entry made by staff, not a school's
+        hold), and heard of by case systems as booked."""
+        with transaction.atomic():
+            visit = self.create(status=Visit.Status.CONFIRMED, **fields)
+            VisitChange.record(visit, VisitChange.Kind.BOOKED, now)
+        return visit
 
 
 class Visit(models.Model):
@@ -232,12 +334,150 @@ class Visit(models.Model):
         ]
         indexes = [models.Index(fields=["officer", "starts_at"])]
 
+    objects = VisitQuerySet.as_manager()
+
     def __str__(self) -> str:
         return f"{self.session} at {self.school.name}, {timezone.localtime(self.starts_at):%d %b %Y %H:%M}"
 
     @property
     def minutes(self) -> int:
         return int((self.ends_at - self.starts_at) / timedelta(minutes=1))
+
+    @property
+    def reference(self) -> str:
+        """The job reference a case system knows the visit by."""
+        return f"SRV-{self.pk:06d}"
+
+    # Changes of status, each one guarded UPDATE (see Booking). A visit that was confirmed is a
+    # job in the partners' case systems: its changes are written to the outbox (VisitChange)
+    # in the same transaction, here and nowhere else.
+
+    def _change(self, expected, now, **fields) -> str | None:
+        """Lock the visit's row if its status is one expected, change it; returns the status
+        it had, or None when it had another. Call inside a transaction."""
+        rows = Visit.objects.select_for_update().filter(pk=self.pk, status__in=expected)
+        was = rows.values_list("status", flat=True).first()
+        if was is None:
+            return None
+        fields["updated_at"] = now
+        rows.update(**fields)
+        for name, value in fields.items():
+            setattr(self, name, value)
+        self.status = fields.get("status", was)
+        return was
+
+    def confirm(self, now=None) -> bool:
+        now = now or timezone.now()
+        with transaction.atomic():
+            if not self._change([self.Status.HELD], now, status=self.Status.CONFIRMED):
+                return False
+            VisitChange.record(self, VisitChange.Kind.BOOKED, now)
+        return True
+
+    def move(self, officer, starts_at, ends_at, added_travel_minutes=None, now=None) -> bool:
+        """Another time, or another officer; a confirmed visit's case-system job moves too."""
+        now = now or timezone.now()
+        with transaction.atomic():
+            was = self._change(
+                self.LIVE,
+                now,
+                officer=officer,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                added_travel_minutes=added_travel_minutes,
+            )
+            if was == self.Status.CONFIRMED:
+                VisitChange.record(self, VisitChange.Kind.MOVED, now)
+        return was is not None
+
+    def cancel(self, now=None) -> bool:
+        now = now or timezone.now()
+        with transaction.atomic():
+            was = self._change(self.LIVE, now, status=self.Status.CANCELLED)
+            if was == self.Status.CONFIRMED:
+                VisitChange.record(self, VisitChange.Kind.CANCELLED, now)
+        return was is not None
+
+    def release(self, now=None) -> bool:
+        """A held visit whose booking was never confirmed gives its time back."""
+        with transaction.atomic():
+            was = self._change([self.Status.HELD], now or timezone.now(), status=self.Status.RELEASED)
+        return was is not None
+
+    def outcome_recorded(self, delivered: bool, outcome: dict, now=None) -> None:
+        """The officer recorded (or changed) what happened: case systems hear of it with the
+        outcome as delivery describes it. Called inside the transaction that saves it."""
+        kind = VisitChange.Kind.DELIVERED if delivered else VisitChange.Kind.NOT_DELIVERED
+        VisitChange.record(self, kind, now, outcome=outcome)
+
+    def as_job(self) -> dict:
+        """The visit as a case system's job: what the export's row and a webhook's data share
+        (delivery adds the outcome)."""
+        school, session, booking = self.school, self.session, self.booking
+        return {
+            "reference": self.reference,
+            "booking_reference": booking.reference if booking else "",
+            "school_urn": school.urn,
+            "school_name": school.name,
+            "address": ", ".join(part for part in [school.town, school.la_name] if part),
+            "postcode": school.postcode,
+            "uprn": "",  # GIAS files give none yet; a column the case system can rely on
+            "agency": session.partner.name,
+            "session": session.title,
+            "programme": session.programme.name,
+            "officer": self.officer.name,
+            "starts_at": timezone.localtime(self.starts_at).isoformat(),
+            "ends_at": timezone.localtime(self.ends_at).isoformat(),
+            "status": self.status,
+            "pupils_booked": booking.pupils if booking else None,
+            "year_groups_booked": list(booking.year_groups or []) if booking else [],
+        }
+
+
+class VisitChange(models.Model):
+    """The outbox: one row for each change to a visit that partners' case systems hear of
+    (booked, moved, cancelled, delivered or not), written in the transaction that makes the
+    change, with the job as it stood. The delivery app sends it on from here (webhooks), so a
+    change is never lost between the diary and the case system, and bookings need not know
+    who listens."""
+
+    class Kind(models.TextChoices):
+        BOOKED = "visit.booked", "Booked"
+        MOVED = "visit.moved", "Moved"
+        CANCELLED = "visit.cancelled", "Cancelled"
+        DELIVERED = "visit.delivered", "Delivered"
+        NOT_DELIVERED = "visit.not_delivered", "Not delivered"
+
+    event_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="changes")
+    agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.CASCADE, related_name="+", help_text="Whose visit it is."
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    occurred_at = models.DateTimeField(db_index=True)
+    job = models.JSONField(help_text="The visit as a job when it changed (Visit.as_job, and the outcome).")
+    passed_on_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text="When the sender made its deliveries."
+    )
+
+    class Meta:
+        ordering = ["occurred_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.job.get('reference', '')} at {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def record(cls, visit: Visit, kind: str, now=None, outcome: dict | None = None) -> "VisitChange":
+        """Only the Visit's own changes call this, inside their transaction."""
+        job = visit.as_job()
+        job["outcome"] = outcome
+        return cls.objects.create(
+            visit=visit,
+            agency_id=visit.session.partner_id,
+            kind=kind,
+            occurred_at=now or timezone.now(),
+            job=job,
+        )
 
 
 class ChangeEmail(models.Model):
@@ -265,277 +505,3 @@ class Invitation(models.Model):
 
     class Meta:
         ordering = ["-sent_at"]
-
-
-class PlanRunQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "PlanRunQuerySet":
-        """Runs of the user's own agency; an administrator sees every agency's."""
-        if user.has_role(Role.ADMINISTRATOR):
-            return self
-        return self.filter(agency_id=user.agency_id) if user.agency_id else self.filter(agency__isnull=True)
-
-
-class PlanRun(models.Model):
-    """One run of the term planner, asked for on the term plan page and carried out as a
-    background task: what was asked, how far the planner has got, and the plan it made (or
-    why it made none). Applying books the plan's visits, as a second background task on the
-    same row; a run is applied at most once, and `applied` records what applying did."""
-
-    class State(models.TextChoices):
-        WAITING = "waiting", "Waiting to start"
-        RUNNING = "running", "Planning"
-        DONE = "done", "Plan ready"
-        FAILED = "failed", "Failed"
-        APPLYING = "applying", "Applying"
-        APPLIED = "applied", "Applied"
-        APPLY_STOPPED = "stopped", "Applying stopped"
-
-    # A task that never starts, or whose process stops under it, writes nothing more: the run
-    # is given up on after these, so no page waits for ever.
-    NEVER_STARTED_AFTER = timedelta(hours=1)
-    STOPPED_AFTER = timedelta(minutes=5)  # beyond the seconds asked for
-
-    asked_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    agency = models.ForeignKey(
-        "accounts.Agency",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="plan_runs",
-        help_text="Whose officers and requests are planned; blank for every agency's.",
-    )
-    first_day = models.DateField()
-    last_day = models.DateField()
-    seconds = models.PositiveIntegerField(help_text="How long the planner may search.")
-    pinned = models.JSONField(
-        default=dict, blank=True, help_text='Request key → [officer id, "YYYY-MM-DD", start minute].'
-    )
-    dropped = models.JSONField(default=list, blank=True, help_text="Request keys left out.")
-    state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING, db_index=True)
-    progress = models.FloatField(default=0.0)
-    progress_text = models.CharField(max_length=200, blank=True)
-    plan = models.JSONField(null=True, blank=True, help_text="What the planner proposed.")
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    applied_at = models.DateTimeField(null=True, blank=True)
-    applied_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    applied = models.JSONField(
-        null=True,
-        blank=True,
-        help_text="What applying did: the visits to book (total), the request keys booked, those "
-        "not booked and why, and each booked request's school email address (emailed).",
-    )
-
-    objects = PlanRunQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(progress__gte=0) & Q(progress__lte=1), name="plan_run_progress_is_a_fraction"
-            ),
-            models.CheckConstraint(
-                condition=Q(last_day__gte=models.F("first_day")), name="plan_run_ends_after_it_starts"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Plan {self.first_day} to {self.last_day} ({self.get_state_display()})"
-
-    @property
-    def is_finished(self) -> bool:
-        """Whether the run's page has nothing more to wait for."""
-        return self.state not in (self.State.WAITING, self.State.RUNNING, self.State.APPLYING)
-
-    @property
-    def percent(self) -> int:
-        return int(round(self.progress * 100))
-
-    def seconds_left(self, now=None) -> int | None:
-        """About how long the planner has left: it searches for the seconds asked for."""
-        if self.state != self.State.RUNNING or self.started_at is None:
-            return None
-        spent = ((now or timezone.now()) - self.started_at).total_seconds()
-        return max(0, int(round(self.seconds - spent)))
-
-    def pinned_positions(self) -> dict[str, tuple[int, date, int]]:
-        return {
-            key: (int(officer), date.fromisoformat(day), int(start))
-            for key, (officer, day, start) in self.pinned.items()
-        }
-
-    # Each change below is one UPDATE of the fields it owns, guarded by the state it expects,
-    # so the task, a page noticing a stalled run, and an apply never overwrite one another.
-
-    def start(self) -> bool:
-        """Claim a waiting run for the planner; False if it was already taken or given up on."""
-        now = timezone.now()
-        claimed = PlanRun.objects.filter(pk=self.pk, state=self.State.WAITING).update(
-            state=self.State.RUNNING, started_at=now, updated_at=now
-        )
-        if claimed:
-            self.state, self.started_at, self.updated_at = self.State.RUNNING, now, now
-        return bool(claimed)
-
-    def record_progress(self, fraction: float, text: str) -> None:
-        fraction = min(1.0, max(0.0, float(fraction)))
-        PlanRun.objects.filter(pk=self.pk, state=self.State.RUNNING).update(
-            progress=fraction, progress_text=text[:200], updated_at=timezone.now()
-        )
-        self.progress, self.progress_text = fraction, text[:200]
-
-    def finish(self, plan: dict) -> None:
-        now = timezone.now()
-        # A run given up on whose planner finishes after all gets its plan; one that is (being)
-        # applied keeps the plan it was applied from.
-        PlanRun.objects.filter(
-            pk=self.pk, state__in=[self.State.WAITING, self.State.RUNNING, self.State.FAILED]
-        ).update(
-            state=self.State.DONE,
-            plan=plan,
-            progress=1.0,
-            progress_text="Plan ready",
-            error="",
-            finished_at=now,
-            updated_at=now,
-        )
-        self.refresh_from_db()
-
-    def fail(self, error: str) -> None:
-        now = timezone.now()
-        PlanRun.objects.filter(pk=self.pk, state__in=[self.State.WAITING, self.State.RUNNING]).update(
-            state=self.State.FAILED, error=error, finished_at=now, updated_at=now
-        )
-        self.refresh_from_db()
-
-    def give_up_if_stalled(self, now=None) -> None:
-        """Fail a run whose task never started, or stopped without finishing (its process
-        ended), with a message that says so."""
-        now = now or timezone.now()
-        if self.state == self.State.WAITING and now - self.created_at > self.NEVER_STARTED_AFTER:
-            self.fail(
-                "The planner never started. The background worker may not be running: "
-                "tell your administrator."
-            )
-        elif (
-            self.state == self.State.RUNNING
-            and self.started_at is not None
-            and now - self.started_at > timedelta(seconds=self.seconds) + self.STOPPED_AFTER
-        ):
-            self.fail("The planner stopped without finishing, perhaps because the server restarted.")
-        elif self.state == self.State.APPLYING:
-            self._give_up_applying_if_stalled(now)
-
-    # Applying ----------------------------------------------------------------------------------
-    # The Apply button claims a ready plan (DONE -> APPLYING) and queues the task; the task
-    # begins by writing the record it keeps in `applied`, rewrites it inside each booking's own
-    # transaction as it goes (so the record never says more or less than the diaries hold), and
-    # ends APPLIED, or APPLY_STOPPED with the reason. Every write is guarded by APPLYING, so once
-    # a run is given up on, its task's next write fails and it books no more.
-
-    APPLYING_WAITS = "Waiting to start applying"
-
-    def claim_for_applying(self, user) -> bool:
-        """Mark a ready plan as being applied by `user`; False if it was applied already (or is
-        not ready), so it is never applied twice."""
-        now = timezone.now()
-        claimed = PlanRun.objects.filter(pk=self.pk, state=self.State.DONE, applied_at__isnull=True).update(
-            state=self.State.APPLYING,
-            applied_at=now,
-            applied_by=user,
-            progress=0.0,
-            progress_text=self.APPLYING_WAITS,
-            updated_at=now,
-        )
-        self.refresh_from_db()
-        return bool(claimed)
-
-    def begin_applying(self, applied: dict) -> bool:
-        """The applying task's start; False if a task began it already or it was given up on."""
-        return self._record_applying(applied, applied__isnull=True)
-
-    def record_applying(self, applied: dict) -> bool:
-        """Write what applying has done so far; False if the run is no longer being applied."""
-        return self._record_applying(applied)
-
-    def finish_applying(self, applied: dict) -> None:
-        now = timezone.now()
-        PlanRun.objects.filter(pk=self.pk, state=self.State.APPLYING).update(
-            state=self.State.APPLIED,
-            applied=applied,
-            progress=1.0,
-            progress_text=self.applying_text(applied, done=True),
-            updated_at=now,
-        )
-        self.refresh_from_db()
-
-    def stop_applying(self, error: str, applied: dict | None = None, **only_if) -> bool:
-        """Stop applying with `error`, keeping the record of what was done (the one given, or
-        the last one written)."""
-        values = {"state": self.State.APPLY_STOPPED, "error": error, "updated_at": timezone.now()}
-        if applied is not None:
-            values["applied"] = applied
-        stopped = PlanRun.objects.filter(pk=self.pk, state=self.State.APPLYING, **only_if).update(**values)
-        self.refresh_from_db()
-        return bool(stopped)
-
-    def _record_applying(self, applied: dict, **only_if) -> bool:
-        fraction = 0.0
-        if applied["total"]:
-            fraction = min(1.0, (len(applied["booked"]) + len(applied["not_booked"])) / applied["total"])
-        text = self.applying_text(applied)
-        written = PlanRun.objects.filter(pk=self.pk, state=self.State.APPLYING, **only_if).update(
-            applied=applied, progress=fraction, progress_text=text, updated_at=timezone.now()
-        )
-        if written:
-            self.applied, self.progress, self.progress_text = applied, fraction, text
-        return bool(written)
-
-    @staticmethod
-    def applying_text(applied: dict, done: bool = False) -> str:
-        total = applied["total"]
-        of = f"{len(applied['booked']):,} of {total:,} visit{'s' if total != 1 else ''} booked"
-        return f"Applied: {of}" if done else f"Applying: {of}"
-
-    def _give_up_applying_if_stalled(self, now) -> None:
-        if self.applied is None:
-            # Guarded by "not begun", so a task that begins at this moment wins or is refused.
-            if self.applied_at is not None and now - self.applied_at > self.NEVER_STARTED_AFTER:
-                self.stop_applying(
-                    "Applying never started. The background worker may not be running: tell your "
-                    "administrator. Nothing was booked.",
-                    applied__isnull=True,
-                )
-        elif now - self.updated_at > self.STOPPED_AFTER:
-            # Guarded by "nothing written since", so a task still at work is not cut off.
-            self.stop_applying(
-                "Applying stopped without finishing, perhaps because the server restarted.",
-                updated_at=self.updated_at,
-            )
-
-    def applying_result(self) -> dict | None:
-        """The plan's visits sorted by what applying did to them, for the run's page."""
-        if self.applied is None or not self.plan:
-            return None
-        booked = set(self.applied["booked"])
-        not_booked = self.applied["not_booked"]
-        emailed = self.applied["emailed"]
-        result = {"booked": [], "not_booked": [], "not_tried": [], "emails": len(emailed)}
-        for visit in self.plan["visits"]:
-            key = visit["request"]
-            booking_id = key.split(":")[0]
-            if key in booked:
-                result["booked"].append({**visit, "emailed_to": emailed.get(booking_id, "")})
-            elif key in not_booked:
-                result["not_booked"].append({**visit, "reason": not_booked[key]})
-            else:
-                result["not_tried"].append(visit)
-        result["not_emailed"] = sum(1 for v in result["booked"] if not v["emailed_to"])
-        return result

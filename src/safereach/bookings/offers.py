@@ -5,15 +5,16 @@ travel provider."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
 
 from safereach.bookings.calendar_days import open_days
+from safereach.bookings.diary import Places, at, minutes_of, read_diaries
 from safereach.bookings.models import Booking, Visit
-from safereach.routing.slots import OfficerDiary, Slot, SlotRequest, choose_offers, day_slots, find_slots
-from safereach.routing.slots import Visit as DiaryVisit
+from safereach.routing.diary import Diary
+from safereach.routing.slots import Slot, SlotRequest, choose_offers, day_slots, find_slots
 from safereach.routing.travel import travel_provider
 
 DEFAULTS = {
@@ -24,21 +25,11 @@ DEFAULTS = {
     "ARRIVE_BEFORE_MINUTES": 10,
     "HELD_SHARE_FOR_TARGETS": 0.25,  # of each officer's visits a day, kept for target schools
     "HOLD_FOR_TARGETS_DAYS": 21,  # until this many days before the day
-    "RATE_LIMIT": (30, 600),  # public form submissions per address per this many seconds
-    "CLIENT_ADDRESS_HEADER": None,  # e.g. "HTTP_X_FORWARDED_FOR" behind a load balancer
 }
 
 
 def booking_settings() -> dict:
     return {**DEFAULTS, **getattr(settings, "SAFEREACH_BOOKINGS", {})}
-
-
-def minutes_of(t: time) -> int:
-    return t.hour * 60 + t.minute
-
-
-def at(day: date, minute: int) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(minute // 60, minute % 60)))
 
 
 @dataclass(frozen=True)
@@ -75,16 +66,6 @@ def parse_offer_key(value: str) -> tuple[int, date, int] | None:
         return None
 
 
-def window(booking: Booking) -> tuple[int, int]:
-    start, end = minutes_of(booking.school_day_starts), minutes_of(booking.school_day_ends)
-    lunch = minutes_of(booking.lunch_starts)
-    if booking.part_of_day == Booking.PartOfDay.MORNING:
-        return start, min(end, lunch)
-    if booking.part_of_day == Booking.PartOfDay.AFTERNOON:
-        return max(start, lunch + 45), end  # after a 45-minute lunch
-    return start, end
-
-
 class Diaries:
     """Everything the slot search needs for one school and one session, read in a few queries."""
 
@@ -110,67 +91,29 @@ class Diaries:
         if officers is None:
             officers = session.officers.select_related("base")
         self.officers = {o.pk: o for o in officers if o.base is not None}
-        self.places: dict[tuple, int] = {}
-        self.diaries: list[OfficerDiary] = []
+        self.places = Places()
+        self.diaries: list[Diary] = []
         if not self.days or self.school_place is None or not self.officers:
             return
-        self.school_index = self._place(self.school_place)
-        visits = (
-            Visit.objects.filter(
-                officer__in=self.officers.keys(),
-                status__in=Visit.LIVE,
-                starts_at__gte=at(self.days[0], 0),
-                starts_at__lt=at(self.days[-1] + timedelta(days=1), 0),
-            )
-            .exclude(pk=getattr(ignore_visit, "pk", None))
-            .values_list("officer_id", "starts_at", "ends_at", "school__lon", "school__lat")
-            .order_by("starts_at")
+        self.school_index = self.places(*self.school_place)
+        ignore = [ignore_visit.pk] if ignore_visit is not None else []
+        self.diaries = list(
+            read_diaries(self.officers.values(), self.days[0], self.days[-1], self.places,
+                         ignore_visit_ids=ignore).values()
         )
-        by_officer: dict[int, dict[date, list[DiaryVisit]]] = {pk: {} for pk in self.officers}
-        for officer_id, starts, ends, lon, lat in visits:
-            starts, ends = timezone.localtime(starts), timezone.localtime(ends)
-            by_officer[officer_id].setdefault(starts.date(), []).append(
-                DiaryVisit(minutes_of(starts.time()), minutes_of(ends.time()), self._place((lon, lat)))
-            )
-        leave = {pk: set() for pk in self.officers}
-        from safereach.workforce.models import Leave
-
-        for officer_id, starts_on, ends_on in Leave.objects.filter(
-            officer__in=self.officers.keys(), starts_on__lte=self.days[-1], ends_on__gte=self.days[0]
-        ).values_list("officer_id", "starts_on", "ends_on"):
-            day = starts_on
-            while day <= ends_on:
-                leave[officer_id].add(day)
-                day += timedelta(days=1)
-        for pk, officer in self.officers.items():
-            self.diaries.append(
-                OfficerDiary(
-                    officer_id=pk,
-                    base=self._place((officer.base.lon, officer.base.lat)),
-                    day_starts=minutes_of(officer.day_starts),
-                    day_ends=minutes_of(officer.day_ends),
-                    working_weekdays=frozenset(int(d) for d in officer.working_days),
-                    max_visits_per_day=officer.max_visits_per_day,
-                    away=frozenset(leave[pk]),
-                    visits=by_officer[pk],
-                )
-            )
         self._travel_times()
-
-    def _place(self, lonlat) -> int:
-        return self.places.setdefault(tuple(lonlat), len(self.places))
 
     def _travel_times(self):
         """Three asks of the provider: to the school, from it, and the legs it might replace."""
         provider = travel_provider()
-        places = list(self.places)
+        places = self.places.lonlat
         school = [self.school_place]
-        self.to_school = provider.matrix(places, school)[:, 0]
-        self.from_school = provider.matrix(school, places)[0]
+        self.to_school = provider.table(places, school)[:, 0]
+        self.from_school = provider.table(school, places)[0]
         legs = set()
         for diary in self.diaries:
-            for day_visits in diary.visits.values():
-                stops = [diary.base, *(v.place for v in day_visits), diary.base]
+            for day_stops in diary.stops.values():
+                stops = [diary.base, *(s.place for s in day_stops), diary.base]
                 legs.update(zip(stops, stops[1:]))
             legs.add((diary.base, diary.base))
         legs = sorted(legs)
@@ -187,13 +130,11 @@ class Diaries:
         return self.legs[a, b]
 
     def request(self) -> SlotRequest:
-        earliest, latest = window(self.booking)
         hold_days = self.config["HOLD_FOR_TARGETS_DAYS"]
         return SlotRequest(
             school=getattr(self, "school_index", 0),
             days=self.days,
-            earliest=earliest,
-            latest=latest,
+            school_day=self.booking.school_day(),
             length=self.session.length_minutes,
             arrive_before=self.config["ARRIVE_BEFORE_MINUTES"],
             is_target=self.booking.is_target,
@@ -214,7 +155,7 @@ class Diaries:
         diary = next((d for d in self.diaries if d.officer_id == officer_id), None)
         if diary is None or day not in self.days:
             return None
-        for slot in day_slots(diary, day, self.request(), self.travel):
+        for slot in day_slots(diary.day(day), self.request(), self.travel):
             if slot.start == start:
                 return slot
         return None

@@ -3,31 +3,48 @@ emails that tell the school, the coordinator and the officer each time."""
 
 from __future__ import annotations
 
-import random
-import time
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from safereach.accounts.models import Role, User
 from safereach.bookings.calendar_file import booking_calendar
+from safereach.bookings.diary import at
 from safereach.bookings.links import confirm_url, manage_url
 from safereach.bookings.models import Booking, ChangeEmail, Visit, is_known_address
-from safereach.bookings.offers import Diaries, at, booking_settings
+from safereach.bookings.offers import Diaries, booking_settings
 from safereach.bookings.priority import target_school_ids
+from safereach.core.database import when_unlocked
 from safereach.workforce.models import Officer
 
 
-def mark_target(booking: Booking) -> None:
+def is_target(school, sessions) -> bool:
     """A booking is for a target school when the school is in the top tenth for any of its programmes."""
-    programmes = {s.programme for s in booking.sessions.all()}
-    booking.is_target = any(booking.school_id in target_school_ids(p) for p in programmes)
-    booking.save(update_fields=["is_target"])
+    return any(school.pk in target_school_ids(p) for p in {s.programme.slug for s in sessions})
+
+
+def make_request(form, school) -> Booking:
+    """Save a school's request whole (the booking and the sessions it asks for) or not at all.
+
+    Many schools may ask at once: on SQLite the transaction waits its turn for the write
+    lock, and is tried again if the database still answers that it is locked."""
+    booking = form.save(commit=False)
+    booking.school = school
+    booking.is_target = is_target(school, form.cleaned_data["sessions"])
+
+    def save() -> Booking:
+        booking.pk, booking._state.adding = None, True  # a new row, however often tried
+        with transaction.atomic():
+            booking.save()
+            form.save_m2m()
+        return booking
+
+    return when_unlocked(save)
 
 
 @dataclass
@@ -42,9 +59,7 @@ class SlotTaken(Exception):
     """Someone else booked that officer's time first."""
 
 
-def take_slot(
-    booking: Booking, choice: Choice, *, status=Visit.Status.HELD, ignore_visit: Visit | None = None
-) -> Visit:
+def take_slot(booking: Booking, choice: Choice, *, ignore_visit: Visit | None = None) -> Visit:
     """Put a visit in the officer's diary if the slot is still open, or raise SlotTaken.
 
     Runs in a transaction that first writes the officer's row: on PostgreSQL that write
@@ -65,46 +80,22 @@ def take_slot(
         try:
             with transaction.atomic():
                 if ignore_visit is not None:
-                    Visit.objects.filter(pk=ignore_visit.pk).update(
-                        officer=officer,
-                        starts_at=at(slot.day, slot.start),
-                        ends_at=at(slot.day, slot.end),
-                        added_travel_minutes=slot.added_travel,
-                        updated_at=timezone.now(),
-                    )
+                    if not ignore_visit.move(
+                        officer, at(slot.day, slot.start), at(slot.day, slot.end), slot.added_travel
+                    ):
+                        raise SlotTaken  # cancelled or released meanwhile: nothing to move
                     return Visit.objects.get(pk=ignore_visit.pk)
-                return Visit.objects.create(
+                return Visit.objects.hold(
                     booking=booking,
                     school=booking.school,
                     session=choice.session,
                     officer=officer,
                     starts_at=at(slot.day, slot.start),
                     ends_at=at(slot.day, slot.end),
-                    status=status,
                     added_travel_minutes=slot.added_travel,
                 )
         except IntegrityError as exc:  # the unique constraint: same officer, same start
             raise SlotTaken from exc
-
-
-def when_unlocked(work, attempts: int = 200):
-    """Run `work` (a whole transaction), trying again while another booking holds the lock.
-
-    PostgreSQL waits for a row lock by itself and SQLite waits up to its busy timeout, but
-    SQLite can still answer "database is locked" (always, for an in-memory database shared
-    between threads); then the transaction is rolled back and tried again a moment later.
-    """
-    for attempt in range(attempts):
-        try:
-            return work()
-        except OperationalError as exc:
-            if (
-                "locked" not in str(exc)
-                or attempt == attempts - 1
-                or transaction.get_connection().in_atomic_block
-            ):
-                raise
-            time.sleep(random.uniform(0.002, 0.02))
 
 
 def hold(booking: Booking, choices: list[Choice], site_url: str) -> list[Choice]:
@@ -140,44 +131,34 @@ def _hold(booking: Booking, choices: list[Choice]) -> list[Choice]:
             if lost:
                 raise SlotTaken
             config = booking_settings()
-            known = is_known_address(booking.school, booking.contact_email)
-            if known:
-                booking.status = Booking.Status.HELD
-                booking.held_until = timezone.now() + timedelta(minutes=config["HOLD_MINUTES"])
+            if is_known_address(booking.school, booking.contact_email):
+                held = booking.hold(timezone.now() + timedelta(minutes=config["HOLD_MINUTES"]))
             else:
-                booking.status = Booking.Status.AWAITING_APPROVAL
-                booking.held_until = timezone.now() + timedelta(hours=config["APPROVAL_HOLD_HOURS"])
-            booking.save(update_fields=["status", "held_until"])
+                held = booking.hold_for_approval(
+                    timezone.now() + timedelta(hours=config["APPROVAL_HOLD_HOURS"])
+                )
+            if not held:  # chosen already, in another tab: this choice holds nothing
+                lost = list(choices)
+                raise SlotTaken
     except SlotTaken:
-        booking.status = Booking.Status.REQUESTED
+        booking.refresh_from_db(fields=["status", "held_until"])
         return lost
     return []
 
 
 def queue(booking: Booking, site_url: str) -> None:
     """Nothing fits: the coordinator takes it from here, and the school is told so."""
-    booking.status = Booking.Status.QUEUED
-    booking.save(update_fields=["status"])
+    if not booking.send_to_queue():
+        return  # times chosen, or queued already, by another request meanwhile
     send_to_school(booking, "queued", site_url, attach_calendar=False)
     tell_staff(booking, "queued", site_url)
 
 
 def confirm(booking: Booking, by: str, site_url: str) -> bool:
     """Confirm a held booking; False when it has gone (released or cancelled) in the meantime."""
-    with transaction.atomic():
-        booking = Booking.objects.select_for_update().get(pk=booking.pk)
-        if booking.status == Booking.Status.CONFIRMED:
-            return True
-        if booking.status not in {Booking.Status.HELD, Booking.Status.AWAITING_APPROVAL}:
-            return False
-        booking.status = Booking.Status.CONFIRMED
-        booking.confirmed_at = timezone.now()
-        booking.confirmed_by = by
-        booking.held_until = None
-        booking.save(update_fields=["status", "confirmed_at", "confirmed_by", "held_until"])
-        booking.visits.filter(status=Visit.Status.HELD).update(
-            status=Visit.Status.CONFIRMED, updated_at=timezone.now()
-        )
+    if not when_unlocked(lambda: booking.confirm(by)):
+        booking.refresh_from_db()
+        return booking.status == Booking.Status.CONFIRMED  # a second click: already done
     send_to_school(booking, "confirmed", site_url)
     tell_staff(booking, "confirmed", site_url)
     return True
@@ -185,15 +166,11 @@ def confirm(booking: Booking, by: str, site_url: str) -> bool:
 
 def cancel(booking: Booking, by: str, site_url: str, reason: str = "") -> None:
     withdrawn = list(booking.waiting_sessions())  # leave the queue with the booking
-    with transaction.atomic():
-        visits = list(booking.live_visits())
-        booking.visits.filter(status__in=Visit.LIVE).update(
-            status=Visit.Status.CANCELLED, updated_at=timezone.now()
-        )
-        booking.status = Booking.Status.CANCELLED
-        booking.save(update_fields=["status"])
-    for visit in visits:
-        visit.status = Visit.Status.CANCELLED
+    if not booking.is_open:
+        return
+    visits = when_unlocked(lambda: booking.cancel())
+    if booking.status != Booking.Status.CANCELLED:
+        return  # cancelled or released by another request meanwhile
     send_to_school(
         booking,
         "cancelled",
@@ -208,8 +185,8 @@ def cancel_visit(visit: Visit, by: str, site_url: str) -> None:
     """Cancel one visit of a booking; the booking is cancelled with its last visit."""
     booking = visit.booking
     if booking.visits.filter(status__in=Visit.LIVE).exclude(pk=visit.pk).exists():
-        Visit.objects.filter(pk=visit.pk).update(status=Visit.Status.CANCELLED, updated_at=timezone.now())
-        visit.refresh_from_db()
+        if not when_unlocked(lambda: visit.cancel()):
+            return
         send_to_school(booking, "visit_cancelled", site_url, visits=[visit], extra={"by": by})
         tell_staff(booking, "cancelled", site_url, visits=[visit])
     else:
@@ -225,24 +202,15 @@ def move(visit: Visit, choice: Choice, by: str, site_url: str) -> Visit:
 
 
 def release_expired_holds(site_url: str = "", now=None) -> int:
-    """Let go of slots held past their time and tell the schools; returns how many bookings."""
+    """Let go of slots held past their time and tell the schools; returns how many bookings.
+    Run every minute by a periodic task (bookings.tasks), never by a page."""
     now = now or timezone.now()
     released = 0
-    for booking in Booking.objects.filter(
-        status__in=[Booking.Status.HELD, Booking.Status.AWAITING_APPROVAL], held_until__lt=now
-    ):
+    for booking in Booking.objects.filter(status__in=Booking.HOLDING, held_until__lt=now):
         # Sessions no officer could reach go with the held times: the request was never confirmed.
         withdrawn = list(booking.waiting_sessions())
-        with transaction.atomic():
-            changed = Booking.objects.filter(pk=booking.pk, status=booking.status).update(
-                status=Booking.Status.RELEASED
-            )
-            if not changed:  # confirmed or released by another request meanwhile
-                continue
-            booking.visits.filter(status=Visit.Status.HELD).update(
-                status=Visit.Status.RELEASED, updated_at=now
-            )
-        booking.status = Booking.Status.RELEASED
+        if not when_unlocked(lambda b=booking: b.release(now)):
+            continue  # confirmed or released by another request meanwhile
         released += 1
         if site_url:
             send_to_school(

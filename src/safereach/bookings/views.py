@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from django.contrib import messages
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,8 +17,8 @@ from safereach.bookings.forms import CancelForm, ChooseTimesForm, FindSchoolForm
 from safereach.bookings.links import BadLink, choose_url, manage_url, read_token
 from safereach.bookings.models import Booking, KnownAddress, Visit, is_known_address
 from safereach.bookings.offers import all_options_for, booking_settings, offers_for, parse_offer_key
-from safereach.bookings.rate_limit import over_limit, too_many
 from safereach.catalogue.models import Session
+from safereach.core.rate_limit import over_limit, too_many
 from safereach.schools.models import School
 
 
@@ -54,25 +54,34 @@ def start(request):
 
 def request_form(request, urn):
     school = get_object_or_404(School, urn=urn)
-    sessions = bookable_sessions()
-    initial = {}
+    bookable = bookable_sessions()
+    # A school is offered only the sessions for the year groups it teaches.
+    sessions = bookable.filter(pk__in=[s.pk for s in bookable if s.suits(school)])
+    initial, unsuited = {}, None
     if request.GET.get("session"):
         initial["sessions"] = sessions.filter(slug=request.GET["session"])
+        unsuited = bookable.exclude(pk__in=sessions).filter(slug=request.GET["session"]).first()
     if request.method == "POST" and over_limit(request):
         return too_many(request)
-    form = RequestForm(request.POST if request.method == "POST" else None, sessions=sessions, initial=initial)
+    form = RequestForm(
+        request.POST if request.method == "POST" else None, sessions=sessions, school=school, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
-        booking = form.save(commit=False)
-        booking.school = school
-        booking.save()
-        form.save_m2m()
-        services.mark_target(booking)
+        booking = services.make_request(form, school)
         return redirect(choose_url(booking))
     partner_visits = Visit.objects.filter(
         school=school, status__in=Visit.LIVE, starts_at__gte=timezone.now()
     ).select_related("session__partner")[:10]
     return render(
-        request, "bookings/request.html", {"form": form, "school": school, "planned": partner_visits}
+        request,
+        "bookings/request.html",
+        {
+            "form": form,
+            "school": school,
+            "planned": partner_visits,
+            "unsuited": unsuited,
+            "offered": sessions.exists(),
+        },
     )
 
 
@@ -111,7 +120,6 @@ def times(request, token):
     booking = _booking_from(token, "choose", _max_age("choose"))
     if booking.status != Booking.Status.REQUESTED:
         return redirect(manage_url(booking))
-    services.release_expired_holds(site_url(request))
     sessions = list(booking.sessions.select_related("partner"))
     offers_by_session = [(s, offers_for(booking, s)) for s in sessions]
     taken = []
@@ -211,8 +219,7 @@ def confirm(request, token):
     if request.method == "POST":
         if over_limit(request):
             return too_many(request)
-        services.release_expired_holds(site_url(request))
-        booking.refresh_from_db()
+        # A hold past its time is not confirmed (Booking.confirm), released by the task or not.
         if booking.status == Booking.Status.AWAITING_APPROVAL or not services.confirm(
             booking, by=f"{booking.contact_email} (by email link)", site_url=site_url(request)
         ):
@@ -324,10 +331,9 @@ def _coordinator_bookings(user):
 
 @role_required(Role.COORDINATOR)
 def coordinator_queue(request):
-    services.release_expired_holds(site_url(request))
     bookings = _coordinator_bookings(request.user)
-    # Target schools first, then the oldest request.
-    order = ["-is_target", "created_at"]
+    # Target schools first, then schools in more need by their tier of need, then the oldest.
+    order = ["-is_target", F("school__need_tier").desc(nulls_last=True), "created_at"]
     has_waiting = Booking.has_waiting_session()
     sections = [
         (
@@ -446,15 +452,12 @@ def coordinator_action(request, pk):
                 messages.success(request, "The visit is moved and the school has been emailed.")
             else:
                 session = get_object_or_404(booking.sessions, pk=request.POST.get("session"))
-                services.take_slot(
-                    booking, services.Choice(session, officer_id, day, start_minute), status=Visit.Status.HELD
-                )
+                services.take_slot(booking, services.Choice(session, officer_id, day, start_minute))
                 booked = set(
                     booking.visits.filter(status__in=Visit.LIVE).values_list("session_id", flat=True)
                 )
                 if booked >= set(booking.sessions.values_list("pk", flat=True)):
-                    Booking.objects.filter(pk=booking.pk).update(status=Booking.Status.AWAITING_APPROVAL)
-                    booking.refresh_from_db()
+                    booking.ready_for_approval()
                     services.confirm(booking, by=by, site_url=url)
                     messages.success(
                         request, f"{booking.reference} is booked and the school has been emailed."

@@ -1,15 +1,21 @@
 from django import forms
 from django.utils.text import slugify
 
-from safereach.catalogue.models import KEY_STAGE_LABEL, YEAR_GROUPS, Programme, Session
+from safereach.catalogue.models import KEY_STAGE_LABEL, Session
+from safereach.matrix.models import Programme
 from safereach.schools.models import School
+from safereach.schools.year_groups import YEAR_GROUPS
 
 
 class CatalogueFilter(forms.Form):
     """What a school narrows the catalogue by; every choice is optional."""
 
-    programme = forms.ChoiceField(
-        label="Topic", required=False, choices=[("", "All topics"), *Programme.choices]
+    programme = forms.ModelChoiceField(
+        label="Topic",
+        required=False,
+        queryset=Programme.objects.filter(sessions__is_published=True).distinct(),
+        to_field_name="slug",
+        empty_label="All topics",
     )
     key_stage = forms.ChoiceField(
         label="Key stage", required=False, choices=[("", "All key stages"), *KEY_STAGE_LABEL.items()]
@@ -25,6 +31,14 @@ class CatalogueFilter(forms.Form):
 class SessionForm(forms.ModelForm):
     """A partner's session, as the partner describes it."""
 
+    programme = forms.ModelChoiceField(
+        label="Topic",
+        queryset=Programme.objects.all(),
+        to_field_name="slug",
+        empty_label="Choose a topic",
+        help_text="The session's year groups must be among those its topic is for.",
+        error_messages={"required": "Select the topic", "invalid_choice": "Select a topic from the list"},
+    )
     year_groups = forms.TypedMultipleChoiceField(
         label="Year groups",
         choices=YEAR_GROUPS,
@@ -68,7 +82,6 @@ class SessionForm(forms.ModelForm):
             "is_published",
         ]
         labels = {
-            "programme": "Topic",
             "length_minutes": "Length, in minutes",
             "group_size": "Pupils in one group, at most",
             "delivery_place": "Where it is delivered",
@@ -78,7 +91,6 @@ class SessionForm(forms.ModelForm):
         widgets = {"delivery_place": forms.RadioSelect}
         error_messages = {
             "title": {"required": "Enter the session's title"},
-            "programme": {"required": "Select the topic"},
             "description": {"required": "Describe the session for schools"},
             "length_minutes": {
                 "required": "Enter the length in minutes",
@@ -93,6 +105,7 @@ class SessionForm(forms.ModelForm):
     def __init__(self, *args, partner, **kwargs):
         super().__init__(*args, **kwargs)
         self.partner = partner
+        self.fields["programme"].label_from_instance = lambda p: f"{p.name} ({p.year_groups_text})"
         if self.instance.pk:
             self.fields["cost_pounds"].initial = self.instance.cost_pence / 100
 

@@ -5,14 +5,12 @@ what each one offers. Year groups are stored and key stages follow from them, so
 never disagree.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
 from safereach.schools.models import School
-
-# Year groups as schools name them; 0 is Reception.
-YEAR_GROUPS = [(0, "Reception")] + [(y, f"Year {y}") for y in range(1, 14)]
-YEAR_LABEL = dict(YEAR_GROUPS)
+from safereach.schools.year_groups import YEAR_LABEL, describe
 
 # Key stage → the year groups in it (EYFS is Reception here: nurseries are not visited).
 KEY_STAGES = {
@@ -45,24 +43,9 @@ def age_range_of(year_groups) -> tuple[int, int] | None:
     return min(year_groups) + 4, max(year_groups) + 5
 
 
-class Programme(models.TextChoices):
-    """The programmes partners teach; the slugs are the vulnerability matrix's programme slugs
-    (matrix/programmes.py), so a session's programme finds its target list."""
-
-    HOME_FIRE_SAFETY = "home-fire-safety", "Home fire safety"
-    ARSON = "arson", "Arson and deliberate fires"
-    HOAX_CALLS = "hoax-calls", "Hoax calls"
-    KNIFE_CRIME = "knife-crime", "Knife crime and gangs"
-    ROAD_SAFETY = "road-safety", "Road safety"
-    WATER_SAFETY = "water-safety", "Water safety"
-    ONLINE_SAFETY = "online-safety", "Online safety"
-    EXPLOITATION = "exploitation", "Exploitation and county lines"
-    ANTI_SOCIAL = "asb", "Anti-social behaviour"
-    DRUGS_ALCOHOL = "drugs-alcohol", "Drugs and alcohol"
-
-
 class Session(models.Model):
-    """A session a partner offers to schools."""
+    """A session a partner offers to schools, delivering one of the matrix's programmes within
+    the year groups that programme serves."""
 
     class Place(models.TextChoices):
         SCHOOL = "school", "At the school"
@@ -70,7 +53,8 @@ class Session(models.Model):
         ONLINE = "online", "Online"
 
     partner = models.ForeignKey("accounts.Agency", on_delete=models.CASCADE, related_name="sessions")
-    programme = models.CharField(max_length=40, choices=Programme.choices, db_index=True)
+    programme = models.ForeignKey("matrix.Programme", on_delete=models.PROTECT,
+                                  related_name="sessions")
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=120, unique=True)
     description = models.TextField()
@@ -87,10 +71,34 @@ class Session(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["programme", "title"]
+        ordering = ["programme__name", "title"]
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self):
+        years = self.year_groups
+        if not isinstance(years, list) or not years or any(
+                not isinstance(y, int) or isinstance(y, bool) or y not in YEAR_LABEL for y in years):
+            raise ValidationError({"year_groups": "Give the year groups as a list of numbers from "
+                                                  "0 (Reception) to 13, at least one"})
+        if self.programme_id is None:
+            return
+        outside = set(self.year_groups) - set(self.programme.year_groups)
+        if outside:
+            raise ValidationError({"year_groups": (
+                f"{self.programme.name} is for {describe(self.programme.year_groups)}: "
+                f"choose year groups within those ({describe(outside)} "
+                f"{'is' if len(outside) == 1 else 'are'} not)")})
+
+    def suits(self, school: School) -> bool:
+        """Whether the school teaches any of the session's year groups: the catalogue shows it,
+        the request form offers it and the term planner plans it only then."""
+        return school.teaches_any_of(self.year_groups)
+
+    @property
+    def year_groups_text(self) -> str:
+        return describe(self.year_groups)
 
     def get_absolute_url(self) -> str:
         return reverse("catalogue:session", args=[self.slug])

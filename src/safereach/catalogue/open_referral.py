@@ -69,8 +69,8 @@ def service(session, base_url: str) -> dict:
             {
                 "id": _id("service_taxonomy", session.pk),
                 "taxonomy": {
-                    "id": _id("taxonomy", session.programme),
-                    "name": session.get_programme_display(),
+                    "id": _id("taxonomy", session.programme.slug),
+                    "name": session.programme.name,
                     "vocabulary": "safereach-programme",
                 },
             }

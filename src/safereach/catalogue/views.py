@@ -8,15 +8,17 @@ from safereach.accounts.permissions import role_required
 from safereach.catalogue.forms import CatalogueFilter, SessionForm
 from safereach.catalogue.models import KEY_STAGES, Session
 from safereach.catalogue.open_referral import catalogue_document
+from safereach.schools.models import School
 
 
 def published_sessions():
-    return Session.objects.filter(is_published=True).select_related("partner")
+    return Session.objects.filter(is_published=True).select_related("partner", "programme")
 
 
-def filter_sessions(sessions, filters: dict) -> list[Session]:
-    """Sessions matching the chosen topic, key stage, partner and cost; key stages come from
-    year groups (a JSON list), so that test runs in Python: a catalogue is tens of sessions."""
+def filter_sessions(sessions, filters: dict, school: School | None = None) -> list[Session]:
+    """Sessions matching the chosen topic, key stage, partner and cost, and suiting `school`
+    when one is given; key stages come from year groups (a JSON list), so those tests run in
+    Python: a catalogue is tens of sessions."""
     if filters.get("programme"):
         sessions = sessions.filter(programme=filters["programme"])
     if filters.get("partner"):
@@ -27,21 +29,34 @@ def filter_sessions(sessions, filters: dict) -> list[Session]:
     if filters.get("key_stage"):
         years = set(KEY_STAGES[filters["key_stage"]])
         sessions = [s for s in sessions if years & set(s.year_groups)]
+    if school is not None:
+        sessions = [s for s in sessions if s.suits(school)]
     return sessions
+
+
+def _school_asked_for(request) -> tuple[School | None, str]:
+    """The school whose pupils the catalogue is shown for (`?school=URN`), and the URN as
+    given when no school has it."""
+    urn = request.GET.get("school", "").strip()
+    school = School.objects.filter(urn=int(urn)).first() if urn.isdigit() and len(urn) <= 9 else None
+    return school, "" if school or not urn else urn
 
 
 def catalogue(request):
     partners = Agency.objects.filter(sessions__is_published=True).distinct()
     form = CatalogueFilter(request.GET or None, partners=partners)
     filters = form.cleaned_data if form.is_valid() else {}
-    sessions = filter_sessions(published_sessions(), filters)
+    school, unknown_urn = _school_asked_for(request)
+    sessions = filter_sessions(published_sessions(), filters, school)
     return render(
         request,
         "catalogue/catalogue.html",
         {
             "form": form,
             "sessions": sessions,
-            "filtered": any(filters.values()) if filters else False,
+            "school": school,
+            "unknown_urn": unknown_urn,
+            "filtered": bool(school) or (any(filters.values()) if filters else False),
             "total": Session.objects.filter(is_published=True).count(),
         },
     )
@@ -73,7 +88,7 @@ def our_sessions(request):
     return render(
         request,
         "catalogue/our_sessions.html",
-        {"agency": agency, "sessions": Session.objects.filter(partner=agency)},
+        {"agency": agency, "sessions": Session.objects.filter(partner=agency).select_related("programme")},
     )
 
 

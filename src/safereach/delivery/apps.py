@@ -6,9 +6,4 @@ class DeliveryConfig(AppConfig):
     verbose_name = "Delivery"
 
     def ready(self):
-        # The demo county's visits that have happened get their outcomes with it.
-        from safereach.delivery import demo
-        from safereach.demo.build import demo_built, demo_clearing
-
-        demo_clearing.connect(demo.clear_demo_outcomes, dispatch_uid="delivery-demo-clearing")
-        demo_built.connect(demo.add_demo_outcomes, dispatch_uid="delivery-demo-built")
+        from safereach.delivery import tasks  # noqa: F401 - registers the periodic task

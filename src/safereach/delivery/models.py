@@ -1,11 +1,17 @@
 """What happened at a visit, as the officer records it: delivered or not and why, the pupils
-reached in each year group, and what the school said. Reach figures and exports read these."""
+reached in each year group, and what the school said. Reach figures and exports read these.
+And the partners' case systems that hear of each visit change by webhook, with the log of
+every delivery."""
+
+import base64
+import secrets
+from datetime import timedelta
 
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from safereach.bookings.models import Visit
+from safereach.bookings.models import Visit, VisitChange
 from safereach.catalogue.models import YEAR_LABEL
 
 # A whole year group of a large secondary school; a bigger count is a typing slip.
@@ -77,6 +83,15 @@ class VisitOutcome(models.Model):
             kwargs["update_fields"] = {*kwargs["update_fields"], "pupils_reached"}
         super().save(*args, **kwargs)
 
+    def for_case_systems(self) -> dict:
+        """The outcome as a job's row and a webhook's data carry it."""
+        return {
+            "delivered": self.delivered,
+            "pupils_reached": self.pupils_reached,
+            "pupils_by_year_group": dict(self.pupils_by_year_group) if self.delivered else {},
+            "reason": "" if self.delivered else self.reason_text,
+        }
+
     @property
     def reason_text(self) -> str:
         if self.reason == self.Reason.OTHER:
@@ -90,3 +105,120 @@ class VisitOutcome(models.Model):
         if self.delivered:
             return f"Delivered to {self.pupils_reached} pupil{'' if self.pupils_reached == 1 else 's'}"
         return f"Not delivered: {self.reason_text}"
+
+
+# Case systems: where visits go as jobs ----------------------------------------------------------
+
+
+def new_secret() -> str:
+    """A signing secret as Standard Webhooks writes one: whsec_ and 32 random bytes in base64."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+class CaseSystem(models.Model):
+    """A partner's case system (CFRMIS and the like) that hears of the agency's visits by
+    webhook: where to send, and which changes. Set up by an administrator."""
+
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.CASCADE, related_name="case_systems")
+    name = models.CharField(max_length=200, help_text="For example, CFRMIS (live).")
+    url = models.URLField("address", max_length=500, help_text="Where SafeReach posts each change (https).")
+    events = models.JSONField(
+        default=list,
+        help_text="The changes it hears of: " + ", ".join(k for k, _ in VisitChange.Kind.choices),
+    )
+    is_active = models.BooleanField("sending", default=True)
+    created_at = models.DateTimeField(
+        default=timezone.now,
+        help_text="Changes from this moment on are sent; earlier ones are in the export.",
+    )
+
+    class Meta:
+        ordering = ["agency__name", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.agency})"
+
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding and not self.secrets.exists():
+            self.secrets.create(created_at=self.created_at)
+
+    def signing_secrets(self, now) -> list[str]:
+        """Every secret in use: a rotated one signs beside its successor until it retires."""
+        return [
+            s.secret
+            for s in self.secrets.all()
+            if s.retires_at is None or s.retires_at > now
+        ]
+
+    def rotate_secret(self, now=None, overlap=timedelta(days=1)) -> "CaseSystemSecret":
+        """A new secret; the ones before it keep signing for `overlap`, while the receiver
+        changes over, then retire."""
+        now = now or timezone.now()
+        self.secrets.filter(Q(retires_at__isnull=True) | Q(retires_at__gt=now + overlap)).update(
+            retires_at=now + overlap
+        )
+        return self.secrets.create(created_at=now)
+
+
+class CaseSystemSecret(models.Model):
+    """A secret the case system checks signatures with."""
+
+    case_system = models.ForeignKey(CaseSystem, on_delete=models.CASCADE, related_name="secrets")
+    secret = models.CharField(max_length=100, default=new_secret)
+    created_at = models.DateTimeField(default=timezone.now)
+    retires_at = models.DateTimeField(null=True, blank=True, help_text="No longer signs from then.")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.secret[:12]}… from {self.created_at:%Y-%m-%d}"
+
+
+class WebhookDelivery(models.Model):
+    """One visit change on its way to one case system: waiting (to be tried, or tried again
+    after a failure), delivered, or failed after a day of trying."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", "Waiting to be sent"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Failed: not accepted within a day"
+
+    change = models.ForeignKey(VisitChange, on_delete=models.CASCADE, related_name="deliveries")
+    case_system = models.ForeignKey(CaseSystem, on_delete=models.CASCADE, related_name="deliveries")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(db_index=True)
+    first_attempt_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-change__occurred_at", "-pk"]
+        verbose_name_plural = "webhook deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["change", "case_system"], name="one_delivery_per_change_and_system"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.change} to {self.case_system.name}: {self.get_state_display()}"
+
+
+class WebhookAttempt(models.Model):
+    """The delivery log: each try, and what the receiver answered."""
+
+    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempts_made")
+    at = models.DateTimeField()
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    response = models.CharField(max_length=500, blank=True, help_text="The start of the receiver's answer.")
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S}: {self.status_code or self.error}"

@@ -41,6 +41,8 @@ def _record(visit, user, answers):
     outcome.school_feedback = answers["school_feedback"]
     outcome.officer_notes = answers["officer_notes"]
     outcome.save()
+    # Case systems hear of it in this same transaction (the outbox), or not at all.
+    visit.outcome_recorded(outcome.delivered, outcome.for_case_systems())
     detail = {
         "visit": visit.pk,
         "officer": visit.officer_id,

@@ -5,10 +5,9 @@ and datasets; rows that hang off a fictional dataset (incidents, places, notices
 and users whose email is at the demo domain. Real data is never touched, except that a real
 user who was put in a demo agency loses that agency when the demo goes.
 
-Other apps that keep demo content of their own (sessions offered by the demo agencies,
-bookings at demo schools…) connect to `demo_clearing` to delete it before the demo's rows go,
-and to `demo_built` to add it once the new county is written. Both are sent inside the same
-transaction as the rebuild.
+The demo's sessions, term dates, bookings and visits (demo.bookings) and the outcomes of its
+past visits (demo.outcomes) are cleared before the county's rows go and added once the new
+county is written, inside the same transaction as the rebuild. No app knows the demo exists.
 """
 
 from datetime import time
@@ -16,13 +15,15 @@ from datetime import time
 from django.contrib.auth.hashers import make_password
 from django.db import connections, router, transaction
 from django.db.models import Q
-from django.dispatch import Signal
 
 from safereach.accounts.models import Agency, User
 from safereach.areas.models import Area
+from safereach.demo import bookings, outcomes, schools_side
 from safereach.demo.county import DemoCounty
 from safereach.demo.partners import CHARITY, COUNCIL, DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, FIRE, POLICE
+from safereach.demo.register import add_demo_register, clear_demo_register
 from safereach.evidence.models import AreaRate, Dataset, Deprivation, Incident, Notice, Place
+from safereach.matrix.build import seed_programmes
 from safereach.matrix.models import Programme
 from safereach.schools.models import School
 from safereach.workforce.models import Officer, Station
@@ -30,8 +31,6 @@ from safereach.workforce.models import Officer, Station
 BATCH = 1000
 LOADED_BY = "safereach demo"
 
-demo_clearing = Signal()  # sent before the demo's rows are deleted
-demo_built = Signal()  # sent after the county is written; kwargs: county, agencies (slug → Agency)
 
 
 def demo_users():
@@ -46,7 +45,9 @@ def clear_demo(keep_areas: bool = False) -> None:
     that tens of thousands of incidents once pointed at costs a scan of the incidents for
     each area when the transaction commits.
     """
-    demo_clearing.send(sender=DemoCounty)
+    outcomes.clear_demo_outcomes()
+    bookings.clear_demo_bookings()
+    clear_demo_register()
     fictional = Dataset.objects.filter(is_fictional=True)
     Incident.objects.filter(dataset__in=fictional).delete()
     Place.objects.filter(dataset__in=fictional).delete()
@@ -120,9 +121,10 @@ def write_demo(county: DemoCounty) -> dict[str, int]:
         for row in county.officers], batch_size=BATCH)
 
     _link_programmes(agencies)
-    added = {}  # what other apps added, by their own names (sessions, visits…)
-    for _, counts in demo_built.send(sender=DemoCounty, county=county, agencies=agencies):
-        added.update(counts or {})
+    added = bookings.add_demo_bookings(county, agencies)
+    added.update(outcomes.add_demo_outcomes(county, agencies))
+    added.update(schools_side.add_demo_schools_side(county, agencies))
+    added.update(add_demo_register(county, agencies))
     return {
         **added,
         "districts": sum(a["level"] == "district" for a in county.areas),
@@ -152,6 +154,7 @@ DEMO_PROGRAMMES = {
 
 
 def _link_programmes(agencies: dict) -> None:
+    seed_programmes()  # the migrations made them; a database flushed since has none
     for slug, programmes in DEMO_PROGRAMMES.items():
         for programme in Programme.objects.filter(slug__in=programmes):
             programme.agencies.add(agencies[slug])

@@ -32,6 +32,8 @@ DEMO_USERS = [
     ("coordinator", FIRE),
     ("officer", FIRE),
     ("partner", CHARITY),
+    ("protection_officer", FIRE),
+    ("protection_manager", FIRE),
 ]
 # agency, officers
 OFFICERS = [(FIRE, 12), (POLICE, 8), (COUNCIL, 2), (CHARITY, 3)]
@@ -136,6 +138,8 @@ STAFF_NAMES = {
     "analyst": ("Priya", "Lindqvist"),
     "coordinator": ("Jo", "Brennan"),
     "partner": ("Chris", "Adeyemi"),
+    "protection_officer": ("Ellis", "Marsh"),
+    "protection_manager": ("Rowan", "Achterberg"),
 }
 
 

@@ -18,8 +18,8 @@ import shapely
 from django.core.cache import cache
 from django.db.models import Count, Max
 
-from safereach.accounts.sharing import FEWER_THAN_SMALL, NOT_SHOWN, shared_count, shared_table
 from safereach.areas.models import Area
+from safereach.core.small_counts import FEWER_THAN_SMALL, NOT_SHOWN, shared_count, shared_table
 from safereach.evidence.models import Deprivation, Incident, Notice, Place
 from safereach.maps import counts as kept
 from safereach.maps import grid
@@ -766,7 +766,7 @@ def visits_layer(q: MapQuery) -> Layer:
     for kind, visits in (("Projected", upcoming), ("Delivered", delivered)):
         visits = list(
             _in_bounds(
-                visits.select_related("school", "session__partner", "outcome"),
+                visits.select_related("school", "session__partner", "session__programme", "outcome"),
                 q.area,
                 "school__easting",
                 "school__northing",
@@ -791,7 +791,7 @@ def visits_layer(q: MapQuery) -> Layer:
                         "visit": kind,
                         "date": f"{when:%Y-%m-%d}",
                         "school": v.school.name,
-                        "programme": v.session.get_programme_display(),
+                        "programme": v.session.programme.name,
                         "session": v.session.title,
                         "partner": v.session.partner.name,
                         "pupils": pupils,

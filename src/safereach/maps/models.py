@@ -4,7 +4,7 @@ are loaded), and map packs asked for on the map pack page."""
 from django.conf import settings
 from django.db import models
 
-from safereach.background import BackgroundRun
+from safereach.core.background import BackgroundRun
 
 
 class IncidentCellCount(models.Model):

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import shapely
 
-from safereach.accounts.sharing import FEWER_THAN_SMALL, NOT_SHOWN, shared_count
+from safereach.core.small_counts import FEWER_THAN_SMALL, NOT_SHOWN, shared_count
 from safereach.evidence.models import Incident, Place
 from safereach.maps import counts as kept
 from safereach.maps import grid
@@ -194,7 +194,10 @@ def invitation_status(school_ids: list[int], programme: str) -> tuple[set[int], 
         ).values_list("school_id", "sent_at"):
             recent[school_id] = f"Invited {timezone.localtime(at):%d %b %Y}"
         for school_id, at in Visit.objects.filter(
-            school__in=school_ids, session__programme=programme, status__in=Visit.LIVE, starts_at__gte=since
+            school__in=school_ids,
+            session__programme__slug=programme,
+            status__in=Visit.LIVE,
+            starts_at__gte=since,
         ).values_list("school_id", "starts_at"):
             recent.setdefault(school_id, f"Visit {timezone.localtime(at):%d %b %Y}")
     return contacts, recent

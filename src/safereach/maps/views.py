@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from safereach.accounts.models import AuditEvent, Role
 from safereach.accounts.permissions import role_required
-from safereach.accounts.sharing import FEWER_THAN_SMALL
+from safereach.core.small_counts import FEWER_THAN_SMALL
 from safereach.evidence.models import Incident
 from safereach.maps import counts, proximity
 from safereach.maps.access import MAP_ROLES, Viewer
@@ -376,9 +376,9 @@ def near_incident(request, pk):
         )
     distance = _distance(request.GET.get("within"))
     programme = request.POST.get("programme") or request.GET.get("invite_programme") or q.programme
-    from safereach.catalogue.models import Programme as Offered
+    from safereach.matrix.models import Programme
 
-    offered = dict(Offered.choices)
+    offered = dict(Programme.objects.choices())
     if programme not in offered:
         programme = next(iter(offered))
     table = proximity.schools_near_incident(incident, distance, programme)
@@ -407,7 +407,7 @@ def near_incident(request, pk):
             if missing:
                 text += (
                     f" {missing} school{'s' if missing != 1 else ''} could not be invited: your agency "
-                    "offers no published session for this programme."
+                    "offers no published session for this programme that suits their year groups."
                 )
             messages.success(request, text)
             after = request.GET.copy()

@@ -1,7 +1,20 @@
+from django import forms
 from django.contrib import admin
 
 from safereach.accounts.admin import AdministratorAdmin
 from safereach.matrix.models import BacktestRun, Programme, ProgrammeVersion, TargetList
+from safereach.schools.year_groups import YEAR_GROUPS
+
+
+class ProgrammeForm(forms.ModelForm):
+    year_groups = forms.TypedMultipleChoiceField(
+        label="Year groups", choices=YEAR_GROUPS, coerce=int, widget=forms.CheckboxSelectMultiple,
+        help_text=Programme._meta.get_field("year_groups").help_text,
+        error_messages={"required": "Select the year groups the programme serves"})
+
+    class Meta:
+        model = Programme
+        fields = ["name", "slug", "description", "year_groups", "agencies"]
 
 
 class VersionInline(admin.TabularInline):
@@ -17,8 +30,9 @@ class ProgrammeAdmin(admin.ModelAdmin):
     """Administrators choose which agencies deliver a programme; analysts edit profiles on the
     programme's profile page, where every change becomes a version."""
 
-    list_display = ["name", "slug", "version"]
-    fields = ["name", "slug", "description", "agencies"]
+    form = ProgrammeForm
+    list_display = ["name", "slug", "year_groups_text", "has_profile", "version"]
+    fields = ["name", "slug", "description", "year_groups", "agencies"]
     filter_horizontal = ["agencies"]
     inlines = [VersionInline]
 

@@ -10,33 +10,38 @@ from safereach.matrix.backtest import Progress, backtest
 from safereach.matrix.compute import Matrix
 from safereach.matrix.evidence import load_evidence
 from safereach.matrix.models import Backtest, Programme, ProgrammeVersion, Score, TargetList
-from safereach.matrix.programmes import PROGRAMMES
+from safereach.matrix.programmes import PROGRAMMES, UNTARGETED
 from safereach.schools.models import School
+from safereach.schools.year_groups import teaches_any
 
 
 def seed_programmes() -> None:
-    """Create any of the six starting programmes that are missing (the data migration does
-    this once; a database flushed since, as transactional tests do, needs it again)."""
-    for item in PROGRAMMES:
+    """Create any of the starting programmes that are missing (the data migrations do this
+    once; a database flushed since, as transactional tests do, needs it again)."""
+    for item in [*PROGRAMMES, *UNTARGETED]:
         programme, created = Programme.objects.get_or_create(
             slug=item["slug"], defaults={"name": item["name"], "description": item["description"],
-                                         "profile": item["profile"], "version": 1})
-        if created:
+                                         "year_groups": item["year_groups"],
+                                         "profile": item.get("profile"), "version": 1})
+        if created and programme.has_profile:
             ProgrammeVersion.objects.create(programme=programme, version=1,
                                             profile=item["profile"], note="First profile")
 
 
 def build(programmes=None, *, area=None, built_by: str = "", seed: int = 0) -> list[TargetList]:
-    """Build the target list of each programme (default: all) from the evidence loaded now;
-    each becomes its programme's current list (for `area`, a district, when given: its schools
-    are then compared with each other only), all or none."""
-    programmes = list(programmes if programmes is not None else Programme.objects.all())
+    """Build the target list of each programme (default: all with a profile) from the evidence
+    loaded now; each becomes its programme's current list (for `area`, a district, when given:
+    its schools are then compared with each other only), all or none."""
+    programmes = list(programmes if programmes is not None else Programme.objects.targeted())
+    for programme in programmes:
+        programme.parsed_profile()  # one without a profile is refused before anything is built
     evidence, school_ids = load_evidence()
-    within = None
+    within = np.ones(len(school_ids), bool)
     if area is not None:
         # Incidents and places beyond the district still count for schools near its edge.
         in_area = set(School.objects.filter(lsoa__district=area).values_list("id", flat=True))
         within = np.array([i in in_area for i in school_ids], bool)
+    taught = School.objects.year_groups_taught()
     matrix = Matrix(evidence, seed=seed)
     until = matrix.until
     present = evidence.months_present()
@@ -44,7 +49,10 @@ def build(programmes=None, *, area=None, built_by: str = "", seed: int = 0) -> l
     with transaction.atomic():
         for programme in programmes:
             profile = programme.parsed_profile()
-            result = matrix.target_list(profile, within)
+            # A list ranks only the schools teaching at least one year group it serves.
+            serves = np.array([teaches_any(taught[i], programme.year_groups) for i in school_ids],
+                              bool).reshape(len(school_ids))
+            result = matrix.target_list(profile, within & serves)
             missing = ([ind.month_label(m) for m in range(until - profile.window_months + 1, until + 1)
                         if m not in present] if until is not None else [])
             TargetList.objects.filter(programme=programme, area=area, is_current=True).update(

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from safereach.accounts.sharing import FEWER_THAN_SMALL, is_small, shared_count
+from safereach.core.small_counts import FEWER_THAN_SMALL, is_small, shared_count
 from safereach.matrix import hotspots
 from safereach.matrix import indicators as ind
 from safereach.matrix.profiles import Indicator, Profile

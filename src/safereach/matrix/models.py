@@ -2,24 +2,51 @@
 back-tests."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 
-from safereach.background import BackgroundRun
+from safereach.core.background import BackgroundRun
 from safereach.matrix.profiles import Profile
+from safereach.schools.year_groups import EVERY_YEAR, YEAR_LABEL, describe
+
+
+def every_year_group() -> list[int]:
+    return sorted(EVERY_YEAR)
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def choices(self) -> list[tuple[str, str]]:
+        """(slug, name) of each programme, for forms that choose one by its slug."""
+        return list(self.order_by("name").values_list("slug", "name"))
+
+    def targeted(self):
+        """Programmes with a targeting profile: those the matrix ranks schools for."""
+        return self.filter(profile__isnull=False)
 
 
 class Programme(models.Model):
-    """A safety programme delivered in schools, with the profile that targets it."""
+    """A safety programme delivered in schools: the year groups it serves, and the profile
+    that targets it, where it has one yet (road safety, say, is taught before anyone has
+    said which schools need it most)."""
 
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
-    profile = models.JSONField(help_text="The current targeting profile (see matrix/profiles.py).")
+    year_groups = models.JSONField(
+        default=every_year_group,
+        help_text="Year groups it serves (0 = Reception): its sessions teach within them, and "
+                  "its target list ranks only schools teaching at least one of them.")
+    profile = models.JSONField(
+        null=True, blank=True,
+        help_text="The current targeting profile (see matrix/profiles.py); empty while the "
+                  "programme has none, and then no school is ranked for it.")
     version = models.PositiveIntegerField(default=1)
     agencies = models.ManyToManyField(
         "accounts.Agency", blank=True, related_name="programmes",
         help_text="Agencies that deliver it: their partner users see its target list.")
+
+    objects = ProgrammeQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -27,7 +54,32 @@ class Programme(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def has_profile(self) -> bool:
+        return self.profile is not None
+
+    @property
+    def year_groups_text(self) -> str:
+        return describe(self.year_groups)
+
+    def clean(self):
+        years = self.year_groups
+        if not isinstance(years, list) or not years or any(
+                not isinstance(y, int) or isinstance(y, bool) or y not in YEAR_LABEL for y in years):
+            raise ValidationError({"year_groups": "Choose the year groups the programme serves, "
+                                                  "from Reception (0) to Year 13"})
+        if self.pk:
+            # Its sessions must still fit: say which, rather than leave them teaching outside it.
+            outside = [s for s in self.sessions.all() if not set(s.year_groups) <= set(years)]
+            if outside:
+                session = outside[0]
+                raise ValidationError({"year_groups": (
+                    f"{session.title} ({session.partner}) is for {describe(session.year_groups)}: "
+                    f"keep those year groups, or change the session first")})
+
     def parsed_profile(self) -> Profile:
+        if self.profile is None:
+            raise ValueError(f"{self.name} has no targeting profile yet")
         return Profile.from_json(self.profile)
 
     def current_version(self) -> "ProgrammeVersion":

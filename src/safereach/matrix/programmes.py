@@ -1,6 +1,7 @@
-"""The six programmes SafeReach starts with, and the profile each starts with.
+"""The programmes SafeReach starts with: six with the profile each starts with, and those
+partners teach that no profile targets yet; each with the year groups it serves.
 
-The data migration seeds these once; analysts then edit the profiles, and every edit is kept
+The data migrations seed these once; analysts then edit the profiles, and every edit is kept
 as a new version. Categories are the police.uk crime types and the fire incident types the
 importers load; an indicator whose categories are absent from the data counts nothing.
 """
@@ -38,6 +39,7 @@ PROGRAMMES = [
         "slug": "home-fire-safety",
         "name": "Home fire safety",
         "description": "Fire safety at home: smoke alarms, escape plans, cooking and candles.",
+        "year_groups": list(range(0, 14)),  # Reception to Year 13
         "profile": {
             "phases": ["primary", "secondary", "special and other"],
             "window_months": 12,
@@ -56,6 +58,7 @@ PROGRAMMES = [
         "slug": "arson",
         "name": "Arson and deliberate fire-setting",
         "description": "Why deliberate fires in bins, sheds and cars put lives at risk.",
+        "year_groups": list(range(5, 12)),  # Years 5 to 11
         "profile": {
             "phases": ["primary", "secondary"],
             "window_months": 12,
@@ -78,6 +81,7 @@ PROGRAMMES = [
         "slug": "hoax-calls",
         "name": "Hoax calls",
         "description": "What a hoax call to 999 costs, and who waits while it is answered.",
+        "year_groups": list(range(5, 10)),  # Years 5 to 9
         "profile": {
             "phases": ["primary", "secondary"],
             "window_months": 12,
@@ -96,6 +100,7 @@ PROGRAMMES = [
         "slug": "knife-crime",
         "name": "Knife crime and gangs",
         "description": "Carrying a knife, county lines and the choices young people face.",
+        "year_groups": list(range(7, 14)),  # Years 7 to 13
         "profile": {
             "phases": ["secondary", "special and other"],
             "window_months": 12,
@@ -121,6 +126,7 @@ PROGRAMMES = [
         "slug": "asb",
         "name": "Anti-social behaviour and community safety",
         "description": "Respect for neighbours, the consequences of anti-social behaviour.",
+        "year_groups": list(range(5, 12)),  # Years 5 to 11
         "profile": {
             "phases": ["primary", "secondary"],
             "window_months": 12,
@@ -143,6 +149,7 @@ PROGRAMMES = [
         "slug": "exploitation",
         "name": "Exploitation and online safety",
         "description": "Grooming, criminal and sexual exploitation, staying safe online.",
+        "year_groups": list(range(5, 14)),  # Years 5 to 13
         "profile": {
             "phases": ["primary", "secondary", "special and other"],
             "window_months": 12,
@@ -158,4 +165,22 @@ PROGRAMMES = [
             ],
         },
     },
+]
+
+
+# Programmes partners teach that no profile targets yet: their sessions are in the catalogue,
+# and no school is ranked for them until an analyst writes a profile.
+UNTARGETED = [
+    {"slug": "road-safety", "name": "Road safety",
+     "description": "Crossing safely, being seen, cycling and, later, driving.",
+     "year_groups": list(range(0, 14))},
+    {"slug": "water-safety", "name": "Water safety",
+     "description": "Cold water shock, rip currents and what to do if someone is in trouble.",
+     "year_groups": list(range(3, 12))},
+    {"slug": "online-safety", "name": "Online safety",
+     "description": "Sharing images, grooming, and how to report worries.",
+     "year_groups": list(range(0, 14))},
+    {"slug": "drugs-alcohol", "name": "Drugs and alcohol",
+     "description": "The risks of drugs and alcohol, the law and peer pressure.",
+     "year_groups": list(range(7, 14))},
 ]

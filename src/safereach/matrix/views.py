@@ -214,7 +214,7 @@ def school(request, urn):
 
 @role_required(*ROLES)
 def districts(request):
-    visible = list(Programme.visible(request.user).order_by("name"))
+    visible = list(Programme.visible(request.user).targeted().order_by("name"))
     current = {t.programme_id: t for t in TargetList.objects.filter(is_current=True, area=None,
                                                                      programme__in=visible)}
     counts = {}
@@ -257,7 +257,7 @@ def _backtest_form(request, programme, run=None) -> BacktestForm:
     initial = {"programme": programme.slug, "horizon": 3}
     if run:
         initial.update(until=f"{run.until:%Y-%m}", horizon=run.horizon_months)
-    return BacktestForm(initial=initial, programmes=Programme.visible(request.user))
+    return BacktestForm(initial=initial, programmes=Programme.visible(request.user).targeted())
 
 
 @role_required(*ROLES)
@@ -266,7 +266,7 @@ def backtest(request, slug):
     programme = _programme(request, slug)
     if request.method != "POST":
         return _backtest_page(request, programme, _backtest_form(request, programme))
-    form = BacktestForm(request.POST, programmes=Programme.visible(request.user))
+    form = BacktestForm(request.POST, programmes=Programme.visible(request.user).targeted())
     if not form.is_valid():
         return _backtest_page(request, programme, form, status=400)
     run = BacktestRun.objects.create(asked_by=request.user, programme=form.cleaned_data["programme"],
@@ -324,8 +324,8 @@ def profile(request, slug):
             return redirect("matrix:profile", slug=programme.slug)
         status = 400
     else:
-        form = ProfileForm(initial={"profile": json.dumps(programme.profile, indent=2,
-                                                          ensure_ascii=False)})
+        form = ProfileForm(initial={"profile": "" if programme.profile is None else json.dumps(
+            programme.profile, indent=2, ensure_ascii=False)})
     return render(request, "matrix/profile.html", {
         "programme": programme, "form": form, "can_edit": can_edit, "first_field": form["profile"],
         "versions": programme.versions.select_related("created_by"),

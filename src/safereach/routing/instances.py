@@ -87,11 +87,11 @@ class Instance:
         fleet = solver.Vehicle(name="vehicle", start=0, shift=(float(self.ready[0]), float(self.due[0])),
                                capacity=int(self.capacity), count=int(self.vehicles))
         visits = [
-            solver.Visit(name=str(c), location=c, windows=((float(self.ready[c]), float(self.due[c])),),
+            solver.Job(name=str(c), location=c, windows=((float(self.ready[c]), float(self.due[c])),),
                          service=float(self.service[c]), demand=int(self.demand[c]))
             for c in range(1, self.customers + 1)
         ]
-        return solver.Problem(vehicles=[fleet], visits=visits,
+        return solver.Problem(vehicles=[fleet], jobs=visits,
                               coordinates=self.coordinates if self.matrix is None else None,
                               distances=self.matrix, scale=scale, rounding=rounding)
 

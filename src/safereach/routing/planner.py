@@ -1,24 +1,27 @@
 """The term planner: officers' working days and schools' open requests in, a plan out.
 
-Pure computation over plain dataclasses (no database, no HTTP): the bookings app reads the
-models into `PlanOfficer`, `PlanRequest` and `FixedVisit`, gives a matrix of travel minutes
-between the places they name (indices into it) and calls `plan(...)`. The model is built for
-the solving core in `routing.solver`:
+Pure computation over plain dataclasses (no database, no HTTP): the planning app reads the
+officers' diaries (`routing.diary.Diary`, from the one diary reader) and the open requests
+(`PlanRequest`), gives a table of travel minutes between the places they name (indices into
+it) and calls `plan(...)`. The model is built for the solving core in `routing.solver`:
 
 * one vehicle per officer-day (a working weekday, not on leave) with that day's hours as its
   shift, starting and ending at the officer's base, carrying at most the officer's
   `max_visits_per_day` visits;
-* one visit per request, with a time window on each day the school can do (alternatives: one
-  is used), needing the session as a skill (officers' "skills" are the sessions they can
-  deliver), optional with a prize from its priority, so that when not everything fits the
-  important requests win;
-* every visit already in a diary (and every request a coordinator pinned) fixed to its officer
-  at its time.
+* one job per request, with a time window on each day the school can do either side of the
+  school's lunch (alternatives: one is used), needing the session as a skill (officers'
+  "skills" are the sessions they can deliver), optional with a prize from its priority, so
+  that when not everything fits the important requests win;
+* every visit and busy time already in a diary (and every request a coordinator pinned) fixed
+  to its officer at its time.
+
+Each planned visit is then put on the five-minute grid and checked with the one rule for what
+fits (`routing.diary.fit`), so the plan never proposes a time the slot search would refuse.
 
 Times are minutes. A visit's service in the model starts when the officer arrives at reception,
 `arrive_before` minutes before the session, as the slot search does; travel times are rounded
 up to whole minutes for the solver, so the plan stays feasible with the exact travel times.
-Travel reported is in double precision from the matrix.
+Travel reported is in double precision from the travel-time table.
 
 A term is never one model: memory grows with the square of the places in a model, and on the
 demo county's term (1,500 requests) a whole-term model left more travel in 60 seconds than
@@ -32,6 +35,8 @@ same 60 seconds; the search settings below took it to about 23% (bench/bench_pla
 
 from __future__ import annotations
 
+import enum
+import itertools
 import math
 import multiprocessing
 import time
@@ -43,6 +48,8 @@ from datetime import date, timedelta
 import numpy as np
 
 from safereach.routing import solver
+from safereach.routing.diary import Diary, Fit, OfficerDay, SchoolDay, Stop, fit
+from safereach.routing.slots import SlotRequest, day_slots
 
 DAY = 24 * 60
 # The search settings for a week or two of a county's term in a few seconds each. Against
@@ -54,33 +61,58 @@ DAY = 24 * 60
 NEIGHBOURS = 120
 HISTORY = 25
 PERTURBATIONS = 10
+# How far (minutes) from the solver's time a visit may move to land on the grid.
+GRID_REACH = 15
 
 
-@dataclass(frozen=True)
-class PlanOfficer:
-    officer_id: int
-    base: int  # place index
-    day_starts: int  # minutes since midnight
-    day_ends: int
-    working_weekdays: frozenset[int]  # ISO weekdays, 1 = Monday
-    max_visits_per_day: int
-    sessions: frozenset[int]  # the sessions the officer can deliver
-    away: frozenset[date] = frozenset()
+class LeftOut(enum.StrEnum):
+    """Why a request is not in the plan."""
 
-    def works_on(self, day: date) -> bool:
-        return day.isoweekday() in self.working_weekdays and day not in self.away
+    NO_DAY_IN_TERM = "no_day_in_term"
+    LONGER_THAN_SCHOOL_DAY = "longer_than_school_day"
+    NO_OFFICER_DELIVERS = "no_officer_delivers"
+    NO_OFFICER_WORKS = "no_officer_works"
+    PINNED_DAY_OFF = "pinned_day_off"
+    UNREACHABLE = "unreachable"
+    NO_ROOM = "no_room"
+    NOT_WORTH_THE_TRAVEL = "not_worth_the_travel"
+
+    @property
+    def sentence(self) -> str:
+        return LEFT_OUT_WORDS[self]
+
+
+LEFT_OUT_WORDS = {
+    LeftOut.NO_DAY_IN_TERM: "no day the school can do falls in the term",
+    LeftOut.LONGER_THAN_SCHOOL_DAY: "the session is longer than the part of the day the school gave",
+    LeftOut.NO_OFFICER_DELIVERS: "no officer can deliver this session",
+    LeftOut.NO_OFFICER_WORKS: "no officer who can deliver this session works on a day the school can do",
+    LeftOut.PINNED_DAY_OFF: (
+        "the officer it was pinned to is not working that day (leave or not a working day)"
+    ),
+    LeftOut.UNREACHABLE: (
+        "no officer who can deliver it can reach the school in the time the school gave and be back "
+        "at base by the end of their day"
+    ),
+    LeftOut.NO_ROOM: (
+        "it would fit on its own, but not beside requests of higher priority and the visits already "
+        "in the diaries"
+    ),
+    LeftOut.NOT_WORTH_THE_TRAVEL: (
+        "it would fit as the plan stands, but its priority does not pay for the travel it adds"
+    ),
+}
 
 
 @dataclass(frozen=True)
 class PlanRequest:
-    """One session a school asked for: on one of `days`, inside [earliest, latest] of the day."""
+    """One session a school asked for: on one of `days`, in the school's day (clear of lunch)."""
 
     key: str
     session_id: int
     place: int
     days: tuple[date, ...]
-    earliest: int
-    latest: int
+    school_day: SchoolDay
     length: int
     prize: float  # minutes of travel the request is worth
     is_target: bool = False
@@ -89,7 +121,7 @@ class PlanRequest:
 
 @dataclass(frozen=True)
 class FixedVisit:
-    """A visit already in an officer's diary: the plan keeps it where it is."""
+    """What a diary already holds (a visit, or a busy time at base): the plan keeps it."""
 
     key: str
     officer_id: int
@@ -97,6 +129,17 @@ class FixedVisit:
     start: int
     end: int
     place: int
+    is_visit: bool = True
+
+
+def fixed_visits(diaries: Sequence[Diary], first_day: date, last_day: date) -> list[FixedVisit]:
+    return [
+        FixedVisit(s.key, d.officer_id, day, s.start, s.end, s.place, s.is_visit)
+        for d in diaries
+        for day, stops in sorted(d.stops.items())
+        if first_day <= day <= last_day
+        for s in stops
+    ]
 
 
 @dataclass(frozen=True)
@@ -112,7 +155,7 @@ class PlannedVisit:
 
 
 @dataclass(frozen=True)
-class OfficerDay:
+class PlannedDay:
     officer_id: int
     day: date
     visits: tuple[PlannedVisit, ...]
@@ -122,9 +165,9 @@ class OfficerDay:
 
 @dataclass
 class Plan:
-    days: list[OfficerDay]
-    left_out: dict[str, str]  # request key -> why
-    not_modelled: dict[str, str] = field(default_factory=dict)  # fixed visit key -> why
+    days: list[PlannedDay]
+    left_out: dict[str, LeftOut]  # request key -> why
+    not_modelled: dict[str, str] = field(default_factory=dict)  # diary stop key -> why
     seconds: float = 0.0
     feasible: bool = True
 
@@ -152,65 +195,35 @@ def day_travel(base: int, places: Sequence[int], minutes: np.ndarray) -> float:
     return float(sum(minutes[a, b] for a, b in zip(path, path[1:])))
 
 
-def current_plan(officers: Sequence[PlanOfficer], fixed: Sequence[FixedVisit], minutes: np.ndarray) -> Plan:
-    """The diaries as they stand (fixed visits only), as a plan: the 'before' to compare with."""
-    by_officer = {o.officer_id: o for o in officers}
-    grouped: dict[tuple[int, date], list[FixedVisit]] = {}
-    for v in fixed:
-        if v.officer_id in by_officer:
-            grouped.setdefault((v.officer_id, v.day), []).append(v)
+def current_plan(diaries: Sequence[Diary], minutes: np.ndarray, first_day: date, last_day: date,
+                 leave_out: Sequence[str] = ()) -> Plan:
+    """The diaries as they stand, as a plan: the 'before' to compare with (`leave_out`: stop
+    keys not to count)."""
+    skip = set(leave_out)
     days = []
-    for (officer_id, day), visits in sorted(grouped.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        visits.sort(key=lambda v: v.start)
-        days.append(
-            _officer_day(
-                by_officer[officer_id], day, [(v.key, v.start, v.end, v.place, True) for v in visits], minutes
-            )
-        )
+    for diary in diaries:
+        for day, stops in diary.stops.items():
+            kept = [(s.key, s.start, s.end, s.place, True) for s in stops if s.is_visit and s.key not in skip]
+            if first_day <= day <= last_day and kept:
+                days.append(_planned_day(diary, day, kept, minutes))
+    days.sort(key=lambda d: (d.day, d.officer_id))
     return Plan(days=days, left_out={})
 
 
-def _officer_day(officer: PlanOfficer, day: date, stops, minutes: np.ndarray) -> OfficerDay:
-    here, visits = officer.base, []
+def _planned_day(diary: Diary, day: date, stops, minutes: np.ndarray) -> PlannedDay:
+    here, visits = diary.base, []
     for key, start, end, place, is_fixed in stops:
         visits.append(
-            PlannedVisit(
-                key, officer.officer_id, day, start, end, place, float(minutes[here, place]), is_fixed
-            )
+            PlannedVisit(key, diary.officer_id, day, start, end, place, float(minutes[here, place]), is_fixed)
         )
         here = place
-    return OfficerDay(
-        officer.officer_id,
+    return PlannedDay(
+        diary.officer_id,
         day,
         tuple(visits),
-        day_travel(officer.base, [v.place for v in visits], minutes),
-        float(minutes[here, officer.base]),
+        day_travel(diary.base, [v.place for v in visits], minutes),
+        float(minutes[here, diary.base]),
     )
-
-
-def fits_in_day(
-    officer: PlanOfficer,
-    day: date,
-    diary: Sequence[tuple[int, int, int]],
-    start: int,
-    end: int,
-    place: int,
-    minutes: np.ndarray,
-    arrive_before: int,
-) -> bool:
-    """Whether a visit from `start` to `end` at `place` fits the officer's day as it stands
-    (`diary`: the day's visits as (start, end, place)): working, not away, under the day's
-    limit, reachable from the visit before (or base, from the start of the day) arriving
-    `arrive_before` minutes early, and leaving time to reach the next (or base by the end)."""
-    if not officer.works_on(day) or len(diary) >= officer.max_visits_per_day:
-        return False
-    stops = sorted([*diary, (start, end, place)])
-    here, clock = officer.base, officer.day_starts
-    for s, e, p in stops:
-        if clock + minutes[here, p] + arrive_before > s + 1e-9:
-            return False
-        here, clock = p, e
-    return clock + minutes[here, officer.base] <= officer.day_ends + 1e-9
 
 
 def _chunks(days: Sequence[date], chunk_days: int) -> list[tuple[date, date]]:
@@ -225,14 +238,14 @@ def _chunks(days: Sequence[date], chunk_days: int) -> list[tuple[date, date]]:
 
 
 def plan(
-    officers: Sequence[PlanOfficer],
+    diaries: Sequence[Diary],
     requests: Sequence[PlanRequest],
-    fixed: Sequence[FixedVisit],
     minutes: np.ndarray,
     *,
     first_day: date,
     last_day: date,
     arrive_before: int = 10,
+    step: int = 5,
     seconds: float = 60.0,
     chunk_days: int = 7,
     seed: int = 0,
@@ -240,7 +253,7 @@ def plan(
     workers: int = 1,
     first_stage_share: float = 0.4,
 ) -> Plan:
-    """Plan the open `requests` around the `fixed` visits from `first_day` to `last_day`.
+    """Plan the open `requests` around what the `diaries` hold from `first_day` to `last_day`.
 
     Two stages share the `seconds`. First (`first_stage_share` of the time) each week
     (`chunk_days`) is planned on its own, with the requests whose middle day falls in it, each
@@ -253,17 +266,18 @@ def plan(
     pass, do not overlap, so `workers` processes solve them side by side."""
     minutes = np.asarray(minutes, dtype=float)
     clock = time.perf_counter()
-    by_officer = {o.officer_id: o for o in officers}
-    left_out: dict[str, str] = {}
+    by_officer = {d.officer_id: d for d in diaries}
+    fixed = fixed_visits(diaries, first_day, last_day)
+    left_out: dict[str, LeftOut] = {}
     pending: list[PlanRequest] = []
     for r in requests:
         days = tuple(d for d in r.days if first_day <= d <= last_day)
         if r.pinned is None and not days:
-            left_out[r.key] = "no day the school can do falls in the term"
-        elif r.pinned is None and r.latest - r.earliest < r.length:
-            left_out[r.key] = "the session is longer than the part of the day the school gave"
-        elif r.pinned is None and not any(r.session_id in o.sessions for o in officers):
-            left_out[r.key] = "no officer can deliver this session"
+            left_out[r.key] = LeftOut.NO_DAY_IN_TERM
+        elif r.pinned is None and not r.school_day.windows(r.length):
+            left_out[r.key] = LeftOut.LONGER_THAN_SCHOOL_DAY
+        elif r.pinned is None and not any(r.session_id in d.sessions for d in diaries):
+            left_out[r.key] = LeftOut.NO_OFFICER_DELIVERS
         else:
             pending.append(replace(r, days=days))
     modelled = {r.key: r for r in pending}
@@ -277,9 +291,9 @@ def plan(
             progress(min(0.99, (time.perf_counter() - clock) / seconds))
 
     not_modelled: dict[str, str] = {}
-    days_out: list[OfficerDay] = []
+    days_out: list[PlannedDay] = []
     feasible = True
-    with _Solvers(workers, by_officer, fixed, minutes, arrive_before) as solvers:
+    with _Solvers(workers, by_officer, fixed, minutes, arrive_before, step) as solvers:
         # First stage: every week alone.
         jobs = []
         for start, end in weeks:
@@ -327,9 +341,10 @@ def plan(
                         else:
                             left_out.pop(r.key, None)
             number += 1
+    days_out.sort(key=lambda d: (d.day, d.officer_id))
+    _explain(left_out, modelled, by_officer, days_out, minutes, arrive_before, step)
     if progress:
         progress(1.0)
-    days_out.sort(key=lambda d: (d.day, d.officer_id))
     return Plan(
         days=days_out,
         left_out=left_out,
@@ -339,6 +354,45 @@ def plan(
     )
 
 
+def _explain(left_out, modelled, by_officer, days_out, minutes, arrive_before: int, step: int) -> None:
+    """Say why each request the solver did not place is left out, by asking the one rule: does
+    it fit a day as the plan leaves it (then it was not worth the travel), an empty day of an
+    officer who delivers it (then the diary and higher priorities took the room), or neither
+    (it cannot be reached)?"""
+    unplaced = [k for k, why in left_out.items() if why is LeftOut.UNREACHABLE and k in modelled]
+    if not unplaced:
+        return
+    planned: dict[tuple[int, date], list[Stop]] = {}
+    for d in days_out:
+        planned[d.officer_id, d.day] = [Stop(v.start, v.end, v.place, v.key) for v in d.visits if not v.fixed]
+
+    def travel(a, b):
+        return float(minutes[a, b])
+
+    for key in unplaced:
+        r = modelled[key]
+        ask = SlotRequest(r.place, r.days, r.school_day, r.length, arrive_before, step)
+        as_planned = alone = False
+        for diary in by_officer.values():
+            if r.session_id not in diary.sessions:
+                continue
+            for day in r.days:
+                full = diary.day(day)
+                if not day_slots(replace(full, stops=()), ask, travel):
+                    continue
+                alone = True
+                for stop in planned.get((diary.officer_id, day), ()):
+                    full = full.with_stop(stop)
+                if day_slots(full, ask, travel):
+                    as_planned = True
+                    break
+            if as_planned:
+                break
+        left_out[key] = (
+            LeftOut.NOT_WORTH_THE_TRAVEL if as_planned else LeftOut.NO_ROOM if alone else LeftOut.UNREACHABLE
+        )
+
+
 class _Solvers:
     """Solves stretches of days, in this process or side by side in `workers` processes.
 
@@ -346,10 +400,10 @@ class _Solvers:
     a share of the wall-clock time left before `deadline`, in proportion to the requests it
     holds, and yields ((start, end), Plan) for each, in the order of the jobs."""
 
-    def __init__(self, workers: int, by_officer, fixed, minutes, arrive_before: int):
+    def __init__(self, workers: int, by_officer, fixed, minutes, arrive_before: int, step: int):
         self.workers = max(1, int(workers))
         self.by_officer, self.fixed, self.minutes = by_officer, fixed, minutes
-        self.arrive_before = arrive_before
+        self.arrive_before, self.step = arrive_before, step
         self.pool = None
 
     def __enter__(self):
@@ -372,7 +426,10 @@ class _Solvers:
             share = budget * side_by_side * max(1, len(here)) / total
             fixed = [v for v in self.fixed if start <= v.day <= end]
             seconds = max(0.05, share)
-            args = (self.by_officer, here, fixed, self.minutes, start, end, self.arrive_before, seconds, seed)
+            args = (
+                self.by_officer, here, fixed, self.minutes, start, end, self.arrive_before, self.step,
+                seconds, seed,
+            )
             calls.append(((start, end), args, {"current": current or None}))
         if self.pool is None:
             for stretch, args, kwargs in calls:
@@ -407,10 +464,10 @@ class _Chunk:
 
     problem: solver.Problem | None
     offset: dict[date, int]
-    kinds: dict[str, bool]  # visit key -> already in a diary (True) or the planner's (False)
+    kinds: dict[str, bool]  # job key -> already in a diary (True) or the planner's (False)
     windows: dict[str, tuple[date, ...]]  # request key -> the day of each of its windows
     not_modelled: dict[str, str]
-    pinned_out: dict[str, str]
+    pinned_out: dict[str, LeftOut]
 
 
 def _chunk_model(by_officer, requests, fixed, minutes, start: date, end: date, arrive_before: int) -> _Chunk:
@@ -432,28 +489,32 @@ def _chunk_model(by_officer, requests, fixed, minutes, start: date, end: date, a
                     skills=frozenset(f"session {s}" for s in officer.sessions),
                 )
             )
-    visits, not_modelled, kinds, windows_of = [], {}, {}, {}
-    anchored = [(v.key, v.officer_id, v.day, v.start, v.end - v.start, v.place) for v in fixed]
+    jobs, not_modelled, kinds, windows_of = [], {}, {}, {}
+    # (key, officer, day, start, length, place, counts against the day's visits)
+    anchored = [(v.key, v.officer_id, v.day, v.start, v.end - v.start, v.place, v.is_visit) for v in fixed]
     for r in requests:
         if r.pinned is not None:
             officer_id, day, at = r.pinned
-            anchored.append((r.key, officer_id, day, at, r.length, r.place))
+            anchored.append((r.key, officer_id, day, at, r.length, r.place, True))
     diary = {v.key for v in fixed}
     pinned_out = {}
-    for key, officer_id, day, at, length, place in anchored:
+    for key, officer_id, day, at, length, place, is_visit in anchored:
         name = _vehicle_name(officer_id, day)
         if name not in names_of.get(officer_id, ()):
-            why = "the officer is not working that day (leave or not a working day)"
-            (not_modelled if key in diary else pinned_out)[key] = why
+            if key in diary:
+                not_modelled[key] = "the officer is not working that day (leave or not a working day)"
+            else:
+                pinned_out[key] = LeftOut.PINNED_DAY_OFF
             continue
-        visits.append(
-            solver.Visit.fixed(
+        # A busy time is kept clear as time spent at base; it is not one of the day's visits.
+        jobs.append(
+            solver.Job.fixed(
                 key,
                 place,
                 vehicle=frozenset(names_of[officer_id]),
-                at=offset[day] + at - arrive_before,
-                service=length + arrive_before,
-                demand=1,
+                at=offset[day] + at - (arrive_before if is_visit else 0),
+                service=length + (arrive_before if is_visit else 0),
+                demand=1 if is_visit else 0,
             )
         )
         kinds[key] = key in diary  # a pinned request is still the planner's proposal
@@ -461,16 +522,19 @@ def _chunk_model(by_officer, requests, fixed, minutes, start: date, end: date, a
     for r in requests:
         if r.pinned is not None:
             continue
-        days = tuple(d for d in r.days if d in offset)
-        windows_of[r.key] = days
-        visits.append(
-            solver.Visit(
+        windows, days = [], []
+        for d in r.days:
+            if d not in offset:
+                continue
+            for low, high in r.school_day.windows(r.length):
+                windows.append((offset[d] + low - arrive_before, offset[d] + high - arrive_before))
+                days.append(d)
+        windows_of[r.key] = tuple(days)
+        jobs.append(
+            solver.Job(
                 r.key,
                 r.place,
-                windows=tuple(
-                    (offset[d] + r.earliest - arrive_before, offset[d] + r.latest - r.length - arrive_before)
-                    for d in days
-                ),
+                windows=tuple(windows),
                 service=r.length + arrive_before,
                 demand=1,
                 prize=r.prize,
@@ -479,10 +543,10 @@ def _chunk_model(by_officer, requests, fixed, minutes, start: date, end: date, a
         )
         kinds[r.key] = False
     problem = None
-    if visits and vehicles:
+    if jobs and vehicles:
         problem = solver.Problem(
             vehicles=vehicles,
-            visits=visits,
+            jobs=jobs,
             distances=minutes,
             durations=minutes,
             scale=1.0,
@@ -490,8 +554,7 @@ def _chunk_model(by_officer, requests, fixed, minutes, start: date, end: date, a
             duration_rounding="ceil",
         )
     else:
-        reason = "no officer who can deliver it works on a day the school can do"
-        pinned_out.update({v.name: reason for v in visits if not kinds[v.name]})
+        pinned_out.update({j.name: LeftOut.NO_OFFICER_WORKS for j in jobs if not kinds[j.name]})
     return _Chunk(problem, offset, kinds, windows_of, not_modelled, pinned_out)
 
 
@@ -503,9 +566,10 @@ def _plan_chunk(
     start: date,
     end: date,
     arrive_before: int,
+    step: int,
     seconds: float,
     seed: int,
-    current: Sequence[OfficerDay] | None = None,
+    current: Sequence[PlannedDay] | None = None,
 ) -> Plan:
     """Solve the days from `start` to `end`; `current` (that stretch's days as planned so far)
     warm-starts the search, so the answer is never worse than it."""
@@ -513,12 +577,13 @@ def _plan_chunk(
     if chunk.problem is None:
         return Plan(days=[], left_out=chunk.pinned_out, not_modelled=chunk.not_modelled)
     if current is None:
-        current = _insert_greedily(by_officer, requests, fixed, minutes, chunk, arrive_before)
-    modelled = {v.name for v in chunk.problem.visits}
+        current = _insert_greedily(by_officer, requests, minutes, chunk, arrive_before, step)
+    modelled = {j.name for j in chunk.problem.jobs}
+    requested = {r.key: r for r in requests}
     initial = [
         (
             _vehicle_name(d.officer_id, d.day),
-            [(v.key, chunk.windows[v.key].index(d.day)) for v in d.visits if v.key in modelled],
+            [(v.key, _window_of(chunk, requested.get(v.key), v)) for v in d.visits if v.key in modelled],
         )
         for d in current
     ]
@@ -531,23 +596,19 @@ def _plan_chunk(
         history=HISTORY,
         perturbations=PERTURBATIONS,
     )
+    reasons: dict[str, LeftOut] = dict(chunk.pinned_out)
+    for x in solution.left_out:
+        # Not placed: whether it could not be reached or was outbid is asked of the one rule
+        # once the whole term is planned (`_explain`).
+        placed_nowhere = x.why is solver.Why.NOT_PLACED
+        reasons[x.visit] = LeftOut.UNREACHABLE if placed_nowhere else LeftOut.NO_OFFICER_WORKS
     days = []
     for route in solution.routes:
         officer_id, _, iso = route.vehicle.partition("@")
-        officer, day = by_officer[int(officer_id)], date.fromisoformat(iso)
-        base_minute = chunk.offset[day]
-        stops = [
-            (
-                s.visit,
-                int(round(s.start)) - base_minute + arrive_before,
-                int(round(s.end)) - base_minute,
-                s.location,
-                chunk.kinds[s.visit],
-            )
-            for s in route.stops
-        ]
-        days.append(_officer_day(officer, day, stops, minutes))
-    reasons = {**chunk.pinned_out, **{x.visit: _plain(x.reason) for x in solution.left_out}}
+        diary, day = by_officer[int(officer_id)], date.fromisoformat(iso)
+        stops, off_grid = _on_the_grid(diary, day, route, chunk, requested, minutes, arrive_before, step)
+        reasons.update(dict.fromkeys(off_grid, LeftOut.UNREACHABLE))  # `_explain` says which
+        days.append(_planned_day(diary, day, stops, minutes))
     return Plan(
         days=days,
         left_out=reasons,
@@ -557,84 +618,111 @@ def _plan_chunk(
     )
 
 
-def _insert_greedily(
-    by_officer, requests, fixed, minutes, chunk: _Chunk, arrive_before: int
-) -> list[OfficerDay]:
-    """A first plan for the solver to improve: the diaries, then each request where it adds
-    least travel (target schools first, then those with fewest days), as booking one at a
-    time would. Travel is rounded up, as the solver sees it."""
-    legs = np.ceil(minutes - 1e-9)
-    # Each officer-day's stops as (key, earliest start, latest start, length, place).
-    days: dict[tuple[int, date], list[tuple[str, int, int, int, int]]] = {}
-    for v in fixed:
-        days.setdefault((v.officer_id, v.day), []).append((v.key, v.start, v.start, v.end - v.start, v.place))
-    for r in requests:
+def _window_of(chunk: _Chunk, request: PlanRequest | None, visit: PlannedVisit) -> int:
+    """Which of a job's windows a warm-start visit is in: the one of its day holding its start."""
+    days = chunk.windows[visit.key]
+    if len(days) == 1 or request is None:
+        return 0
+    first = days.index(visit.day)
+    for i, (low, high) in enumerate(request.school_day.windows(request.length)):
+        if low <= visit.start <= high and first + i < len(days) and days[first + i] == visit.day:
+            return first + i
+    return first
+
+
+def _on_the_grid(diary: Diary, day: date, route, chunk: _Chunk, requested, minutes, arrive_before: int,
+                 step: int):
+    """The route's stops at times the one rule accepts: each planned visit put at the earliest
+    time on the `step` grid near the solver's that fits the day so far (the diary's own stops,
+    and the planned visits before it). Returns the stops as (key, start, end, place, fixed) and the keys
+    of planned visits no grid time fitted."""
+
+    def travel(a, b):
+        return float(minutes[a, b])
+
+    base_minute = chunk.offset[day]
+    today = diary.day(day)
+    placed, off_grid = [], []
+    for s in route.stops:
+        if chunk.kinds[s.visit]:
+            continue  # already in the diary, and so in `today`
+        r = requested[s.visit]
+        solver_start = int(round(s.start)) - base_minute + arrive_before
         if r.pinned is not None:
+            candidates = [r.pinned[2]]
+        else:
+            # The earliest start on the grid that fits: the solver starts each visit as early
+            # as it can, and an early start leaves the most room for the visits after it.
+            low = solver_start - GRID_REACH
+            near = range(low - low % step, solver_start + GRID_REACH + 1, step)
+            # Failing that, any time of the school's day: the visit keeps its officer and day.
+            rest = (t for a, b in r.school_day.windows(r.length) for t in range(a - a % step, b + 1, step))
+            candidates = itertools.chain(near, rest)
+        for start in candidates:
+            verdict = fit(today, start, start + r.length, r.place, travel, arrive_before=arrive_before,
+                          school=r.school_day)
+            if verdict is Fit.FITS:
+                today = today.with_stop(Stop(start, start + r.length, r.place, r.key))
+                placed.append(r.key)
+                break
+        else:
+            off_grid.append(r.key)
+    planner_keys = set(placed)
+    stops = [
+        (s.key, s.start, s.end, s.place, s.key not in planner_keys)
+        for s in today.stops
+        if s.is_visit and (s.key in planner_keys or s.key in chunk.kinds)
+    ]
+    return stops, off_grid
+
+
+def _insert_greedily(by_officer, requests, minutes, chunk: _Chunk, arrive_before: int, step: int
+                     ) -> list[PlannedDay]:
+    """A first plan for the solver to improve: the diaries, then each request (target schools
+    first, then those with fewest days) booked one at a time into the slot that adds least
+    travel, by the slot search itself. Travel is rounded up, as the solver sees it."""
+    legs = np.ceil(minutes - 1e-9)
+
+    def travel(a, b):
+        return float(legs[a, b])
+
+    modelled = {j.name for j in chunk.problem.jobs}
+    days: dict[tuple[int, date], OfficerDay] = {}
+
+    def day_of(officer: Diary, day: date) -> OfficerDay:
+        if (officer.officer_id, day) not in days:
+            days[officer.officer_id, day] = officer.day(day)
+        return days[officer.officer_id, day]
+
+    for r in requests:
+        if r.pinned is not None and r.key in modelled:
             officer_id, day, at = r.pinned
-            days.setdefault((officer_id, day), []).append((r.key, at, at, r.length, r.place))
-    modelled = {v.name for v in chunk.problem.visits}
-    for stops in days.values():
-        stops[:] = [s for s in stops if s[0] in modelled]
-        stops.sort(key=lambda s: s[1])
-
-    def fits(officer, stops) -> bool:
-        if len(stops) > officer.max_visits_per_day:
-            return False
-        here, clock = officer.base, officer.day_starts
-        for _, early, late, length, place in stops:
-            start = max(clock + legs[here, place] + arrive_before, early)
-            if start > late:
-                return False
-            here, clock = place, start + length
-        return clock + legs[here, officer.base] <= officer.day_ends
-
-    def travel(officer, stops) -> float:
-        return day_travel(officer.base, [s[4] for s in stops], minutes)
-
+            days[officer_id, day] = day_of(by_officer[officer_id], day).with_stop(
+                Stop(at, at + r.length, r.place, r.key)
+            )
     order = sorted((r for r in requests if r.pinned is None), key=lambda r: (not r.is_target, len(r.days)))
     for r in order:
-        stop = (r.key, r.earliest, r.latest - r.length, r.length, r.place)
+        ask = SlotRequest(r.place, (), r.school_day, r.length, arrive_before, step)
         best = None
-        for day in chunk.windows[r.key]:
+        for day in set(chunk.windows[r.key]):
             for officer in by_officer.values():
                 if r.session_id not in officer.sessions or not officer.works_on(day):
                     continue
-                stops = days.get((officer.officer_id, day), [])
-                now = travel(officer, stops)
-                for i in range(len(stops) + 1):
-                    trial = [*stops[:i], stop, *stops[i:]]
-                    if fits(officer, trial):
-                        added = travel(officer, trial) - now
-                        if best is None or added < best[0]:
-                            best = (added, (officer.officer_id, day), trial)
+                for slot in day_slots(day_of(officer, day), ask, travel):
+                    if best is None or slot.sort_key < best.sort_key:
+                        best = slot
         if best is not None:
-            days[best[1]] = best[2]
-    # Only the order of each day's stops matters to the solver: it works out the times.
+            key = (best.officer_id, best.day)
+            days[key] = days[key].with_stop(Stop(best.start, best.end, r.place, r.key))
     return [
-        OfficerDay(
+        PlannedDay(
             officer_id,
             day,
-            tuple(PlannedVisit(s[0], officer_id, day, 0, 0, s[4], 0, False) for s in stops),
+            tuple(PlannedVisit(s.key, officer_id, day, s.start, s.end, s.place, 0, False)
+                  for s in d.stops if s.key in modelled),
             0,
             0,
         )
-        for (officer_id, day), stops in days.items()
-        if stops
+        for (officer_id, day), d in days.items()
+        if any(s.key in modelled for s in d.stops)
     ]
-
-
-def _plain(reason: str) -> str:
-    """The solving core's reasons in the planner's words."""
-    if reason.startswith("no vehicle has the skills"):
-        return "no officer who can deliver this session works on a day the school can do"
-    if reason.startswith("no allowed vehicle can reach it"):
-        return (
-            "no officer who can deliver it can reach the school in the time the school gave "
-            "and be back at base by the end of their day"
-        )
-    if reason.startswith("it would fit on its own"):
-        return (
-            "it would fit on its own, but not beside requests of higher priority: "
-            "its priority does not pay for the travel or the time it needs"
-        )
-    return reason

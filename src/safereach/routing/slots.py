@@ -3,56 +3,29 @@
 Pure computation: plain dataclasses in, slots out; no database, no HTTP. Times are minutes since
 midnight on the day; places are indices the caller gives, with travel minutes between them.
 
-A start time is offered only if an officer who can deliver the session
-- works that weekday, is not on leave, and the day is not a closed day (bank or school holiday);
-- has fewer visits that day than their most (less a share held for target schools);
-- can leave the previous visit (or base, at the start of the working day), travel, and arrive
-  `arrive_before` minutes before the start;
-- can finish, travel and arrive at the next visit `arrive_before` minutes early (or get back to
-  base by the end of the working day);
-- and the session lies within the part of the school day the school gave.
-
-Each gap between an officer's visits holds at most one useful offer: the earliest start in it
-(on the `step` grid), since every start in one gap adds the same travel. Offers are ordered by
-the travel they add to the officer's day.
+A start time is offered only when the one rule (`routing.diary.fit`) says the visit fits the
+officer's day, with the day's most visits lowered by a share held for target schools while the
+hold lasts. Each gap between what is in an officer's day holds at most one useful offer: the
+earliest start in it on the `step` grid that is clear of the school's lunch (every start in one
+gap adds the same travel, and a later one only leaves less time to get away). Offers are ordered
+by the travel they add to the officer's day.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
-
-@dataclass(frozen=True)
-class Visit:
-    start: int  # minutes since midnight
-    end: int
-    place: int
-
-
-@dataclass
-class OfficerDiary:
-    officer_id: int
-    base: int  # place index of the officer's station
-    day_starts: int
-    day_ends: int
-    working_weekdays: frozenset[int]  # ISO weekdays, 1 = Monday
-    max_visits_per_day: int
-    away: frozenset[date] = frozenset()  # leave
-    visits: dict[date, list[Visit]] = field(default_factory=dict)  # sorted by start
-
-    def visits_on(self, day: date) -> list[Visit]:
-        return self.visits.get(day, [])
+from safereach.routing.diary import Diary, Fit, OfficerDay, SchoolDay, Travel, earliest_start, fit, round_up
 
 
 @dataclass(frozen=True)
 class SlotRequest:
     school: int  # place index
     days: Sequence[date]
-    earliest: int  # the part of the school day the session may take
-    latest: int
+    school_day: SchoolDay  # the part of the school day the session may take, and its lunch
     length: int  # minutes
     arrive_before: int = 10  # to sign in at reception and set up
     step: int = 5  # offered start times fall on this grid
@@ -81,77 +54,75 @@ class Slot:
         return (round(self.added_travel, 6), self.day, self.start, self.officer_id)
 
 
-# travel(a, b) → minutes from place a to place b
-Travel = Callable[[int, int], float]
-
-
-def capacity(diary: OfficerDiary, day: date, request: SlotRequest) -> int:
+def capacity(day: OfficerDay, request: SlotRequest) -> int:
+    """The most visits `day` may hold for this request: fewer for a school that is not a target
+    while the hold for targets lasts."""
     if (
         request.is_target
         or request.held_share <= 0
-        or (request.hold_until is not None and day >= request.hold_until)
+        or (request.hold_until is not None and day.day >= request.hold_until)
     ):
-        return diary.max_visits_per_day
-    return diary.max_visits_per_day - math.ceil(diary.max_visits_per_day * request.held_share)
+        return day.max_visits
+    return day.max_visits - math.ceil(day.max_visits * request.held_share)
 
 
-def can_work(diary: OfficerDiary, day: date, request: SlotRequest) -> bool:
-    return (
-        day.isoweekday() in diary.working_weekdays
-        and day not in diary.away
-        and day not in request.closed_days
+def fits(day: OfficerDay, start: int, request: SlotRequest, travel: Travel) -> Fit:
+    """The one rule, asked for this request."""
+    return fit(
+        day,
+        start,
+        start + request.length,
+        request.school,
+        travel,
+        arrive_before=request.arrive_before,
+        school=request.school_day,
+        school_closed=day.day in request.closed_days,
+        capacity=capacity(day, request),
     )
 
 
-def _round_up(minute: float, step: int) -> int:
-    return int(math.ceil(minute / step - 1e-9) * step)
-
-
-def day_slots(diary: OfficerDiary, day: date, request: SlotRequest, travel: Travel) -> list[Slot]:
+def day_slots(day: OfficerDay, request: SlotRequest, travel: Travel) -> list[Slot]:
     """One slot per gap in the officer's day that can take the session, earliest start in each."""
-    if not can_work(diary, day, request):
-        return []
-    visits = diary.visits_on(day)
-    if len(visits) >= capacity(diary, day, request):
+    if day.off is not None or day.day in request.closed_days or len(day.visits) >= capacity(day, request):
         return []
     school = request.school
-    # The day as stops: leave base at the start of the day, be back by its end.
-    stops = [
-        (diary.day_starts, diary.day_starts, diary.base, False),
-        *((v.start, v.end, v.place, True) for v in visits),
-        (diary.day_ends, diary.day_ends, diary.base, False),
-    ]
+    before = [(day.starts, day.base, False), *((s.end, s.place, s.is_visit) for s in day.stops)]
+    after = [*((s.start, s.place, s.is_visit) for s in day.stops), (day.ends, day.base, False)]
     slots = []
-    for (_, prev_end, prev_place, _), (next_start, _, next_place, next_is_visit) in zip(stops, stops[1:]):
-        travel_in = travel(prev_place, school)
-        travel_out = travel(school, next_place)
-        # An officer arrives early at a visit, but just gets back to base by the end of the day.
-        latest_end = next_start - travel_out - (request.arrive_before if next_is_visit else 0)
-        earliest_start = max(prev_end + travel_in + request.arrive_before, request.earliest)
-        start = _round_up(earliest_start, request.step)
-        end = start + request.length
-        if end > min(latest_end, request.latest):
+    for gap_start, gap_end in zip(before, after):
+        start = earliest_start(
+            day, gap_start, school, travel, arrive_before=request.arrive_before,
+            school=request.school_day, length=request.length, step=request.step,
+        )
+        if start is None or start + request.length > gap_end[0]:
             continue
+        if fits(day, start, request, travel) is not Fit.FITS:
+            continue
+        came_from, goes_to = gap_start[1], gap_end[1]
+        travel_in, travel_out = travel(came_from, school), travel(school, goes_to)
         slots.append(
             Slot(
-                officer_id=diary.officer_id,
-                day=day,
+                officer_id=day.officer_id,
+                day=day.day,
                 start=start,
-                end=end,
-                added_travel=travel_in + travel_out - travel(prev_place, next_place),
+                end=start + request.length,
+                added_travel=travel_in + travel_out - travel(came_from, goes_to),
                 travel_in=travel_in,
                 travel_out=travel_out,
-                came_from=prev_place,
-                goes_to=next_place,
+                came_from=came_from,
+                goes_to=goes_to,
             )
         )
     return slots
 
 
-def find_slots(request: SlotRequest, diaries: Iterable[OfficerDiary], travel: Travel) -> list[Slot]:
+def find_slots(request: SlotRequest, diaries: Iterable[Diary], travel: Travel) -> list[Slot]:
     """Every feasible slot (one per gap), least added travel first."""
     slots = [
-        slot for diary in diaries for day in request.days for slot in day_slots(diary, day, request, travel)
+        slot
+        for diary in diaries
+        for day in request.days
+        for slot in day_slots(diary.day(day), request, travel)
     ]
     slots.sort(key=lambda s: s.sort_key)
     return slots
@@ -170,57 +141,36 @@ def choose_offers(slots: Sequence[Slot], count: int = 5, prefer_days: Iterable[d
     return sorted(best_by_day.values(), key=lambda s: (s.day not in preferred, *s.sort_key))[:count]
 
 
-def naive_slots(
-    request: SlotRequest, diaries: Iterable[OfficerDiary], all_visits, travel: Travel
-) -> list[Slot]:
-    """The same search done the obvious way, as a check and a benchmark baseline.
-
-    Every start time on the grid of each officer's working day is checked against every visit
-    in `all_visits` (officer_id, day, Visit), keeping the earliest start of each gap.
-    """
-    diaries = list(diaries)
+def naive_slots(request: SlotRequest, diaries: Iterable[Diary], travel: Travel) -> list[Slot]:
+    """The same search done the obvious way, as a check and a benchmark baseline: every start
+    time on the grid of each officer's working day is put to the one rule, keeping the earliest
+    that fits between each pair of stops."""
     found: dict[tuple, Slot] = {}
     for diary in diaries:
-        for day in request.days:
-            if not can_work(diary, day, request):
-                continue
-            for start in range(
-                _round_up(max(request.earliest, diary.day_starts), request.step),
-                request.latest - request.length + 1,
-                request.step,
-            ):
-                end = start + request.length
-                prev = (diary.day_starts, diary.base, False)
-                nxt = (diary.day_ends, diary.base, False)
-                count, clash = 0, False
-                for officer_id, visit_day, v in all_visits:
-                    if officer_id != diary.officer_id or visit_day != day:
-                        continue
-                    count += 1
-                    if v.start < end and start < v.end:
-                        clash = True
-                    elif v.end <= start and v.end >= prev[0]:
-                        prev = (v.end, v.place, True)
-                    elif v.start >= end and v.start < nxt[0]:
-                        nxt = (v.start, v.place, True)
-                if clash or count >= capacity(diary, day, request):
+        for d in request.days:
+            day = diary.day(d)
+            for start in range(round_up(day.starts, request.step), day.ends, request.step):
+                if fits(day, start, request, travel) is not Fit.FITS:
                     continue
-                travel_in, travel_out = travel(prev[1], request.school), travel(request.school, nxt[1])
-                if start < prev[0] + travel_in + request.arrive_before:
+                (_, came_from, _), (_, goes_to, _) = day.around(start, start + request.length)
+                key = (diary.officer_id, d, came_from, goes_to, _gap(day, start))
+                if key in found:
                     continue
-                if end + travel_out + (request.arrive_before if nxt[2] else 0) > nxt[0]:
-                    continue
-                key = (diary.officer_id, day, prev[0], nxt[0])
-                if key not in found:
-                    found[key] = Slot(
-                        officer_id=diary.officer_id,
-                        day=day,
-                        start=start,
-                        end=end,
-                        added_travel=travel_in + travel_out - travel(prev[1], nxt[1]),
-                        travel_in=travel_in,
-                        travel_out=travel_out,
-                        came_from=prev[1],
-                        goes_to=nxt[1],
-                    )
+                travel_in, travel_out = travel(came_from, request.school), travel(request.school, goes_to)
+                found[key] = Slot(
+                    officer_id=diary.officer_id,
+                    day=d,
+                    start=start,
+                    end=start + request.length,
+                    added_travel=travel_in + travel_out - travel(came_from, goes_to),
+                    travel_in=travel_in,
+                    travel_out=travel_out,
+                    came_from=came_from,
+                    goes_to=goes_to,
+                )
     return sorted(found.values(), key=lambda s: s.sort_key)
+
+
+def _gap(day: OfficerDay, start: int) -> int:
+    """Which gap of the day a start falls in: how many stops end by then."""
+    return sum(1 for s in day.stops if s.end <= start)

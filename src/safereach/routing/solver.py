@@ -2,11 +2,12 @@
 
 It knows nothing of Django models or HTTP. The planner turns officers' working days into
 `Vehicle`s (one per officer-day, with that day's shift, starting and ending at the officer's
-base) and school requests into `Visit`s (the days and times the school can do as alternative
+base) and school requests into `Job`s (the days and times the school can do as alternative
 `windows`, of which exactly one is used; the matrix priority as a `prize`; the session's needs
-as `skills`; a confirmed visit as `Visit.fixed(...)`), then calls `solve(problem, seconds=...)`
+as `skills`; a confirmed visit as `Job.fixed(...)`), then calls `solve(problem, seconds=...)`
 and reads plain dataclasses back: routes with arrival times, travel in double precision, and
-the visits left out with a reason.
+the jobs left out with a reason code (whether it fits a working day is the planner's
+question, answered by the one rule in routing.diary).
 
 Units are the caller's. Distances, durations, times and prizes are floats in whatever units the
 caller uses (kilometres and minutes, metres and seconds, Solomon's unitless grid); PyVRP works
@@ -35,6 +36,7 @@ How the model maps onto PyVRP (0.14):
 
 from __future__ import annotations
 
+import enum
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -91,7 +93,7 @@ class Vehicle:
 
 
 @dataclass(frozen=True)
-class Visit:
+class Job:
     """Something to do at a location: for the planner, a school's request for a session.
 
     `windows` are alternatives (say Tuesday 9:00-12:00 or Thursday 13:00-15:00): service
@@ -112,7 +114,7 @@ class Visit:
 
     @classmethod
     def fixed(cls, name: str, location: int, vehicle: str | frozenset[str], at: float,
-              service: float, demand: int = 0) -> Visit:
+              service: float, demand: int = 0) -> Job:
         """A visit already confirmed: served by `vehicle`, starting at `at`, never left out.
 
         `vehicle` may name several vehicles: pinning a confirmed visit to all of one officer's
@@ -145,7 +147,7 @@ class Problem:
     """
 
     vehicles: Sequence[Vehicle]
-    visits: Sequence[Visit]
+    jobs: Sequence[Job]
     coordinates: Sequence[tuple[float, float]] | np.ndarray | None = None
     distances: np.ndarray | None = None
     durations: np.ndarray | None = None
@@ -200,10 +202,20 @@ class Route:
         return [stop.visit for stop in self.stops]
 
 
+class Why(enum.StrEnum):
+    """Why a job is not in the solution: no vehicle may serve it (skills), none of the vehicles
+    it is pinned to exists, or the search did not place it (it could not be reached in time, or
+    was worth less than what it would have displaced: the caller can say which)."""
+
+    NO_SKILLED_VEHICLE = "no_skilled_vehicle"
+    NO_PINNED_VEHICLE = "no_pinned_vehicle"
+    NOT_PLACED = "not_placed"
+
+
 @dataclass(frozen=True)
 class LeftOut:
     visit: str
-    reason: str
+    why: Why
 
 
 @dataclass(frozen=True)
@@ -293,7 +305,7 @@ class _Built:
 
 def build(problem: Problem) -> _Built:
     """The PyVRP data for a problem (see the module notes for the mapping)."""
-    vehicles, visits = list(problem.vehicles), list(problem.visits)
+    vehicles, visits = list(problem.vehicles), list(problem.jobs)
     scale, rounding = problem.scale, problem.rounding
     dist = problem.distance_matrix()
     dur = problem.duration_matrix()
@@ -413,7 +425,7 @@ def solve(problem: Problem, seconds: float = 10.0, *, seed: int = 0,
     to PyVRP's own, as does `perturbations` (at most how many visits each step of the search
     moves at random before improving again); other values suit short runs of many small
     stretches, as in the planner."""
-    vehicles, visits = list(problem.vehicles), list(problem.visits)
+    vehicles, visits = list(problem.vehicles), list(problem.jobs)
     started = time.perf_counter()
     if not visits:
         return Solution((), (), 0.0, 0, 0, True, 0.0, 0)
@@ -463,8 +475,7 @@ def solve(problem: Problem, seconds: float = 10.0, *, seed: int = 0,
         routes.append(Route(vehicle.name, tuple(stops), departure, arrival, distance,
                             arrival - departure))
 
-    dur = problem.duration_matrix() if len(served) < len(visits) else None
-    left_out = tuple(LeftOut(visit.name, _why_left_out(problem, visit, dur))
+    left_out = tuple(LeftOut(visit.name, _why_left_out(problem, visit))
                      for i, visit in enumerate(visits) if i not in served)
     return Solution(
         routes=tuple(routes),
@@ -480,7 +491,7 @@ def solve(problem: Problem, seconds: float = 10.0, *, seed: int = 0,
 
 
 def _warm_start(built: _Built, problem: Problem, routes) -> PyVRPSolution:
-    visit_index = {visit.name: i for i, visit in enumerate(problem.visits)}
+    visit_index = {visit.name: i for i, visit in enumerate(problem.jobs)}
     type_of = {problem.vehicles[v].name: t for t, v in enumerate(built.vehicle_of_type)}
     client_of = {pair: i for i, pair in enumerate(built.client_visit)}
     pyvrp_routes = []
@@ -495,24 +506,7 @@ def _cost(best) -> int:
     return CostEvaluator([0] * len(best.excess_load()), 0, 0).cost(best) if best.is_feasible() else -1
 
 
-def _why_left_out(problem: Problem, visit: Visit, dur: np.ndarray) -> str:
-    """Why a visit is not in the plan: nobody may do it, nobody can reach it in time, or it
-    was worth less than what it would have displaced."""
-    allowed = [v for v in problem.vehicles if visit.allows(v)]
-    if not allowed:
-        if visit.vehicles is not None:
-            return "no vehicle it is pinned to is available"
-        return "no vehicle has the skills it needs: " + ", ".join(sorted(visit.skills))
-    for vehicle in allowed:
-        if vehicle.capacity is not None and visit.demand > vehicle.capacity:
-            continue
-        end = vehicle.start if vehicle.end is None else vehicle.end
-        there, back = dur[vehicle.start, visit.location], dur[visit.location, end]
-        for early, late in visit.windows:
-            start = max(vehicle.shift[0] + there, early)
-            finish = start + visit.service + back
-            if (start <= late + 1e-9 and finish <= vehicle.shift[1] + 1e-9
-                    and finish - max(vehicle.shift[0], early - there) <= vehicle.max_duration + 1e-9):
-                return ("it would fit on its own, but not beside visits worth more: "
-                        "its prize does not pay for the travel or the time it needs")
-    return "no allowed vehicle can reach it within its time windows and be back by the end of its shift"
+def _why_left_out(problem: Problem, visit: Job) -> Why:
+    if any(visit.allows(v) for v in problem.vehicles):
+        return Why.NOT_PLACED
+    return Why.NO_SKILLED_VEHICLE if visit.vehicles is None else Why.NO_PINNED_VEHICLE

@@ -50,7 +50,7 @@ class TravelTimes(ABC):
     """Minutes of travel between places."""
 
     @abstractmethod
-    def matrix(self, origins: Sequence[Place], destinations: Sequence[Place]) -> np.ndarray:
+    def table(self, origins: Sequence[Place], destinations: Sequence[Place]) -> np.ndarray:
         """Minutes from each origin (rows) to each destination (columns); inf where no route."""
 
     def pairs(self, origins: Sequence[Place], destinations: Sequence[Place]) -> np.ndarray:
@@ -61,7 +61,7 @@ class TravelTimes(ABC):
             return np.zeros(0)
         places = sorted(set(origins) | set(destinations))
         index = {p: i for i, p in enumerate(places)}
-        full = self.matrix(places, places)
+        full = self.table(places, places)
         return full[[index[o] for o in origins], [index[d] for d in destinations]]
 
 
@@ -102,7 +102,7 @@ class EstimatedTravel(TravelTimes):
         # Staying at the same place takes no travel; any journey has the fixed part.
         return np.where(road_km > 0, minutes + self.fixed_minutes, 0.0)
 
-    def matrix(self, origins, destinations):
+    def table(self, origins, destinations):
         return self.minutes_for_road_km(great_circle_km(origins, destinations) * self.detour_factor)
 
     def pairs(self, origins, destinations):
@@ -130,7 +130,7 @@ class OsrmTravel(TravelTimes):
     timeout_seconds: float = DEFAULTS["OSRM_TIMEOUT_SECONDS"]
     max_table_size: int = DEFAULTS["OSRM_MAX_TABLE_SIZE"]
 
-    def matrix(self, origins, destinations):
+    def table(self, origins, destinations):
         origins, destinations = list(origins), list(destinations)
         result = np.empty((len(origins), len(destinations)))
         half = max(1, self.max_table_size // 2)  # sources and destinations share the limit

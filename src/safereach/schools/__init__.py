@@ -1,0 +1,1 @@
+"""Schools from Get Information About Schools, with their tier of need."""

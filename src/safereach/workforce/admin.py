@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from safereach.accounts.admin import AdministratorAdmin, LoadedDataAdmin, is_administrator
-from safereach.workforce.models import Leave, Officer, Station
+from safereach.workforce.models import BusyTime, Leave, Officer, Station
 
 
 @admin.register(Station)
@@ -42,3 +42,18 @@ class LeaveAdmin(AdministratorAdmin):
     list_filter = ["officer__agency"]
     list_select_related = ["officer"]
     search_fields = ["officer__name", "reason"]
+
+
+@admin.register(BusyTime)
+class BusyTimeAdmin(AdministratorAdmin):
+    """Busy times as last read from officers' own calendars: written by the reader only."""
+
+    list_display = ["officer", "starts_at", "ends_at"]
+    list_filter = ["officer"]
+    date_hierarchy = "starts_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

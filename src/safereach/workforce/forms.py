@@ -1,4 +1,6 @@
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 
 from safereach.catalogue.models import Session
 from safereach.workforce.models import Leave, Officer
@@ -36,6 +38,15 @@ class OfficerForm(forms.ModelForm):
             "invalid": "Enter the end time like 16:30",
         },
     )
+    own_calendar_url = forms.CharField(
+        label="Their own calendar's address (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "url", "inputmode": "url"}),
+        help_text="In Outlook: Settings, Calendar, Shared calendars, Publish a calendar (\"Can view when "
+        "I'm busy\"), then copy the ICS link. Busy times there are never offered to schools.",
+        error_messages={"max_length": "The calendar's address must be 2,000 characters or fewer"},
+    )
     sessions = forms.ModelMultipleChoiceField(
         label="Sessions they can deliver",
         queryset=Session.objects.none(),
@@ -45,7 +56,8 @@ class OfficerForm(forms.ModelForm):
 
     class Meta:
         model = Officer
-        fields = ["sessions", "working_days", "day_starts", "day_ends", "max_visits_per_day"]
+        fields = ["sessions", "working_days", "day_starts", "day_ends", "max_visits_per_day",
+                  "own_calendar_url"]
         labels = {"max_visits_per_day": "Visits a day, at most"}
         error_messages = {
             "max_visits_per_day": {
@@ -53,6 +65,21 @@ class OfficerForm(forms.ModelForm):
                 "invalid": "Enter the most visits a day as a whole number",
             }
         }
+
+    def clean_own_calendar_url(self):
+        url = self.cleaned_data["own_calendar_url"].strip()
+        if url.startswith("webcal://"):  # what Outlook and Apple give; served over https
+            url = "https://" + url.removeprefix("webcal://")
+        if not url:
+            return url
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError as exc:
+            raise ValidationError(
+                "Enter the calendar's address as a web address, like "
+                "https://outlook.office365.com/owa/calendar/…/calendar.ics"
+            ) from exc
+        return url
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

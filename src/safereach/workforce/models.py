@@ -76,6 +76,15 @@ class Officer(models.Model):
         help_text="The key in the officer's private calendar feed address; resetting it "
         "makes the old address stop working.",
     )
+    own_calendar_url = models.URLField(
+        "own calendar address",
+        max_length=2000,
+        blank=True,
+        help_text="An address where the officer's own calendar (Outlook, Google…) publishes free/busy "
+        "or events as iCalendar (.ics). Busy times there are never offered to schools.",
+    )
+    own_calendar_read_at = models.DateTimeField(null=True, blank=True, editable=False)
+    own_calendar_problem = models.CharField(max_length=300, blank=True, editable=False)
     is_fictional = models.BooleanField(default=False)
 
     class Meta:
@@ -126,3 +135,20 @@ class Leave(models.Model):
 
     def __str__(self) -> str:
         return f"{self.officer}: {self.starts_on} to {self.ends_on}"
+
+
+class BusyTime(models.Model):
+    """A time the officer's own calendar shows them busy, as last read from it."""
+
+    officer = models.ForeignKey(Officer, on_delete=models.CASCADE, related_name="busy_times")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["officer", "starts_at"])]
+        constraints = [models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")),
+                                              name="busy_time_ends_after_it_starts")]
+
+    def __str__(self) -> str:
+        return f"{self.officer}: busy {self.starts_at:%Y-%m-%d %H:%M} to {self.ends_at:%H:%M}"

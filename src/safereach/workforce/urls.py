@@ -6,5 +6,6 @@ app_name = "workforce"
 urlpatterns = [
     path("", views.officers, name="officers"),
     path("<int:pk>/", views.officer, name="officer"),
+    path("<int:pk>/calendar/read/", views.read_calendar, name="read-calendar"),
     path("<int:pk>/leave/<int:leave_pk>/remove/", views.remove_leave, name="remove-leave"),
 ]

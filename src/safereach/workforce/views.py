@@ -10,6 +10,7 @@ from safereach.accounts.models import Role
 from safereach.accounts.permissions import role_required
 from safereach.workforce.forms import LeaveForm, OfficerForm
 from safereach.workforce.models import Leave, Officer
+from safereach.workforce.tasks import read_an_own_calendar
 
 
 def _officers(user):
@@ -34,7 +35,10 @@ def officer(request, pk):
     form = OfficerForm(posted if posted and "save_officer" in posted else None, instance=this)
     leave_form = LeaveForm(posted if posted and "add_leave" in posted else None)
     if form.is_bound and form.is_valid():
+        calendar_changed = "own_calendar_url" in form.changed_data
         form.save()
+        if calendar_changed and this.own_calendar_url:
+            read_an_own_calendar.enqueue(this.pk)
         messages.success(request, f"Saved {this.name}'s sessions and hours.")
         return redirect("workforce:officer", pk=this.pk)
     if leave_form.is_bound and leave_form.is_valid():
@@ -51,8 +55,19 @@ def officer(request, pk):
             "form": form,
             "leave_form": leave_form,
             "leave": this.leave.filter(ends_on__gte=timezone.localdate()),
+            "busy_count": this.busy_times.filter(ends_at__gt=timezone.now()).count(),
         },
     )
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def read_calendar(request, pk):
+    this = get_object_or_404(_officers(request.user), pk=pk)
+    if this.own_calendar_url:
+        read_an_own_calendar.enqueue(this.pk)
+        messages.success(request, f"Reading {this.name}'s own calendar: refresh the page in a moment.")
+    return redirect("workforce:officer", pk=this.pk)
 
 
 @require_POST

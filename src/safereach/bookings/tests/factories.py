@@ -7,11 +7,14 @@ from datetime import date, time, timedelta
 from django.utils import timezone
 
 from safereach.accounts.models import Agency, Role
-from safereach.accounts.tests.factories import make_agency, make_officer, make_school, make_station, make_user
-from safereach.bookings.calendar_days import bank_holidays
+from safereach.accounts.tests.factories import make_agency, make_user
+from safereach.bookings.calendar_days import is_bank_holiday
 from safereach.bookings.models import KnownAddress, Term
 from safereach.catalogue.models import Session
+from safereach.matrix.tests.factories import programme
+from safereach.schools.tests.factories import make_school
 from safereach.workforce.models import Leave
+from safereach.workforce.tests.factories import make_officer, make_station
 
 _n = itertools.count(1)
 
@@ -29,6 +32,8 @@ def make_session(partner, title=None, **extra):
         tiers_served=[1, 2],
     )
     values.update(extra)
+    if isinstance(values["programme"], str):
+        values["programme"] = programme(values["programme"])
     return Session.objects.create(partner=partner, **values)
 
 
@@ -36,7 +41,7 @@ def quiet_monday(weeks_ahead: int = 2) -> date:
     """A Monday at least `weeks_ahead` weeks away whose week has no bank holiday."""
     day = timezone.localdate() + timedelta(weeks=weeks_ahead)
     day += timedelta(days=(7 - day.weekday()) % 7)
-    while any(day + timedelta(days=i) in bank_holidays() for i in range(5)):
+    while any(is_bank_holiday(day + timedelta(days=i)) for i in range(5)):
         day += timedelta(weeks=1)
     return day
 
@@ -128,7 +133,9 @@ def make_county():
 
 def make_session_nobody_can_reach(county):
     """A session whose only officer is away for months, so no time can be offered for it."""
-    session = make_session(county["fire"], "Arson awareness", slug="arson-awareness", programme="arson")
+    session = make_session(
+        county["fire"], "Water safety assembly", slug="water-safety-assembly", programme="water-safety"
+    )
     away = make_officer(county["fire"], "Alex Morgan", base=county["station"])
     away.sessions.add(session)
     today = timezone.localdate()

@@ -91,7 +91,7 @@ def test_the_session_that_fits_is_held_and_the_other_waits_for_the_coordinator(c
     held = client.get(response["Location"]).content.decode()
     assert "Held for you" in held and "Waiting for the coordinator" in held
     assert held.index("Home fire safety for juniors") < held.index("Waiting for the coordinator")
-    assert held.index("Waiting for the coordinator") < held.index("Arson awareness")
+    assert held.index("Waiting for the coordinator") < held.index("Water safety assembly")
 
     to_school, to_staff = mail.outbox
     assert to_school.subject == f"Confirm your booking {booking.reference}"
@@ -101,15 +101,15 @@ def test_the_session_that_fits_is_held_and_the_other_waits_for_the_coordinator(c
         f"- Home fire safety for juniors with Owen Jones (Testshire Fire and Rescue Service): {when}"
         in booked
     )
-    assert "Arson awareness" not in booked
-    assert "- Arson awareness (Testshire Fire and Rescue Service)" in waiting
+    assert "Water safety assembly" not in booked
+    assert "- Water safety assembly (Testshire Fire and Rescue Service)" in waiting
     assert "Home fire safety" not in waiting
     assert "/book/confirm/" in waiting  # the link confirms the times held
     assert to_staff.subject.startswith(f"Sessions waiting for a time {booking.reference}")
-    assert "coordinator@fire.example" in to_staff.to and "- Arson awareness" in to_staff.body
+    assert "coordinator@fire.example" in to_staff.to and "- Water safety assembly" in to_staff.body
 
     sections = queue_sections(client, county)
-    assert sections["No time fitted: find one"] == {booking: ["Arson awareness"]}
+    assert sections["No time fitted: find one"] == {booking: ["Water safety assembly"]}
     assert sections["Held: waiting for the school to confirm"] == {booking: ["Home fire safety for juniors"]}
 
     # Once the school confirms, the booked session is confirmed and the other still waits.
@@ -119,11 +119,11 @@ def test_the_session_that_fits_is_held_and_the_other_waits_for_the_coordinator(c
     visit.refresh_from_db()
     assert booking.status == Booking.Status.CONFIRMED and visit.status == Visit.Status.CONFIRMED
     confirmed = next(m for m in mail.outbox if m.subject == f"Booking confirmed {booking.reference}")
-    assert "- Arson awareness (Testshire Fire and Rescue Service)" in confirmed.body
+    assert "- Water safety assembly (Testshire Fire and Rescue Service)" in confirmed.body
     manage = client.get(link_in(confirmed, "manage")).content.decode()
-    assert "Waiting for the coordinator" in manage and "Arson awareness" in manage
+    assert "Waiting for the coordinator" in manage and "Water safety assembly" in manage
     sections = queue_sections(client, county)
-    assert sections["No time fitted: find one"] == {booking: ["Arson awareness"]}
+    assert sections["No time fitted: find one"] == {booking: ["Water safety assembly"]}
     assert sections["Held: waiting for the school to confirm"] == {}
 
 
@@ -139,10 +139,11 @@ def test_an_address_we_do_not_know_holds_what_fits_for_the_coordinators_approval
     assert Visit.objects.get().session == home_fire
     to_school = mail.outbox[0]
     assert "not one we know" in to_school.body and "/book/confirm/" not in to_school.body
-    assert "Waiting for the booking coordinator" in to_school.body and "Arson awareness" in to_school.body
+    assert "Waiting for the booking coordinator" in to_school.body
+    assert "Water safety assembly" in to_school.body
     sections = queue_sections(client, county)
     assert sections["Waiting for your approval"] == {booking: ["Home fire safety for juniors"]}
-    assert sections["No time fitted: find one"] == {booking: ["Arson awareness"]}
+    assert sections["No time fitted: find one"] == {booking: ["Water safety assembly"]}
 
 
 def test_when_every_session_fits_every_one_is_held_as_before(client, county):
@@ -187,7 +188,7 @@ def test_when_no_session_fits_the_whole_request_joins_the_queue_as_before(client
     )
     sections = queue_sections(client, county)
     assert sections["No time fitted: find one"] == {
-        booking: ["Arson awareness", "Home fire safety for juniors"]
+        booking: ["Home fire safety for juniors", "Water safety assembly"]
     }
 
 
@@ -321,7 +322,8 @@ def test_a_part_booking_never_confirmed_lets_go_of_its_times_and_its_waiting_ses
     assert Visit.objects.get().status == Visit.Status.RELEASED
     released = mail.outbox[-1]
     assert released.subject == f"Booking not confirmed in time {booking.reference}"
-    assert "Your request for Arson awareness, which was waiting for the booking coordinator" in released.body
+    waited = "Your request for Water safety assembly, which was waiting for the booking coordinator"
+    assert waited in released.body
     assert queue_sections(client, county)["No time fitted: find one"] == {}
 
 

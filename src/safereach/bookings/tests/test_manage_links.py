@@ -21,7 +21,7 @@ def make_booking(county, school, email):
         status=Booking.Status.CONFIRMED,
     )
     booking.sessions.add(county["home_fire"])
-    from safereach.bookings.offers import at
+    from safereach.bookings.diary import at
 
     later = 120 * Booking.objects.count()  # each booking's visit after the one before
     visit = Visit.objects.create(

@@ -20,7 +20,7 @@ def test_the_request_form_carries_a_csrf_token(client, county):
 
 
 def test_too_many_submissions_from_one_address_are_turned_away(client, county, settings):
-    settings.SAFEREACH_BOOKINGS = {**settings.SAFEREACH_BOOKINGS, "RATE_LIMIT": (3, 600)}
+    settings.SAFEREACH_RATE_LIMIT = {**settings.SAFEREACH_RATE_LIMIT, "SUBMISSIONS": 3}
     url = reverse("bookings:request", args=[county["school"].urn])
     bad = request_data(county, pupils="")  # invalid, so nothing is created, but it still counts
 
@@ -32,8 +32,8 @@ def test_too_many_submissions_from_one_address_are_turned_away(client, county, s
 
 
 def test_behind_a_load_balancer_the_client_address_comes_from_its_header(client, county, settings):
-    settings.SAFEREACH_BOOKINGS = {**settings.SAFEREACH_BOOKINGS, "RATE_LIMIT": (1, 600),
-                                   "CLIENT_ADDRESS_HEADER": "HTTP_X_FORWARDED_FOR"}
+    settings.SAFEREACH_RATE_LIMIT = {**settings.SAFEREACH_RATE_LIMIT, "SUBMISSIONS": 1,
+                                     "CLIENT_ADDRESS_HEADER": "HTTP_X_FORWARDED_FOR"}
     url = reverse("bookings:request", args=[county["school"].urn])
     bad = request_data(county, pupils="")
 

@@ -70,7 +70,7 @@ def test_errors_are_summarised_and_what_was_typed_is_kept(client, county):
     assert '<a href="#id_year_groups_0">Select the year groups the session is for</a>' in html
     assert "Length must be between 15 and 360 minutes" in html
     assert 'value="500"' in html and 'value="ten"' in html and "Staying safe near rivers" in html
-    assert not Session.objects.filter(programme="water-safety").exists()
+    assert not Session.objects.filter(programme__slug="water-safety").exists()
 
 
 def test_signed_out_visitors_and_other_roles_cannot_edit(client, county):

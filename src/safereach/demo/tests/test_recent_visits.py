@@ -7,11 +7,11 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
-from safereach.bookings.calendar_days import bank_holidays
-from safereach.bookings.demo import PAST_WEEKS, years_taught
+from safereach.bookings.calendar_days import is_bank_holiday
 from safereach.bookings.models import Closure, Term, Visit
 from safereach.catalogue.models import YEAR_LABEL
 from safereach.delivery.models import VisitOutcome, year_groups_of
+from safereach.demo.bookings import PAST_WEEKS
 from safereach.workforce.models import Leave
 
 
@@ -58,12 +58,12 @@ def test_past_visits_keep_to_the_rules_of_the_diary(run_demo):
         assert day < today and v.status == Visit.Status.CONFIRMED
         assert Term.objects.filter(la_code=la, starts_on__lte=day, ends_on__gte=day).exists()
         assert not Closure.objects.filter(la_code=la, starts_on__lte=day, ends_on__gte=day).exists()
-        assert day not in bank_holidays() and day.isoweekday() <= 5
+        assert not is_bank_holiday(day) and day.isoweekday() <= 5
         assert v.officer.works_on(day)
         assert not Leave.objects.filter(officer=v.officer, starts_on__lte=day, ends_on__gte=day).exists()
         assert v.officer.sessions.filter(pk=v.session_id).exists()
         booked = set(v.booking.year_groups)
-        assert booked and booked <= set(v.session.year_groups) & years_taught(v.school)
+        assert booked and booked <= set(v.session.year_groups) & v.school.year_groups_taught
         assert 0 < v.booking.pupils <= v.session.group_size
         assert v.booking.status == "confirmed" and v.booking.created_at < v.starts_at
         by_day.setdefault((v.officer_id, day), []).append(v)

@@ -1,4 +1,6 @@
-"""The importers `safereach load KIND` knows, by KIND."""
+"""The importers `safereach load KIND` knows, by KIND. An app above evidence whose rows come
+from a source file (workforce's stations) adds its importer with `register` when it is ready,
+so evidence never imports it."""
 
 from safereach.evidence.importers.area_rates import AreaRatesImporter
 from safereach.evidence.importers.boundaries import BoundaryImporter
@@ -9,7 +11,6 @@ from safereach.evidence.importers.lookups import LookupImporter
 from safereach.evidence.importers.notices import NoticesImporter
 from safereach.evidence.importers.places import PlacesImporter
 from safereach.evidence.importers.schools import SchoolImporter
-from safereach.evidence.importers.stations import StationsImporter
 
 IMPORTERS = {
     importer.kind: importer
@@ -23,6 +24,9 @@ IMPORTERS = {
         NoticesImporter,
         PlacesImporter,
         SchoolImporter,
-        StationsImporter,
     )
 }
+
+
+def register(importer) -> None:
+    IMPORTERS[importer.kind] = importer

@@ -23,7 +23,7 @@ from django.db.models import Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from safereach.accounts.sharing import FEWER_THAN_SMALL, NOT_SHOWN
+from safereach.core.small_counts import FEWER_THAN_SMALL, NOT_SHOWN
 from safereach.evidence.models import Classification
 from safereach.maps import grid
 from safereach.maps.access import Viewer, is_sensitive_notice

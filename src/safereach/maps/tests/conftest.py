@@ -67,27 +67,31 @@ def mapped_county(db):
     months of incidents with a pile of them in one ward, vulnerable places, notices (one a child
     abduction warning notice), an officers' base, and users of each role."""
     from safereach.accounts.models import Role
-    from safereach.accounts.tests import factories as f
+    from safereach.accounts.tests.factories import make_agency, make_user
     from safereach.areas.models import Area
+    from safereach.areas.tests.factories import make_area
     from safereach.evidence.models import Classification, Deprivation, Incident
+    from safereach.evidence.tests.factories import make_dataset, make_notice, make_place
     from safereach.matrix.build import build, seed_programmes
+    from safereach.schools.tests.factories import make_school
+    from safereach.workforce.tests.factories import make_officer, make_station
 
     seed_programmes()
     rng = np.random.default_rng(7)
-    police = f.make_agency("Northshire Police", kind="police")
-    fire = f.make_agency("Northshire Fire and Rescue Service")
-    charity = f.make_agency("Safe Lives Charity", kind="charity")
+    police = make_agency("Northshire Police", kind="police")
+    fire = make_agency("Northshire Fire and Rescue Service")
+    charity = make_agency("Safe Lives Charity", kind="charity")
     users = {
-        Role.ANALYST: f.make_user(Role.ANALYST, email="analyst@example.org", agency=police),
-        Role.COORDINATOR: f.make_user(Role.COORDINATOR, email="coordinator@example.org", agency=fire),
-        Role.PARTNER: f.make_user(Role.PARTNER, email="partner@example.org", agency=charity),
-        Role.OFFICER: f.make_user(Role.OFFICER, email="officer@example.org", agency=fire),
+        Role.ANALYST: make_user(Role.ANALYST, email="analyst@example.org", agency=police),
+        Role.COORDINATOR: make_user(Role.COORDINATOR, email="coordinator@example.org", agency=fire),
+        Role.PARTNER: make_user(Role.PARTNER, email="partner@example.org", agency=charity),
+        Role.OFFICER: make_user(Role.OFFICER, email="officer@example.org", agency=fire),
     }
-    boundaries = f.make_dataset(kind="boundaries")
+    boundaries = make_dataset(kind="boundaries")
     districts, wards, lsoas = [], [], []
     for d in range(2):
         x = X0 + 6_000 * d
-        district = f.make_area(
+        district = make_area(
             Area.Level.DISTRICT,
             code=f"E0700090{d}",
             name=["Northvale", "Southmere"][d],
@@ -99,7 +103,7 @@ def mapped_county(db):
         districts.append(district)
         for w in range(2):
             wy = Y0 + 3_000 * w
-            ward = f.make_area(
+            ward = make_area(
                 Area.Level.WARD,
                 code=f"E050009{d}{w}",
                 name=f"{district.name} Ward {w + 1}",
@@ -113,7 +117,7 @@ def mapped_county(db):
             for k in range(2):
                 lx = x + 3_000 * k
                 code = f"E01009{d}{w}{k}0"
-                lsoa = f.make_area(
+                lsoa = make_area(
                     Area.Level.LSOA,
                     code=code,
                     name=f"{ward.name} LSOA {k + 1}",
@@ -136,7 +140,7 @@ def mapped_county(db):
         e, n = X0 + 500 + 1000 * k, Y0 + 800 + 400 * (k % 6)
         lon, lat = lonlat(e, n)
         schools.append(
-            f.make_school(
+            make_school(
                 urn=800_001 + k,
                 name=f"School {chr(65 + k)}",
                 phase="Primary",
@@ -147,7 +151,7 @@ def mapped_county(db):
                 lsoa=next((a for a in lsoas if _inside_square(a, e, n)), None),
             )
         )
-    crime = f.make_dataset(
+    crime = make_dataset(
         kind="crime",
         publisher="data.police.uk",
         period_start=datetime.date(2024, 1, 1),
@@ -190,10 +194,10 @@ def mapped_county(db):
         )
     )
     Incident.objects.bulk_create(rows)
-    places = f.make_dataset(kind="places", publisher="Northshire Council")
+    places = make_dataset(kind="places", publisher="Northshire Council")
     for k, (kind, de) in enumerate([("care home", 100), ("hotel", 400), ("bus station", 2500)]):
         lon, lat = lonlat(HOT[0] + de, HOT[1])
-        f.make_place(
+        make_place(
             places,
             kind=kind,
             name=f"{kind.title()} {k}",
@@ -202,11 +206,11 @@ def mapped_county(db):
             lon=lon,
             lat=lat,
         )
-    notices = f.make_dataset(
+    notices = make_dataset(
         kind="notices", publisher="Northshire Police", classification=Classification.OFFICIAL_SENSITIVE
     )
     lon, lat = lonlat(*HOT)
-    f.make_notice(
+    make_notice(
         notices,
         kind="child abduction warning notice",
         reference="CAWN/2024/001",
@@ -217,8 +221,8 @@ def mapped_county(db):
         lat=lat,
         issued_on=datetime.date(2024, 2, 1),
     )
-    open_notices = f.make_dataset(kind="notices", publisher="Northshire Council")
-    f.make_notice(
+    open_notices = make_dataset(kind="notices", publisher="Northshire Council")
+    make_notice(
         open_notices,
         kind="closure notice",
         reference="CN/2024/007",
@@ -229,14 +233,14 @@ def mapped_county(db):
         lat=lat,
         issued_on=datetime.date(2024, 3, 2),
     )
-    station = f.make_station(
+    station = make_station(
         "Northvale Fire Station",
         easting=X0 + 1000,
         northing=Y0 + 1000,
         lon=lonlat(X0 + 1000, Y0 + 1000)[0],
         lat=lonlat(X0 + 1000, Y0 + 1000)[1],
     )
-    f.make_officer(fire, "Owen Jones", base=station)
+    make_officer(fire, "Owen Jones", base=station)
     build()
     return {"users": users, "schools": schools, "districts": districts, "wards": wards, "lsoas": lsoas}
 

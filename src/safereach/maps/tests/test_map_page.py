@@ -8,8 +8,8 @@ import pytest
 from django.core import mail
 
 from safereach.accounts.models import AuditEvent, Role
-from safereach.accounts.sharing import FEWER_THAN_SMALL, NOT_SHOWN
 from safereach.bookings.models import Invitation, KnownAddress
+from safereach.core.small_counts import FEWER_THAN_SMALL, NOT_SHOWN
 from safereach.evidence.models import Incident
 
 pytestmark = pytest.mark.django_db
@@ -202,21 +202,18 @@ def test_places_near_hot_spots_and_what_changed(client, mapped_county):
 
 
 def test_schools_near_an_incident_can_be_invited(client, mapped_county, settings):
-    from safereach.accounts.tests.factories import make_agency  # noqa: F401
-    from safereach.catalogue.models import Session
+    from safereach.bookings.tests.factories import make_session
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     users = mapped_county["users"]
     school = mapped_county["schools"][0]
     KnownAddress.objects.create(school=school, email="head@school-a.example")
-    Session.objects.create(
-        partner=users[Role.COORDINATOR].agency,
+    make_session(
+        users[Role.COORDINATOR].agency,
+        "Fire setters",
         programme="arson",
-        title="Fire setters",
         slug="fire-setters",
-        description="A talk.",
         is_published=True,
-        length_minutes=60,
         year_groups=[5, 6],
     )
     incident = Incident.objects.create(

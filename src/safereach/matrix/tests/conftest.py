@@ -1,23 +1,8 @@
 import datetime
 import json
-import os
-from pathlib import Path
 
 import numpy as np
 import pytest
-from django.conf import settings
-
-
-@pytest.fixture
-def shared_data() -> Path:
-    """The real open data beside the project. It must be there under CI; elsewhere its
-    absence skips the test rather than failing it."""
-    path = Path(settings.SHARED_DATA_DIR)
-    if not path.is_dir():
-        if os.environ.get("CI"):
-            pytest.fail(f"CI is set but the shared data folder {path} is missing")
-        pytest.skip(f"shared data folder {path} is absent")
-    return path
 
 
 def _square(easting, northing, half=500):
@@ -35,39 +20,42 @@ def small_county(db):
     """Two districts, twelve schools and a year of incidents piled up beside Ashby Primary,
     with every programme's target list built."""
     from safereach.accounts.models import Role
-    from safereach.accounts.tests import factories as f
+    from safereach.accounts.tests.factories import make_agency, make_user
     from safereach.areas.coordinates import to_wgs84
     from safereach.areas.models import Area
+    from safereach.areas.tests.factories import make_area
     from safereach.evidence.models import Deprivation, Incident
+    from safereach.evidence.tests.factories import make_dataset
     from safereach.matrix.build import build, seed_programmes
     from safereach.matrix.models import Programme
+    from safereach.schools.tests.factories import make_school
 
     seed_programmes()
     rng = np.random.default_rng(3)
-    police = f.make_agency("Northshire Police", kind="police")
-    charity = f.make_agency("Safe Lives Charity", kind="charity")
+    police = make_agency("Northshire Police", kind="police")
+    charity = make_agency("Safe Lives Charity", kind="charity")
     Programme.objects.get(slug="knife-crime").agencies.add(police)
     # Only the analyst signs in through the form (in the browser test); hashing a password
     # costs a quarter of a second, so the others have none and are logged in directly.
     users = {
-        Role.ANALYST: f.make_user(Role.ANALYST, email="analyst@example.org"),
-        Role.COORDINATOR: f.make_user(Role.COORDINATOR, email="coordinator@example.org",
+        Role.ANALYST: make_user(Role.ANALYST, email="analyst@example.org"),
+        Role.COORDINATOR: make_user(Role.COORDINATOR, email="coordinator@example.org",
                                       password=None),
-        Role.PARTNER: f.make_user(Role.PARTNER, email="partner@example.org", agency=police,
+        Role.PARTNER: make_user(Role.PARTNER, email="partner@example.org", agency=police,
                                   password=None),
-        "other partner": f.make_user(Role.PARTNER, email="charity@example.org", agency=charity,
+        "other partner": make_user(Role.PARTNER, email="charity@example.org", agency=charity,
                                      password=None),
-        Role.OFFICER: f.make_user(Role.OFFICER, email="officer@example.org", password=None),
+        Role.OFFICER: make_user(Role.OFFICER, email="officer@example.org", password=None),
     }
-    districts = [f.make_area(Area.Level.DISTRICT, code="E07000901", name="Northvale"),
-                 f.make_area(Area.Level.DISTRICT, code="E07000902", name="Southmere")]
-    wards = [f.make_area(Area.Level.WARD, code=f"E0500090{k}", name=f"Ward {k}",
+    districts = [make_area(Area.Level.DISTRICT, code="E07000901", name="Northvale"),
+                 make_area(Area.Level.DISTRICT, code="E07000902", name="Southmere")]
+    wards = [make_area(Area.Level.WARD, code=f"E0500090{k}", name=f"Ward {k}",
                          parent=districts[k // 2], district=districts[k // 2]) for k in range(4)]
     lsoas = []
     for k in range(8):
         e, n = 560_000 + 2000 * (k % 4), 200_000 + 3000 * (k // 4)
         lon, lat = to_wgs84([e], [n])
-        area = f.make_area(Area.Level.LSOA, code=f"E0100090{k}", name=f"LSOA {k}", vintage=2011,
+        area = make_area(Area.Level.LSOA, code=f"E0100090{k}", name=f"LSOA {k}", vintage=2011,
                            parent=wards[k // 2], district=districts[k // 4],
                            geometry=_square(e, n), centroid_easting=e, centroid_northing=n,
                            centroid_lon=float(lon[0]), centroid_lat=float(lat[0]))
@@ -83,10 +71,10 @@ def small_county(db):
         e, n = area.centroid_easting + 100, area.centroid_northing + 100
         lon, lat = to_wgs84([e], [n])
         phase = "Primary" if "Primary" in name else "Secondary" if "Academy" in name else "Not applicable"
-        schools.append(f.make_school(urn=900_001 + k, name=name, phase=phase, lsoa=area,
+        schools.append(make_school(urn=900_001 + k, name=name, phase=phase, lsoa=area,
                                      easting=e, northing=n, lon=float(lon[0]), lat=float(lat[0]),
                                      percent_fsm=5.0 + 3 * k, need_tier=(k % 3) + 1))
-    crime = f.make_dataset(kind="crime")
+    crime = make_dataset(kind="crime")
     ashby = schools[0]
     incidents = []
     for month in range(1, 13):

@@ -85,7 +85,7 @@ def test_asking_on_the_page_runs_it_and_shows_the_figures(analyst):
     assert page.context["result"]["incidents_after"] == 21
     assert "Rankings compared" in html and "Last period&#x27;s count alone" in html
     assert "fitted on indicators up to 2024-06, incidents 2024-07 to 2024-09" in html
-    assert "plan-progress.js" not in html  # nothing left to wait for
+    assert "run-progress.js" not in html  # nothing left to wait for
     # The form is filled in as it was asked, to change and run again.
     assert page.context["form"].initial == {"programme": "arson", "until": "2024-09", "horizon": 3}
 
@@ -212,7 +212,7 @@ def test_progress_as_json(analyst, small_county):
     page = analyst.get(run_page(run)).content.decode()
     assert 'data-progress-url="' + url + '"' in page and 'value="40"' in page
     assert "Building the list from data up to 2024-09" in page and "check progress again" in page
-    assert "/static/bookings/plan-progress.js" in page and "Rankings compared" not in page
+    assert "/static/core/run-progress.js" in page and "Rankings compared" not in page
 
     run.finish(result={"rankings": {}})
     assert analyst.get(url).json()["finished"] is True

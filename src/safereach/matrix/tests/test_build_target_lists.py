@@ -13,9 +13,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_six_programmes_are_seeded_with_a_first_version():
-    slugs = set(Programme.objects.values_list("slug", flat=True))
+    slugs = set(Programme.objects.targeted().values_list("slug", flat=True))
     assert slugs == {"home-fire-safety", "arson", "hoax-calls", "knife-crime", "asb", "exploitation"}
-    for programme in Programme.objects.all():
+    for programme in Programme.objects.targeted():
         assert programme.current_version().profile == programme.profile
         programme.parsed_profile()  # every seeded profile can be built
 
@@ -130,11 +130,11 @@ def test_a_district_list_compares_its_schools_with_each_other_only(small_county,
 
 
 def test_schools_outside_the_loaded_boundaries_are_not_ranked(small_county):
-    from safereach.accounts.tests import factories as f
     from safereach.matrix.build import build
+    from safereach.schools.tests.factories import make_school
 
     # A school from a national schools file, far from the boundaries and incidents loaded.
-    far = f.make_school(urn=999_999, name="Faraway Primary", phase="Primary", lsoa=None,
+    far = make_school(urn=999_999, name="Faraway Primary", phase="Primary", lsoa=None,
                         easting=400_000, northing=400_000, lon=-1.8, lat=53.4)
     build()
     ranked = Score.objects.filter(target_list__is_current=True)

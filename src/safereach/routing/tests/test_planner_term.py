@@ -1,10 +1,12 @@
 """The term planner over plain dataclasses: leave, fixed visits, fortnights and priority."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import numpy as np
 
-from safereach.routing.planner import FixedVisit, PlanOfficer, PlanRequest, current_plan, plan
+from safereach.routing.diary import Diary, SchoolDay, Stop
+from safereach.routing.planner import FixedVisit, LeftOut, PlanRequest, current_plan, plan
 
 MONDAY = date(2027, 1, 4)
 # places: 0 base, 1..4 schools; minutes of travel
@@ -30,7 +32,7 @@ def officer(**extra):
         max_visits_per_day=1,
         sessions=frozenset({7}),
     )
-    return PlanOfficer(**{**fields, **extra})
+    return Diary(**{**fields, **extra})
 
 
 def request(key, days, place=1, prize=400.0, session=7, **extra):
@@ -39,19 +41,29 @@ def request(key, days, place=1, prize=400.0, session=7, **extra):
         session_id=session,
         place=place,
         days=tuple(days),
-        earliest=9 * 60,
-        latest=15 * 60,
+        school_day=SchoolDay(9 * 60, 15 * 60),
         length=60,
         prize=prize,
         **extra,
     )
 
 
+def with_fixed(officers, fixed):
+    """The officers' diaries holding the `fixed` visits."""
+    out = []
+    for o in officers:
+        stops = {}
+        for f in fixed:
+            if f.officer_id == o.officer_id:
+                stops.setdefault(f.day, []).append(Stop(f.start, f.end, f.place, f.key))
+        out.append(Diary(**{**o.__dict__, "stops": {d: tuple(sorted(v)) for d, v in stops.items()}}))
+    return out
+
+
 def run(officers, requests, fixed=(), days=28):
     return plan(
-        officers,
+        with_fixed(officers, fixed),
         requests,
-        list(fixed),
         MINUTES,
         first_day=MONDAY,
         last_day=MONDAY + timedelta(days=days - 1),
@@ -70,7 +82,7 @@ def test_leave_and_skills_leave_requests_out_with_reasons():
         ],
     )
     assert [v.key for v in result.proposed] == ["fine"]
-    assert "no officer can deliver" in result.left_out["no skill"]
+    assert result.left_out["no skill"] is LeftOut.NO_OFFICER_DELIVERS
     assert "on leave" in result.left_out and result.left_out["on leave"]
     assert result.feasible
 
@@ -89,7 +101,8 @@ def test_fixed_visits_stay_and_full_weeks_pass_requests_on():
     for f in fixed:
         kept = where[f.key]
         assert (kept.day, kept.start, kept.end, kept.fixed) == (f.day, f.start, f.end, True)
-    assert result.travel == current_plan([officer()], fixed, MINUTES).travel + 20
+    before = current_plan(with_fixed([officer()], fixed), MINUTES, MONDAY, MONDAY + timedelta(days=27))
+    assert result.travel == before.travel + 20
 
 
 def test_the_target_school_wins_when_both_cannot_fit():
@@ -102,7 +115,7 @@ def test_the_target_school_wins_when_both_cannot_fit():
         days=1,
     )
     assert [v.key for v in result.proposed] == ["target"]
-    assert "priority" in result.left_out["other"]
+    assert result.left_out["other"] is LeftOut.NO_ROOM
     visit = result.proposed[0]
     # arrive 10 minutes early after 30 minutes' travel from a day starting at 8:30, no earlier than 9:00
     assert visit.start >= 9 * 60 and visit.end == visit.start + 60 and visit.travel_in == 30
@@ -112,8 +125,7 @@ def test_a_day_after_the_term_does_not_hide_why_a_request_was_left_out():
     fixed = [FixedVisit("visit 1", 1, MONDAY, 10 * 60, 11 * 60, 2)]
     result = run([officer()], [request("full", [MONDAY, MONDAY + timedelta(days=40)])], fixed, days=1)
     assert result.proposed == []
-    assert "falls in the term" not in result.left_out["full"]
-    assert "priority" in result.left_out["full"]
+    assert result.left_out["full"] is LeftOut.NO_ROOM
 
 
 def test_weeks_solved_side_by_side_keep_every_rule():
@@ -125,7 +137,8 @@ def test_weeks_solved_side_by_side_keep_every_rule():
     ]
     fixed = [FixedVisit("visit 1", 2, weekdays[2], 10 * 60, 11 * 60, 3)]
     result = plan(
-        officers, requests, fixed, MINUTES, first_day=MONDAY, last_day=weekdays[-1], seconds=4.0, workers=2
+        with_fixed(officers, fixed), requests, MINUTES, first_day=MONDAY, last_day=weekdays[-1], seconds=4.0,
+        workers=2,
     )
     assert result.feasible
     assert {v.key for v in result.proposed} | set(result.left_out) == {r.key for r in requests}
@@ -140,7 +153,8 @@ def test_weeks_solved_side_by_side_keep_every_rule():
             if not v.fixed:
                 r = by_key[v.key]
                 assert v.day in r.days and r.session_id in officer_.sessions
-                assert r.earliest <= v.start and v.end == v.start + r.length <= r.latest
+                assert r.school_day.earliest <= v.start and v.end == v.start + r.length <= r.school_day.latest
+                assert v.start % 5 == 0  # on the grid the slot search offers
             clock, here = v.end, v.place
         assert clock + MINUTES[here, officer_.base] <= officer_.day_ends
     kept = next(v for v in result.visits if v.key == "visit 1")
@@ -153,8 +167,41 @@ def test_a_request_moves_to_the_next_week_to_share_a_journey():
     days = [MONDAY + timedelta(days=i) for i in (2, 3, 4, 7)]  # Wednesday to Friday, then Monday
     requests = [request("either week", days, place=3), request("second week", [days[-1]], place=3)]
     result = plan(
-        [officer(max_visits_per_day=2)], requests, [], MINUTES, first_day=MONDAY, last_day=days[-1], seconds=2
+        [officer(max_visits_per_day=2)], requests, MINUTES, first_day=MONDAY, last_day=days[-1], seconds=2
     )
     where = {v.key: v.day for v in result.proposed}
     assert where == {"either week": days[-1], "second week": days[-1]}
     assert result.travel == 30 + 30  # one journey out and back, not two
+
+
+def test_every_planned_visit_is_one_the_slot_search_would_offer():
+    """Schools with lunch at noon and short days, an officer's busy morning: each visit the
+    planner proposes is on the five-minute grid and passes the one rule for what fits."""
+    from safereach.routing.diary import Fit, fit
+
+    meeting = Stop(9 * 60, 10 * 60 + 30, 0, "meeting", is_visit=False)
+    officers = [
+        Diary(**{**officer(max_visits_per_day=3).__dict__, "stops": {MONDAY: (meeting,)}}),
+        officer(officer_id=2, max_visits_per_day=3),
+    ]
+    lunchtime = SchoolDay.of(11 * 60, 14 * 60, 12 * 60)
+    requests = [
+        replace(request(f"r{i}", [MONDAY, MONDAY + timedelta(days=1)], place=1 + i % 4), school_day=lunchtime)
+        for i in range(8)
+    ]
+    result = plan(officers, requests, MINUTES, first_day=MONDAY, last_day=MONDAY + timedelta(days=1),
+                  seconds=2)
+
+    assert result.proposed
+    by_officer = {o.officer_id: o for o in officers}
+    for day in result.days:
+        diary = by_officer[day.officer_id].day(day.day)
+        for v in day.visits:
+            assert v.start % 5 == 0
+            others = diary
+            for w in day.visits:
+                if w.key != v.key and not w.fixed:
+                    others = others.with_stop(Stop(w.start, w.end, w.place, w.key))
+            verdict = fit(others, v.start, v.end, v.place, lambda a, b: float(MINUTES[a, b]),
+                          arrive_before=10, school=lunchtime)
+            assert verdict is Fit.FITS, (v, verdict)

@@ -3,14 +3,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from safereach.routing.slots import (
-    OfficerDiary,
-    SlotRequest,
-    Visit,
-    choose_offers,
-    find_slots,
-    naive_slots,
-)
+from safereach.routing.diary import Diary, SchoolDay, Stop
+from safereach.routing.slots import SlotRequest, choose_offers, find_slots, naive_slots
 
 MONDAY = date(2027, 3, 1)
 BASE, SCHOOL, NEAR, FAR = 0, 1, 2, 3
@@ -39,11 +33,12 @@ def diary(**extra):
         max_visits_per_day=3,
     )
     values.update(extra)
-    return OfficerDiary(**values)
+    values["stops"] = {d: tuple(sorted(v)) for d, v in values.pop("visits", {}).items()}
+    return Diary(**values)
 
 
-def request(**extra):
-    values = dict(school=SCHOOL, days=[MONDAY], earliest=9 * 60, latest=15 * 60, length=60)
+def request(earliest=9 * 60, latest=15 * 60, lunch=None, **extra):
+    values = dict(school=SCHOOL, days=[MONDAY], school_day=SchoolDay(earliest, latest, lunch), length=60)
     values.update(extra)
     return SlotRequest(**values)
 
@@ -56,7 +51,7 @@ def test_an_empty_day_offers_the_earliest_start_the_officer_can_reach():
 
 
 def test_the_officer_must_reach_the_next_visit_in_time():
-    far_visit = Visit(start=10 * 60 + 30, end=11 * 60 + 30, place=FAR)
+    far_visit = Stop(start=10 * 60 + 30, end=11 * 60 + 30, place=FAR)
     slots = find_slots(request(), [diary(visits={MONDAY: [far_visit]})], travel)
 
     # Before the far visit would need 09:00-10:00 then 50 minutes' drive and 10 to sign in
@@ -66,7 +61,7 @@ def test_the_officer_must_reach_the_next_visit_in_time():
 
 
 def test_a_nearby_visit_makes_the_slot_next_to_it_cheapest():
-    near_visit = Visit(start=9 * 60, end=10 * 60, place=NEAR)
+    near_visit = Stop(start=9 * 60, end=10 * 60, place=NEAR)
     slots = find_slots(request(), [diary(visits={MONDAY: [near_visit]})], travel)
 
     assert slots[0].came_from == NEAR and slots[0].start == 10 * 60 + 15
@@ -75,7 +70,7 @@ def test_a_nearby_visit_makes_the_slot_next_to_it_cheapest():
 
 def test_no_slot_on_leave_days_closed_days_days_off_or_full_days():
     days = [MONDAY + timedelta(days=i) for i in range(7)]
-    full_wednesday = [Visit(s, s + 30, NEAR) for s in (9 * 60, 11 * 60, 14 * 60)]
+    full_wednesday = [Stop(s, s + 30, NEAR) for s in (9 * 60, 11 * 60, 14 * 60)]
     officer = diary(
         working_weekdays=frozenset({1, 2, 3, 4}), away=frozenset({days[1]}), visits={days[2]: full_wednesday}
     )
@@ -90,8 +85,27 @@ def test_the_school_day_bounds_the_session():
     assert [s.start for s in find_slots(request(earliest=13 * 60 + 2), [diary()], travel)] == [785]
 
 
+def test_no_slot_runs_into_the_schools_lunch():
+    lunch = (12 * 60, 12 * 60 + 45)
+    # Reachable at 11:35 at the earliest, but an hour from then runs over lunch: after lunch.
+    officer = diary(visits={MONDAY: [Stop(10 * 60, 11 * 60 + 5, NEAR)]})
+
+    slots = find_slots(request(lunch=lunch), [officer], travel)
+
+    assert [(s.start, s.end) for s in slots] == [(12 * 60 + 45, 13 * 60 + 45)]
+
+
+def test_a_busy_time_from_the_officers_calendar_is_never_offered():
+    meeting = Stop(9 * 60, 11 * 60, BASE, is_visit=False)
+
+    slots = find_slots(request(), [diary(visits={MONDAY: [meeting]})], travel)
+
+    # back from the meeting at base at 11:00: 20 minutes' drive and 10 to sign in
+    assert [s.start for s in slots] == [11 * 60 + 30]
+
+
 def test_capacity_is_held_for_target_schools_until_the_hold_lapses():
-    busy = diary(max_visits_per_day=2, visits={MONDAY: [Visit(9 * 60, 10 * 60, NEAR)]})
+    busy = diary(max_visits_per_day=2, visits={MONDAY: [Stop(9 * 60, 10 * 60, NEAR)]})
     held = dict(held_share=0.5, hold_until=MONDAY + timedelta(days=1))
 
     assert find_slots(request(is_target=False, **held), [busy], travel) == []
@@ -101,7 +115,7 @@ def test_capacity_is_held_for_target_schools_until_the_hold_lapses():
 
 def test_offers_are_one_per_day_least_added_travel_first():
     days = [MONDAY + timedelta(days=i) for i in range(5)]
-    officer = diary(visits={days[2]: [Visit(9 * 60, 10 * 60, NEAR)]})
+    officer = diary(visits={days[2]: [Stop(9 * 60, 10 * 60, NEAR)]})
     other = diary(officer_id=2, base=FAR)
 
     offers = choose_offers(find_slots(request(days=days), [officer, other], travel), count=3)
@@ -133,13 +147,13 @@ def random_case(seed):
                 length = rng.choice([45, 60, 90])
                 if t + length > 15 * 60:
                     break
-                v = Visit(t, t + length, rng.randrange(1, places))
+                v = Stop(t, t + length, rng.randrange(1, places))
                 day_visits.append(v)
                 all_visits.append((officer_id, day, v))
                 t += length + rng.randrange(40, 150, 5)
             visits[day] = day_visits
         diaries.append(
-            OfficerDiary(
+            Diary(
                 officer_id=officer_id,
                 base=0,
                 day_starts=8 * 60,
@@ -147,14 +161,13 @@ def random_case(seed):
                 working_weekdays=frozenset({1, 2, 3, 4, 5}) - {rng.randrange(1, 6)},
                 max_visits_per_day=rng.choice([2, 3, 4]),
                 away=frozenset({rng.choice(days)}),
-                visits=visits,
+                stops={d: tuple(v) for d, v in visits.items()},
             )
         )
     req = SlotRequest(
         school=rng.randrange(1, places),
         days=days,
-        earliest=8 * 60 + 45,
-        latest=15 * 60 + 15,
+        school_day=SchoolDay(8 * 60 + 45, 15 * 60 + 15, (12 * 60, 12 * 60 + 45) if seed % 2 else None),
         length=rng.choice([45, 60]),
     )
     return req, diaries, all_visits, km_travel
@@ -164,7 +177,7 @@ def random_case(seed):
 def test_the_fast_search_finds_exactly_what_the_naive_search_finds(seed):
     req, diaries, all_visits, km_travel = random_case(seed)
 
-    assert find_slots(req, diaries, km_travel) == naive_slots(req, diaries, all_visits, km_travel)
+    assert find_slots(req, diaries, km_travel) == naive_slots(req, diaries, km_travel)
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -177,7 +190,7 @@ def test_every_slot_is_reachable_recomputed_from_the_diary(seed):
     assert slots
     for slot in slots:
         d = by_officer[slot.officer_id]
-        day = [(v.start, v.end, v.place) for v in d.visits_on(slot.day)]
+        day = [(v.start, v.end, v.place) for v in d.stops.get(slot.day, ())]
         before = [v for v in day if v[1] <= slot.start]
         after = [v for v in day if v[0] >= slot.end]
         assert len(before) + len(after) == len(day), "overlaps a visit"
@@ -188,14 +201,17 @@ def test_every_slot_is_reachable_recomputed_from_the_diary(seed):
             assert slot.end + km_travel(req.school, next_place) + req.arrive_before <= next_start
         else:
             assert slot.end + km_travel(req.school, d.base) <= d.day_ends
-        assert req.earliest <= slot.start and slot.end <= req.latest
+        school = req.school_day
+        assert school.earliest <= slot.start and slot.end <= school.latest
+        if school.lunch:
+            assert slot.end <= school.lunch[0] or slot.start >= school.lunch[1]
         assert len(day) < d.max_visits_per_day
         assert slot.day not in d.away and slot.day.isoweekday() in d.working_weekdays
 
 
 def test_a_day_another_partner_visits_the_school_comes_first():
     days = [MONDAY + timedelta(days=i) for i in range(5)]
-    officer = diary(visits={days[2]: [Visit(9 * 60, 10 * 60, NEAR)]})
+    officer = diary(visits={days[2]: [Stop(9 * 60, 10 * 60, NEAR)]})
     slots = find_slots(request(days=days), [officer], travel)
 
     offers = choose_offers(slots, count=3, prefer_days=[days[4]])

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from safereach.routing.solver import Problem, Progress, Vehicle, Visit, _warm_start, build, solve, to_int
+from safereach.routing.solver import Job, Problem, Progress, Vehicle, Why, _warm_start, build, solve, to_int
 
 QUICK = {"seconds": 1, "no_improvement": 1000}
 
@@ -11,12 +11,12 @@ QUICK = {"seconds": 1, "no_improvement": 1000}
 def line_problem(visits, vehicles=None, **kwargs) -> Problem:
     """Locations on a line at x = 0 (the depot), 1, 2, ... 9."""
     coordinates = [(float(x), 0.0) for x in range(10)]
-    return Problem(vehicles=vehicles or [Vehicle("van", start=0, count=3)], visits=visits,
+    return Problem(vehicles=vehicles or [Vehicle("van", start=0, count=3)], jobs=visits,
                    coordinates=coordinates, **kwargs)
 
 
 def test_required_visits_on_one_route_and_distance_in_double_precision():
-    problem = line_problem([Visit(str(i), i) for i in (3, 1, 2)], scale=1)
+    problem = line_problem([Job(str(i), i) for i in (3, 1, 2)], scale=1)
     solution = solve(problem, **QUICK)
     assert solution.feasible and solution.vehicles_used == 1
     assert solution.routes[0].visits in (["1", "2", "3"], ["3", "2", "1"])
@@ -26,7 +26,7 @@ def test_required_visits_on_one_route_and_distance_in_double_precision():
 
 def test_distance_comes_from_the_float_matrix_not_the_scaled_integers():
     d = np.array([[0, 1.26, 2.49], [1.26, 0, 1.24], [2.49, 1.24, 0]])
-    problem = Problem(vehicles=[Vehicle("van", 0)], visits=[Visit("a", 1), Visit("b", 2)],
+    problem = Problem(vehicles=[Vehicle("van", 0)], jobs=[Job("a", 1), Job("b", 2)],
                       distances=d, scale=1)
     solution = solve(problem, **QUICK)
     assert solution.scaled_distance == 1 + 1 + 2  # what PyVRP minimised, rounded
@@ -43,7 +43,7 @@ def test_rounding_modes():
 
 def test_alternative_windows_are_exclusive_and_the_used_one_reported():
     # The visit can be served early (0-10) or late (100-110); the van starts at 50.
-    visit = Visit("a", 5, windows=((0, 10), (100, 110)), service=2)
+    visit = Job("a", 5, windows=((0, 10), (100, 110)), service=2)
     problem = line_problem([visit], vehicles=[Vehicle("van", 0, shift=(50, 200))])
     solution = solve(problem, **QUICK)
     (stop,) = solution.routes[0].stops
@@ -54,17 +54,17 @@ def test_alternative_windows_are_exclusive_and_the_used_one_reported():
 
 
 def test_optional_visit_left_out_when_its_prize_does_not_pay_for_the_trip():
-    problem = line_problem([Visit("near", 1, prize=10), Visit("far", 9, prize=5)])
+    problem = line_problem([Job("near", 1, prize=10), Job("far", 9, prize=5)])
     solution = solve(problem, **QUICK)
     assert solution.served() == {"near"}
     ((left,),) = [[x for x in solution.left_out]]
-    assert left.visit == "far" and "prize does not pay" in left.reason
+    assert left.visit == "far" and left.why is Why.NOT_PLACED
     assert solution.prizes == 10
 
 
 def test_skills_send_each_visit_to_a_vehicle_that_has_them_even_at_one_location():
-    visits = [Visit("first aid", 4, skills=frozenset({"medic"})),
-              Visit("fire", 4, skills=frozenset({"fire"}))]
+    visits = [Job("first aid", 4, skills=frozenset({"medic"})),
+              Job("fire", 4, skills=frozenset({"fire"}))]
     vehicles = [Vehicle("medic van", 0, skills=frozenset({"medic"})),
                 Vehicle("fire van", 0, skills=frozenset({"fire", "water"}))]
     solution = solve(line_problem(visits, vehicles), **QUICK)
@@ -74,8 +74,8 @@ def test_skills_send_each_visit_to_a_vehicle_that_has_them_even_at_one_location(
 
 
 def test_vehicles_with_the_same_restrictions_share_a_routing_profile():
-    visits = [Visit("a", 1, skills=frozenset({"x"})), Visit("b", 2),
-              Visit("c", 3, vehicles=frozenset({"v3"}))]
+    visits = [Job("a", 1, skills=frozenset({"x"})), Job("b", 2),
+              Job("c", 3, vehicles=frozenset({"v3"}))]
     vehicles = [Vehicle("v1", 0, skills=frozenset({"x"})), Vehicle("v2", 0, skills=frozenset({"x", "y"})),
                 Vehicle("v3", 0), Vehicle("v4", 0)]
     data = build(line_problem(visits, vehicles)).data
@@ -84,7 +84,7 @@ def test_vehicles_with_the_same_restrictions_share_a_routing_profile():
 
 
 def test_a_pinned_fixed_visit_keeps_its_vehicle_and_time():
-    visits = [Visit.fixed("confirmed", 8, vehicle="b", at=30, service=5), Visit("other", 7)]
+    visits = [Job.fixed("confirmed", 8, vehicle="b", at=30, service=5), Job("other", 7)]
     vehicles = [Vehicle("a", 0, shift=(0, 100)), Vehicle("b", 9, shift=(0, 100))]
     solution = solve(line_problem(visits, vehicles), **QUICK)
     route = {r.vehicle: r for r in solution.routes}["b"]
@@ -93,15 +93,15 @@ def test_a_pinned_fixed_visit_keeps_its_vehicle_and_time():
 
 
 def test_capacity_splits_routes():
-    visits = [Visit(str(i), i, demand=6) for i in (1, 2, 3)]
+    visits = [Job(str(i), i, demand=6) for i in (1, 2, 3)]
     solution = solve(line_problem(visits, [Vehicle("van", 0, capacity=10, count=3)]), **QUICK)
     assert solution.feasible and solution.vehicles_used == 3
 
 
 def test_shift_end_and_max_duration_bound_the_route():
-    visits = [Visit("a", 9, service=10, prize=1000)]
+    visits = [Job("a", 9, service=10, prize=1000)]
     short = solve(line_problem(visits, [Vehicle("van", 0, shift=(0, 27))]), **QUICK)
-    assert short.served() == set() and "no allowed vehicle can reach it" in short.left_out[0].reason
+    assert short.served() == set() and short.left_out[0].why is Why.NOT_PLACED
     capped = solve(line_problem(visits, [Vehicle("van", 0, max_duration=27)]), **QUICK)
     assert capped.served() == set()
     fits = solve(line_problem(visits, [Vehicle("van", 0, shift=(0, 28), max_duration=28)]), **QUICK)
@@ -109,22 +109,21 @@ def test_shift_end_and_max_duration_bound_the_route():
 
 
 def test_a_separate_end_depot():
-    solution = solve(line_problem([Visit("a", 3)], [Vehicle("van", start=0, end=9)]), **QUICK)
+    solution = solve(line_problem([Job("a", 3)], [Vehicle("van", start=0, end=9)]), **QUICK)
     assert solution.distance == 9.0
 
 
 def test_left_out_reasons_name_skills_and_pins():
-    visits = [Visit("a", 1, prize=5, skills=frozenset({"diving"})),
-              Visit("b", 2, prize=5, vehicles=frozenset({"ghost"}))]
+    visits = [Job("a", 1, prize=5, skills=frozenset({"diving"})),
+              Job("b", 2, prize=5, vehicles=frozenset({"ghost"}))]
     solution = solve(line_problem(visits), **QUICK)
-    reasons = {x.visit: x.reason for x in solution.left_out}
-    assert reasons == {"a": "no vehicle has the skills it needs: diving",
-                       "b": "no vehicle it is pinned to is available"}
+    reasons = {x.visit: x.why for x in solution.left_out}
+    assert reasons == {"a": Why.NO_SKILLED_VEHICLE, "b": Why.NO_PINNED_VEHICLE}
 
 
 def test_a_required_visit_nobody_may_serve_is_a_modelling_error():
     with pytest.raises(ValueError, match="required visit 'a' has no vehicle"):
-        solve(line_problem([Visit("a", 1, skills=frozenset({"diving"}))]), **QUICK)
+        solve(line_problem([Job("a", 1, skills=frozenset({"diving"}))]), **QUICK)
 
 
 def test_nothing_to_visit():
@@ -144,7 +143,7 @@ def test_progress_reports_and_stops():
 
 def test_progress_reaches_the_caller_during_a_solve():
     seen = []
-    solve(line_problem([Visit(str(i), i) for i in range(1, 9)]), seconds=0.3,
+    solve(line_problem([Job(str(i), i) for i in range(1, 9)]), seconds=0.3,
           progress=lambda fraction, best: seen.append((fraction, best)))
     assert seen and seen[-1][0] == 1.0
 
@@ -154,7 +153,7 @@ def test_a_warm_start_is_never_returned_worse():
     xy = [(0, 0), (10, 0), (10, 10), (0, 10), (5, 5)]
     problem = Problem(
         vehicles=[Vehicle("a", 0), Vehicle("b", 0)],
-        visits=[Visit(name, i + 1) for i, name in enumerate("wxyz")],
+        jobs=[Job(name, i + 1) for i, name in enumerate("wxyz")],
         coordinates=xy,
     )
     # From the base to the centre, a corner, round the square and home: 30 + 10 * sqrt(2).

@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pytest
 
-from safereach.routing.solver import Problem, Vehicle, Visit, solve
+from safereach.routing.solver import Job, Problem, Vehicle, Why, solve
 
 DAY = 24 * 60  # minutes
 MON, TUE = 0, DAY
@@ -40,27 +40,27 @@ def week(high_prize: float = 1000.0, low_prize: float = 100.0) -> Problem:
         for day_name, day in (("mon", MON), ("tue", TUE))
     ]
     visits = [
-        Visit.fixed("Ash confirmed", INDEX["Ash Primary"], vehicle="A-mon", at=at(MON, 10), service=60),
-        Visit("Birch knife crime", INDEX["Birch Academy"], service=90, prize=500,
+        Job.fixed("Ash confirmed", INDEX["Ash Primary"], vehicle="A-mon", at=at(MON, 10), service=60),
+        Job("Birch knife crime", INDEX["Birch Academy"], service=90, prize=500,
               windows=((at(MON, 9), at(MON, 11)), (at(TUE, 9), at(TUE, 11))),
               skills=frozenset({"knife-crime"})),
-        Visit("Cedar assembly", INDEX["Cedar Infants"], service=60, prize=300,
+        Job("Cedar assembly", INDEX["Cedar Infants"], service=60, prize=300,
               windows=((at(MON, 13), at(MON, 15)), (at(TUE, 13), at(TUE, 15)))),
-        Visit("Damson water safety", INDEX["Damson High"], service=180, prize=high_prize,
+        Job("Damson water safety", INDEX["Damson High"], service=180, prize=high_prize,
               windows=((at(TUE, 13), at(TUE, 13.5)),), skills=frozenset({"water-safety"})),
-        Visit("Elm water safety", INDEX["Elm Primary"], service=180, prize=low_prize,
+        Job("Elm water safety", INDEX["Elm Primary"], service=180, prize=low_prize,
               windows=((at(TUE, 13), at(TUE, 13.5)),), skills=frozenset({"water-safety"})),
-        Visit("Fir full day", INDEX["Fir School"], service=600, prize=2000,
+        Job("Fir full day", INDEX["Fir School"], service=600, prize=2000,
               windows=((at(MON, 8), at(MON, 17)), (at(TUE, 8), at(TUE, 17)))),
     ]
-    return Problem(vehicles=vehicles, visits=visits, distances=km, durations=km * SPEED, scale=100,
+    return Problem(vehicles=vehicles, jobs=visits, distances=km, durations=km * SPEED, scale=100,
                    duration_rounding="ceil")
 
 
 def check(problem: Problem, solution) -> None:
     """Feasibility from the model's own data: shifts, travel, windows, skills, pins, once each."""
     vehicles = {v.name: v for v in problem.vehicles}
-    visits = {v.name: v for v in problem.visits}
+    visits = {v.name: v for v in problem.jobs}
     km, minutes = problem.distance_matrix(), problem.duration_matrix()
     seen = []
     total = 0.0
@@ -90,7 +90,7 @@ def check(problem: Problem, solution) -> None:
         total += distance
     assert len(seen) == len(set(seen)), "a request was planned twice"
     assert solution.distance == pytest.approx(total, rel=1e-12)
-    required = {v.name for v in problem.visits if v.prize is None}
+    required = {v.name for v in problem.jobs if v.prize is None}
     assert required <= set(seen)
     assert {x.visit for x in solution.left_out} == set(visits) - set(seen)
 
@@ -111,10 +111,8 @@ def test_officer_week_plan_is_feasible_and_priorities_win():
     assert where["Birch knife crime"][0].startswith("B-")
     assert "Cedar assembly" in where
     assert where["Damson water safety"][0] == "A-tue"
-    left_out = {x.visit: x.reason for x in solution.left_out}
-    assert set(left_out) == {"Elm water safety", "Fir full day"}
-    assert "not beside visits worth more" in left_out["Elm water safety"]
-    assert "no allowed vehicle can reach it" in left_out["Fir full day"]
+    left_out = {x.visit: x.why for x in solution.left_out}
+    assert left_out == {"Elm water safety": Why.NOT_PLACED, "Fir full day": Why.NOT_PLACED}
     assert solution.prizes == 500 + 300 + 1000
 
 

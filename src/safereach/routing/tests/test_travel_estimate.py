@@ -29,35 +29,35 @@ def test_the_detour_factor_lengthens_the_road():
 
     km = great_circle_km([CHELMSFORD], [COLCHESTER])[0, 0]
 
-    assert winding.matrix([CHELMSFORD], [COLCHESTER])[0, 0] == pytest.approx(
+    assert winding.table([CHELMSFORD], [COLCHESTER])[0, 0] == pytest.approx(
         straight.minutes_for_road_km(np.array(km * 1.5))
     )
 
 
-def test_matrix_is_symmetric_zero_on_the_diagonal_and_rises_with_distance():
+def test_the_table_is_symmetric_zero_on_the_diagonal_and_rises_with_distance():
     travel = EstimatedTravel()
     places = [CHELMSFORD, COLCHESTER, (0.47, 51.74), (0.6, 51.8)]
 
-    m = travel.matrix(places, places)
+    m = travel.table(places, places)
 
     assert np.allclose(m, m.T)
     assert np.all(np.diag(m) == 0)
     assert m[0, 2] < m[0, 3] < m[0, 1]
 
 
-def test_pairs_agree_with_the_matrix():
+def test_pairs_agree_with_the_table():
     travel = EstimatedTravel()
     origins = [CHELMSFORD, COLCHESTER, CHELMSFORD]
     destinations = [COLCHESTER, (0.6, 51.8), CHELMSFORD]
 
-    full = travel.matrix(origins, destinations)
+    full = travel.table(origins, destinations)
 
     assert travel.pairs(origins, destinations) == pytest.approx(np.diag(full))
     assert TravelTimesPairs().pairs(origins, destinations) == pytest.approx(np.diag(full))
 
 
 class TravelTimesPairs(EstimatedTravel):
-    """Uses the generic pairs (through one matrix), as OSRM does."""
+    """Uses the generic pairs (through one table), as OSRM does."""
 
     def pairs(self, origins, destinations):
         return super(EstimatedTravel, self).pairs(origins, destinations)

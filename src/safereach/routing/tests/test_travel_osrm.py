@@ -74,7 +74,7 @@ def osrm():
 def test_table_in_minutes_with_unreachable_as_infinity(osrm):
     travel = OsrmTravel(url=osrm, profile="driving")
 
-    minutes = travel.matrix(PLACES[:2], PLACES)
+    minutes = travel.table(PLACES[:2], PLACES)
 
     assert minutes[0, :4].tolist() == [0, 10, 20, 30]
     assert minutes[1, 0] == 11  # roads are not the same both ways
@@ -86,7 +86,7 @@ def test_big_tables_are_asked_for_in_blocks_the_server_accepts(osrm):
     FakeOsrm.max_table_size = 2
     travel = OsrmTravel(url=osrm, max_table_size=2)
 
-    minutes = travel.matrix(PLACES[:4], PLACES[:4])
+    minutes = travel.table(PLACES[:4], PLACES[:4])
 
     expected = np.array([row[:4] for row in SECONDS[:4]], dtype=float) / 60
     assert minutes == pytest.approx(expected)
@@ -105,9 +105,9 @@ def test_pairs_take_one_table(osrm):
 def test_an_error_from_the_server_is_reported(osrm):
     FakeOsrm.max_table_size = 1
     with pytest.raises(TravelError, match="OSRM"):
-        OsrmTravel(url=osrm, max_table_size=100).matrix(PLACES[:2], PLACES[:2])
+        OsrmTravel(url=osrm, max_table_size=100).table(PLACES[:2], PLACES[:2])
 
 
 def test_a_server_that_is_not_there_is_reported():
     with pytest.raises(TravelError, match="did not answer"):
-        OsrmTravel(url="http://127.0.0.1:9", timeout_seconds=2).matrix(PLACES[:1], PLACES[:2])
+        OsrmTravel(url="http://127.0.0.1:9", timeout_seconds=2).table(PLACES[:1], PLACES[:2])

@@ -1,5 +1,5 @@
-"""`safereach release_holds`: let go of slots held past their time (run it every few minutes
-from cron; pages also release them as they go, so a demo needs no scheduler)."""
+"""`safereach release_holds`: let go of slots held past their time now. The periodic task
+(bookings.tasks.release_holds) does this every minute; this is for a look by hand."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -13,7 +13,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--site-url",
-            default=getattr(settings, "SAFEREACH_SITE_URL", ""),
+            default=settings.SAFEREACH_SITE_URL,
             help="The site's address for links in the emails, e.g. https://safereach.example",
         )
 

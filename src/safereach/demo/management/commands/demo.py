@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from safereach.demo.build import rebuild_demo
 from safereach.demo.county import COUNTY, DEFAULT_LAST_MONTH, DEFAULT_SEED, generate
 from safereach.demo.partners import DEMO_PASSWORD
+from safereach.demo.schools_side import demo_school_link
 
 
 def _month(value: str) -> date:
@@ -31,6 +32,8 @@ class Command(BaseCommand):
         parser.add_argument("--last-month", default=f"{DEFAULT_LAST_MONTH:%Y-%m}",
                             help="Last month of the 24 months of incidents, YYYY-MM "
                                  f"(default {DEFAULT_LAST_MONTH:%Y-%m}).")
+        parser.add_argument("--site-url", default="http://127.0.0.1:8000",
+                            help="Where the demo is served, for the printed school link.")
 
     def handle(self, *args, seed: int, last_month: str, **options):
         started = time.perf_counter()
@@ -63,8 +66,22 @@ class Command(BaseCommand):
                       f"last {counts['past school weeks']} school weeks, with "
                       f"{counts.get('outcomes', 0)} outcomes recorded and "
                       f"{counts.get('outcomes to record', 0)} still to record")
+        if "school needs" in counts:
+            out.write(f"  Schools' side: {counts['school needs']} schools said what would help; "
+                      f"{counts['feedback']} visits have feedback, {counts['knowledge checks']} "
+                      f"knowledge checks; {counts['concerns']} concerns shared")
+        if "register notices" in counts:
+            out.write(f"  Register of fire-safety notices: {counts['register notices']} notices, "
+                      f"{counts['register entries']} on the public register today")
         out.write("")
         out.write(f"Demo sign-ins (every one has the password {DEMO_PASSWORD}):")
         width = max(len(u["email"]) for u in county.users)
         for user in county.users:
             out.write(f"  {user['email']:<{width}}  {DEMO_PASSWORD}  {', '.join(user['roles'])}")
+        for email in counts.get("concern recipients", []):
+            out.write(f"  {email:<{width}}  {DEMO_PASSWORD}  partner; receives schools' concerns")
+        link = demo_school_link(options["site_url"])
+        if link:
+            out.write("")
+            out.write(f"A school's own page (no password; the link works for 30 days): {link[0]}")
+            out.write(f"  {link[1]}")

@@ -62,7 +62,11 @@ class Command(BaseCommand):
 
     def _build(self, programme=None, area=None, **opts):
         programmes = [_programme(programme)] if programme else None
-        for target_list in build(programmes, area=_district(area), built_by=getpass.getuser()):
+        try:
+            built = build(programmes, area=_district(area), built_by=getpass.getuser())
+        except ValueError as error:  # a programme with no targeting profile yet
+            raise CommandError(f"{error}: write one on its profile page first") from None
+        for target_list in built:
             self.stdout.write(f"{target_list.programme.slug}: {target_list.school_count:,} schools "
                               f"ranked (profile v{target_list.profile_version.version}, incidents "
                               f"to {target_list.until:%Y-%m})" if target_list.until else
@@ -73,6 +77,8 @@ class Command(BaseCommand):
         if n < 1:
             raise CommandError("--n must be 1 or more")
         scores = list(current_scores(p.slug, _district(area)).select_related("school")[:n])
+        if not scores and not p.has_profile:
+            raise CommandError(f"{p.slug} has no targeting profile yet, so no target list")
         if not scores:
             raise CommandError(f"{p.slug} has no target list yet: run `safereach matrix build`"
                                + (f" --area {area}" if area else ""))

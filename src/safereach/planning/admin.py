@@ -1,0 +1,37 @@
+from django.contrib import admin
+
+from safereach.accounts.admin import AdministratorAdmin
+from safereach.planning.models import PlanRun
+
+
+@admin.register(PlanRun)
+class PlanRunAdmin(AdministratorAdmin):
+    """Runs are asked for on the term plan page and written by the planner's task; here they
+    are read, so an administrator can see what was asked and why a run failed."""
+
+    list_display = [
+        "created_at",
+        "agency",
+        "asked_by",
+        "first_day",
+        "last_day",
+        "seconds",
+        "state",
+        "progress_shown",
+    ]
+    list_filter = ["state", "agency"]
+    list_select_related = ["agency", "asked_by"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description="progress", ordering="progress")
+    def progress_shown(self, run):
+        return f"{run.percent}%"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
