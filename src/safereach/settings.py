@@ -336,12 +336,14 @@ SAFEREACH_SITE_URL = (
     or (CSRF_TRUSTED_ORIGINS[0] if CSRF_TRUSTED_ORIGINS else "")
     or ("https://" + ALLOWED_HOSTS[0] if ALLOWED_HOSTS and not DEBUG else "http://127.0.0.1:8000")
 ).rstrip("/")
-# --- The multi-agency map (maps) ----------------------------------------------------------------
-# Maps draw boundaries, labels and a scale from the loaded data and need no tile server. A site
-# with its own tile server may give its URL template (e.g. https://tiles.example/{z}/{x}/{y}.png)
-# and attribution; the county's name heads the county view and map packs.
-SAFEREACH_MAPS = {
-    "TILE_URL": os.environ.get("SAFEREACH_MAP_TILE_URL", ""),
-    "TILE_ATTRIBUTION": os.environ.get("SAFEREACH_MAP_TILE_ATTRIBUTION", ""),
-    "COUNTY_NAME": os.environ.get("SAFEREACH_COUNTY_NAME", ""),
+# --- Background tiles under every map (areas/basemap.py) --------------------------------------
+# Every map draws district and ward boundaries, their names and a scale from the loaded data, and
+# needs no tile server. A site with its own may give its URL template (for example
+# https://tiles.example/{z}/{x}/{y}.png) and the attribution its licence asks for.
+SAFEREACH_TILES = {
+    "URL": os.environ.get("SAFEREACH_TILE_URL", ""),
+    "ATTRIBUTION": os.environ.get("SAFEREACH_TILE_ATTRIBUTION", ""),
 }
+# --- The multi-agency map (maps) ----------------------------------------------------------------
+# The county's name heads the county view and map packs.
+SAFEREACH_MAPS = {"COUNTY_NAME": os.environ.get("SAFEREACH_COUNTY_NAME", "")}

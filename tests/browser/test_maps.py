@@ -40,7 +40,7 @@ def test_an_analyst_sees_hot_spots_street_points_and_cawns(page, live_server, ma
     expect(page.locator("#legend-street")).to_contain_text("Crime (police.uk snap point)")
     expect(page.get_by_text("anonymous map points (snap points)").first).to_be_visible()
     # Drawn without any tile server: boundaries and names from the data.
-    expect(page.locator(".app-map-label").first).to_be_attached()
+    expect(page.locator("#map .app-basemap-name--ward").first).to_be_attached()
     assert_accessible(page, f"maps-analyst-{width}")
 
     page.get_by_label("Incidents per grid cell").check()

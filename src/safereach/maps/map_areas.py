@@ -9,7 +9,7 @@ import shapely
 from django.conf import settings
 from django.db.models import Count, Max
 
-from safereach.areas.coordinates import to_bng
+from safereach.areas.coordinates import to_bng, to_wgs84
 from safereach.areas.models import Area
 
 COUNTY = "county"  # how the county is named where an area code is asked for
@@ -30,6 +30,13 @@ class MapArea:
     @cached_property
     def bounds(self) -> tuple[float, float, float, float]:
         return tuple(float(v) for v in self.outline.bounds)
+
+    @cached_property
+    def lonlat_bounds(self) -> tuple[float, float, float, float]:
+        """The bounds in longitude and latitude: the box's four corners, converted."""
+        e0, n0, e1, n1 = self.bounds
+        lon, lat = to_wgs84(np.array([e0, e1, e0, e1]), np.array([n0, n0, n1, n1]))
+        return float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max())
 
     @property
     def title(self) -> str:

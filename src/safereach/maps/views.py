@@ -6,7 +6,6 @@ import io
 import json
 import logging
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
@@ -16,6 +15,7 @@ from django.utils import timezone
 
 from safereach.accounts.models import AuditEvent, Role
 from safereach.accounts.permissions import role_required
+from safereach.areas.basemap import basemap
 from safereach.core.small_counts import FEWER_THAN_SMALL
 from safereach.evidence.models import Incident
 from safereach.maps import counts, proximity
@@ -126,10 +126,7 @@ def map_page(request):
             }
             for k in LAYERS
         ],
-        "tiles": {
-            "url": settings.SAFEREACH_MAPS.get("TILE_URL", ""),
-            "attribution": settings.SAFEREACH_MAPS.get("TILE_ATTRIBUTION", ""),
-        },
+        "basemap": basemap(*q.area.lonlat_bounds),
         "map_url": reverse("maps:map"),
         "query": query,
     }

@@ -1,36 +1,24 @@
 import datetime
 import json
-import os
-from pathlib import Path
 
 import numpy as np
 import pytest
-from django.conf import settings
 from django.core.cache import cache
-
-
-@pytest.fixture
-def shared_data() -> Path:
-    """The real open data beside the project. It must be there under CI; elsewhere its
-    absence skips the test rather than failing it."""
-    path = Path(settings.SHARED_DATA_DIR)
-    if not path.is_dir():
-        if os.environ.get("CI"):
-            pytest.fail(f"CI is set but the shared data folder {path} is missing")
-        pytest.skip(f"shared data folder {path} is absent")
-    return path
 
 
 @pytest.fixture(autouse=True)
 def forget_kept_views():
     """Areas and hot spots are kept between requests; each test starts afresh."""
+    from safereach.areas.basemap import _shape
     from safereach.maps.map_areas import _map_area
 
     cache.clear()
     _map_area.cache_clear()
+    _shape.cache_clear()
     yield
     cache.clear()
     _map_area.cache_clear()
+    _shape.cache_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -38,6 +38,15 @@ def test_the_map_page_opens_for_each_role(client, mapped_county, role):
     config = json.loads(response.context["config"] and json.dumps(response.context["config"]))
     assert {layer["key"] for layer in config["layers"]} >= {"incidents", "hotspots", "schools", "notices"}
     assert len(config["outline"]["features"]) == 2
+    # Read with no background map: every district and ward around the county, each named.
+    drawn = config["basemap"]["boundaries"]["features"]
+    assert sorted((f["properties"]["level"], f["properties"]["name"]) for f in drawn) == [
+        ("district", "Northvale"), ("district", "Southmere"), ("ward", "Northvale Ward 1"),
+        ("ward", "Northvale Ward 2"), ("ward", "Southmere Ward 1"), ("ward", "Southmere Ward 2")]
+    assert "tiles" not in config["basemap"]
+    # Places and notices with no open source: the page says what files to load them from.
+    assert "Kind,Reference,Premises,Address,Postcode,Issued,Expires" in page
+    assert "Reference,Name,Kind,Address,Postcode,Latitude,Longitude" in page
 
 
 def test_officers_and_visitors_cannot_open_the_map(client, mapped_county):

@@ -1,17 +1,15 @@
-// The multi-agency map: boundaries, names and a scale from the loaded data (no tile server unless
-// one is set), and each layer fetched as GeoJSON when it is switched on, with its legend beside it.
-// Switching layers keeps the page's address up to date, so the view can be shared.
+// The multi-agency map: district and ward boundaries, names and a scale drawn by the basemap every
+// map shares (areas/basemap.js: no tile server unless one is set), and each layer fetched as
+// GeoJSON when it is switched on, with its legend beside it. Switching layers keeps the page's
+// address up to date, so the view can be shared.
 (function () {
   var holder = document.getElementById("map");
   var source = document.getElementById("map-config");
-  if (!holder || !source || typeof L === "undefined") return;
+  if (!holder || !source || typeof L === "undefined" || !window.SafeReachBasemap) return;
   var config = JSON.parse(source.textContent);
   var renderer = L.canvas({ padding: 0.5 });
-  var map = L.map(holder, { preferCanvas: true, renderer: renderer, attributionControl: !!config.tiles.url });
-  if (config.tiles.url) {
-    L.tileLayer(config.tiles.url, { attribution: config.tiles.attribution, maxZoom: 19 }).addTo(map);
-  }
-  L.control.scale({ imperial: false, position: "bottomleft" }).addTo(map);
+  var map = L.map(holder, { preferCanvas: true, renderer: renderer, attributionControl: false });
+  SafeReachBasemap.draw(map, config.basemap);
 
   function escape(text) {
     var div = document.createElement("div");
@@ -28,10 +26,12 @@
     return html;
   }
 
-  // The outline of the parts one level down, with their names: the map reads without a background.
-  // It lies under the layers and takes no clicks; a click where no layer is asks which part it is.
+  // The parts one level down: districts and wards are already drawn by the basemap, so only a
+  // ward's LSOAs are outlined here, with their names. The outline lies under the layers and takes
+  // no clicks; a click where no layer is asks which part it is.
   var outline = L.geoJSON(config.outline, {
     renderer: L.svg(), interactive: false,
+    filter: function (feature) { return feature.properties.level === "lsoa"; },
     style: { color: "#0b0c0c", weight: 1.5, fill: false, opacity: 0.8 },
     onEachFeature: function (feature, shape) {
       shape.bindTooltip(feature.properties.name, { permanent: true, direction: "center", className: "app-map-label" });
@@ -67,8 +67,9 @@
                   escape(part.properties.name) + " on the map</a>")
       .openOn(map);
   });
-  if (outline.getLayers().length) {
-    map.fitBounds(outline.getBounds(), { padding: [2, 2] });
+  var parts = L.geoJSON(config.outline);
+  if (parts.getLayers().length) {
+    map.fitBounds(parts.getBounds(), { padding: [2, 2] });
   } else {
     map.setView([52.5, -1.5], 6);
   }
