@@ -5,6 +5,7 @@ import csv
 import io
 import uuid
 
+import shapely
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -90,7 +91,10 @@ def _corners(districts, located) -> list[tuple[float, float]]:
     """(lat, lon) of the entries and the corners of the districts they lie in: what the map
     shows, over the boundaries and names around it that every map draws."""
     corners = [(e.notice.lat, e.notice.lon) for e in located]
-    for area in Area.objects.filter(pk__in=[d.pk for d in districts]).exclude(min_lon=None):
+    for area in Area.objects.filter(pk__in=[d.pk for d in districts]).exclude(geometry=""):
+        if area.min_lon is None:  # loaded with no bounding box: read it from the boundary
+            bounds = shapely.from_geojson(area.geometry).bounds
+            area.min_lon, area.min_lat, area.max_lon, area.max_lat = bounds
         corners += [(area.min_lat, area.min_lon), (area.max_lat, area.max_lon)]
     return corners
 
