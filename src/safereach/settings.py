@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "safereach.areas",
     "safereach.schools",
     "safereach.evidence",
+    "safereach.governance",
     "safereach.workforce",
     "safereach.matrix",
     "safereach.catalogue",
@@ -261,6 +262,8 @@ SAFEREACH_CONTACT = os.environ.get(
     "SAFEREACH_CONTACT", "the booking coordinator of the partner you booked with"
 )
 SAFEREACH_CONTACT_RETENTION_DAYS = int(os.environ.get("SAFEREACH_CONTACT_RETENTION_DAYS", "730"))
+# Audit entries are deleted this many days after the action (governance.retention).
+SAFEREACH_AUDIT_RETENTION_DAYS = int(os.environ.get("SAFEREACH_AUDIT_RETENTION_DAYS", str(6 * 365)))
 DEFAULT_FROM_EMAIL = os.environ.get("SAFEREACH_FROM_EMAIL", "SafeReach <bookings@safereach.invalid>")
 
 # --- Term planner (routing.planner) -----------------------------------------------------------

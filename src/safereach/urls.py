@@ -10,6 +10,7 @@ urlpatterns = [
     path("privacy/", home_views.privacy, name="privacy"),
     path("accounts/", include("safereach.accounts.urls")),
     path("evidence/", include("safereach.evidence.urls")),
+    path("governance/", include("safereach.governance.urls")),
     path("matrix/", include("safereach.matrix.urls")),
     path("sessions/", include("safereach.catalogue.urls")),
     path("book/plan/", include("safereach.planning.urls")),

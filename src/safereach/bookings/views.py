@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from safereach.accounts.audit import record
 from safereach.accounts.models import Role
 from safereach.accounts.permissions import role_required
 from safereach.bookings import services
@@ -429,11 +430,13 @@ def coordinator_action(request, pk):
                 school=booking.school, email=booking.contact_email, defaults={"verified_by": request.user}
             )
         services.confirm(booking, by=by, site_url=url)
+        record("booking.approve", user=request.user, target=booking.reference)
         messages.success(request, f"{booking.reference} is confirmed and the school has been emailed.")
     elif action == "cancel" and booking.is_open:
         form = CancelForm(request.POST)
         reason = form.cleaned_data["reason"] if form.is_valid() else ""
         services.cancel(booking, by=by, site_url=url, reason=reason)
+        record("booking.cancel", user=request.user, target=booking.reference, reason=reason)
         messages.success(request, f"{booking.reference} is cancelled and the school has been emailed.")
     elif action in {"move", "book"}:
         parsed = parse_offer_key(request.POST.get("option", ""))
@@ -449,6 +452,8 @@ def coordinator_action(request, pk):
                 services.move(
                     visit, services.Choice(visit.session, officer_id, day, start_minute), by=by, site_url=url
                 )
+                record("booking.move", user=request.user, target=booking.reference,
+                       visit=visit.pk, officer=officer_id, day=day.isoformat(), minute=start_minute)
                 messages.success(request, "The visit is moved and the school has been emailed.")
             else:
                 session = get_object_or_404(booking.sessions, pk=request.POST.get("session"))

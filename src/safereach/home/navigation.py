@@ -43,6 +43,11 @@ def navigation(request):
             links.append(("Fire safety notices", reverse("register:notices")))
         if user.has_role(Role.ADMINISTRATOR):
             links.append(("Administration", reverse("admin:index")))
+        # Governance: sharing agreements, inventory and audit log (the governance app).
+        if user.has_role(Role.ADMINISTRATOR):
+            links.append(("Governance", reverse("governance:agreements")))
+        if user.has_role(Role.ANALYST):
+            links.append(("Fairness", reverse("delivery:fairness")))
     current = request.path
     navigation_links = [
         {

@@ -71,7 +71,7 @@ def test_not_dressed_as_gov_uk(client):
     [
         ((Role.OFFICER,), ["/", "/week/"]),
         ((Role.ANALYST,), ["/", "/evidence/datasets/", "/matrix/", "/delivery/projected/", "/maps/",
-                           "/schools/unmet-demand/"]),
+                           "/schools/unmet-demand/", "/delivery/fairness/"]),
         ((Role.PARTNER,), ["/", "/evidence/datasets/", "/matrix/", "/sessions/our-sessions/",
                            "/delivery/projected/", "/maps/", "/schools/unmet-demand/", "/schools/feedback/"]),
         ((Role.COORDINATOR,), ["/", "/evidence/datasets/", "/matrix/", "/book/queue/", "/book/plan/",
@@ -80,7 +80,8 @@ def test_not_dressed_as_gov_uk(client):
         ((Role.ADMINISTRATOR,), ["/", "/evidence/datasets/", "/matrix/", "/book/queue/", "/book/plan/",
                                  "/officers/", "/sessions/our-sessions/", "/delivery/projected/", "/maps/",
                                  "/schools/unmet-demand/", "/schools/feedback/", "/schools/tiers/",
-                                 "/register/manage/", "/admin/"]),
+                                 "/register/manage/", "/admin/", "/governance/agreements/",
+                                 "/delivery/fairness/"]),
         ((Role.PROTECTION_OFFICER,), ["/", "/register/manage/"]),
         ((Role.PROTECTION_MANAGER,), ["/", "/register/manage/"]),
     ],
