@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import F, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -36,20 +37,34 @@ def bookable_sessions():
 # The school's side ------------------------------------------------------------------------
 
 
+SCHOOLS_PER_PAGE = 25
+
+
 def start(request):
-    """Find the school by name, URN or postcode."""
+    """Find the school by name, URN or postcode; every match, a page at a time."""
     form = FindSchoolForm(request.GET if "q" in request.GET else None)
-    schools = []
+    page, query = None, ""
     if form.is_valid():
         q = form.cleaned_data["q"]
         match = Q(name__icontains=q) | Q(postcode__iexact=q) | Q(postcode__istartswith=q.upper())
         if q.isdigit():
             match |= Q(urn=int(q))
-        schools = list(School.objects.filter(match).exclude(status__icontains="closed")[:25])
+        schools = School.objects.filter(match).exclude(status__icontains="closed").order_by("name", "urn")
+        # get_page: a page number that is not one (or past the last) shows the nearest page.
+        page = Paginator(schools, SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        query = query.urlencode()
     return render(
         request,
         "bookings/start.html",
-        {"form": form, "schools": schools, "session": request.GET.get("session", "")},
+        {
+            "form": form,
+            "page": page,
+            "schools": list(page) if page else [],
+            "query": query,
+            "session": request.GET.get("session", ""),
+        },
     )
 
 

@@ -333,10 +333,14 @@ def add_queue(rng, schools, sessions, today: date) -> None:
 
 def book_existing_visits(rng, schools, sessions, today: date, count: int) -> int:
     """Visits already in officers' diaries, put there by the same slot search schools use, so
-    they are reachable in turn; each at the offer with the least added travel."""
+    they are reachable in turn; each at the offer with the least added travel, and each a
+    school's confirmed booking (the queue and the school's manage link show them)."""
     from safereach.bookings.diary import at
     from safereach.bookings.offers import Diaries
 
+    # Contacts from their own generator (spawning does not draw from `rng`), so the diary is
+    # the one the seed always gave.
+    contacts = rng.spawn(1)[0]
     bookable = [s for s in sessions if s.is_visit and s.officers.exists()]
     suited = {s.pk: [school for school in schools if s.suits(school)] for s in bookable}
     bookable = [s for s in bookable if suited[s.pk]]
@@ -353,7 +357,16 @@ def book_existing_visits(rng, schools, sessions, today: date, count: int) -> int
         if not slots:
             continue
         slot = slots[0]
-        Visit.objects.book(
+        first_name, last_name = person_name(contacts)
+        booking.contact_name = f"{first_name} {last_name}"
+        booking.contact_role = CONTACT_ROLES[int(contacts.integers(0, len(CONTACT_ROLES)))]
+        domain = f"{slugify(school.name)}{DEMO_DOMAIN_SUFFIX}"
+        booking.contact_email = f"{first_name[0]}.{last_name}@{domain}".lower()
+        booking.year_groups = sorted(school.year_groups_taught & set(session.year_groups))[:2]
+        booking.save()
+        booking.sessions.add(session)
+        Visit.objects.hold(
+            booking=booking,
             school=school,
             session=session,
             officer_id=slot.officer_id,
@@ -362,6 +375,8 @@ def book_existing_visits(rng, schools, sessions, today: date, count: int) -> int
             added_travel_minutes=slot.added_travel,
             is_fictional=True,
         )
+        booking.hold(until=timezone.now() + timedelta(hours=1))
+        booking.confirm(f"{booking.contact_email} (by email link)")
         made += 1
     return made
 

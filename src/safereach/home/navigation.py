@@ -25,8 +25,11 @@ def navigation(request):
             links.append(("Your sessions", reverse("catalogue:our-sessions")))
         if user.has_role(Role.PARTNER, Role.COORDINATOR, Role.ANALYST):
             links.append(("Projected delivery", reverse("delivery:projected")))
-        # The multi-agency map (maps app).
-        if user.has_role(Role.PARTNER, Role.COORDINATOR, Role.ANALYST):
+            # Reach: the user's own agency's page when it delivers sessions, else every agency's.
+            own = user.agency if user.agency_id and user.agency.sessions.exists() else None
+            links.append(("Reach", reverse("delivery:reach-agency", args=[own.slug]) if own
+                          else reverse("delivery:reach")))
+            links.append(("Impact", reverse("delivery:impact")))
             links.append(("Map", reverse("maps:map")))
         # The schools' side (schoolpage): what schools asked for, their feedback, their tiers,
         # and concerns, shown only to those they were routed to.
