@@ -17,7 +17,7 @@ from safereach.demo.partners import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD
 from safereach.matrix import tasks
 from safereach.matrix.build import build, seed_programmes
 from safereach.matrix.models import BacktestRun, Programme
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import BACKGROUND_MS, BACKGROUND_SECONDS, assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,7 +46,7 @@ def held_back_test(monkeypatch):
         def report(fraction, text):
             progress(fraction, text)
             if text.startswith("Building the list"):
-                go.wait(30)
+                go.wait(BACKGROUND_SECONDS)
 
         return real(programme, progress=report, **options)
 
@@ -71,14 +71,14 @@ def test_an_analyst_back_tests_a_list_in_the_background(page, live_server, demo_
     expect(page.get_by_role("progressbar", name="How far the back-test has got")).to_be_visible()
     page.evaluate("window.notReloaded = true")
     expect(page.get_by_role("status")).to_contain_text(f"Building the list from data up to {until:%Y-%m}",
-                                                       timeout=20_000)
-    page.wait_for_function("document.querySelector('progress').value >= 10", timeout=20_000)
+                                                       timeout=BACKGROUND_MS)
+    page.wait_for_function("document.querySelector('progress').value >= 10", timeout=BACKGROUND_MS)
     assert page.evaluate("window.notReloaded === true")
     assert_accessible(page, "matrix-backtest-progress")
 
     held_back_test.set()
     table = page.get_by_role("table", name="Rankings compared")
-    expect(table).to_be_visible(timeout=60_000)
+    expect(table).to_be_visible(timeout=BACKGROUND_MS)
     for ranking in ["This programme's profile", "IMD alone", "Last period's count alone",
                     "Learned profile (Poisson regression on earlier months)"]:
         expect(table.get_by_role("row", name=ranking)).to_be_visible()

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from safereach.accounts.audit import record
 from safereach.accounts.models import Role
 from safereach.accounts.permissions import role_required
 from safereach.bookings import services
@@ -74,6 +75,8 @@ def add_leave(request, pk):
         # Say which visits it falls on, and ask what happens to them before anything changes.
         return render(request, "bookings/add_leave.html", {**context, "touched": touched, "form": choice})
     when_unlocked(lambda: leave.save())
+    record("leave.add", user=request.user, target=officer.name, starts_on=leave.starts_on.isoformat(),
+           ends_on=leave.ends_on.isoformat(), visits=len(touched))
     if not touched:
         messages.success(request, f"Added leave for {officer.name}. No visits were booked those days.")
         return redirect("workforce:officer", pk=officer.pk)

@@ -4,6 +4,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import F, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from safereach.accounts.audit import record
 from safereach.accounts.models import Role
 from safereach.accounts.permissions import role_required
 from safereach.bookings import services
@@ -35,20 +37,34 @@ def bookable_sessions():
 # The school's side ------------------------------------------------------------------------
 
 
+SCHOOLS_PER_PAGE = 25
+
+
 def start(request):
-    """Find the school by name, URN or postcode."""
+    """Find the school by name, URN or postcode; every match, a page at a time."""
     form = FindSchoolForm(request.GET if "q" in request.GET else None)
-    schools = []
+    page, query = None, ""
     if form.is_valid():
         q = form.cleaned_data["q"]
         match = Q(name__icontains=q) | Q(postcode__iexact=q) | Q(postcode__istartswith=q.upper())
         if q.isdigit():
             match |= Q(urn=int(q))
-        schools = list(School.objects.filter(match).exclude(status__icontains="closed")[:25])
+        schools = School.objects.filter(match).exclude(status__icontains="closed").order_by("name", "urn")
+        # get_page: a page number that is not one (or past the last) shows the nearest page.
+        page = Paginator(schools, SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        query = query.urlencode()
     return render(
         request,
         "bookings/start.html",
-        {"form": form, "schools": schools, "session": request.GET.get("session", "")},
+        {
+            "form": form,
+            "page": page,
+            "schools": list(page) if page else [],
+            "query": query,
+            "session": request.GET.get("session", ""),
+        },
     )
 
 
@@ -488,6 +504,7 @@ def coordinator_action(request, pk):
                 school=booking.school, email=booking.contact_email, defaults={"verified_by": request.user}
             )
         services.confirm(booking, by=by, site_url=url)
+        record("booking.approve", user=request.user, target=booking.reference)
         messages.success(request, f"{booking.reference} is confirmed and the school has been emailed.")
     elif action == "cancel" and booking.is_open:
         form = CancelForm(request.POST)
@@ -495,6 +512,8 @@ def coordinator_action(request, pk):
             # Nothing changes: the page again, with what was typed and why it was refused.
             return _coordinator_booking_page(request, booking, form)
         services.cancel(booking, by=by, site_url=url, reason=form.cleaned_data["reason"])
+        record("booking.cancel", user=request.user, target=booking.reference,
+               reason=form.cleaned_data["reason"])
         messages.success(request, f"{booking.reference} is cancelled and the school has been emailed.")
     elif action in {"move", "book"}:
         parsed = parse_offer_key(request.POST.get("option", ""))
@@ -510,6 +529,8 @@ def coordinator_action(request, pk):
                 services.move(
                     visit, services.Choice(visit.session, officer_id, day, start_minute), by=by, site_url=url
                 )
+                record("booking.move", user=request.user, target=booking.reference,
+                       visit=visit.pk, officer=officer_id, day=day.isoformat(), minute=start_minute)
                 messages.success(request, "The visit is moved and the school has been emailed.")
             else:
                 session = get_object_or_404(booking.sessions, pk=request.POST.get("session"))

@@ -175,11 +175,13 @@ class Score(models.Model):
     def __str__(self) -> str:
         return f"{self.school} #{self.rank} for {self.programme}"
 
-    def top_reasons(self, n: int = 3, *, shared: bool = False) -> list[str]:
+    def top_reasons(self, n: int = 3, *, shared: bool = False, hidden=frozenset()) -> list[str]:
         """The reasons that add most to the score; `shared` gives counts under 5 as "fewer
-        than 5", for partners."""
+        than 5", for partners; indicators of `hidden` kinds (data withheld from the reader's
+        agency, matrix.sharing) are left out."""
         key = "reason_shared" if shared else "reason"
-        return [c.get(key, c["reason"]) for c in self.contributions if c["points"] > 0][:n]
+        return [c.get(key, c["reason"]) for c in self.contributions
+                if c["points"] > 0 and c.get("kind") not in hidden][:n]
 
     def shared_contributions(self) -> list[dict]:
         """Contributions as a partner sees them: small counts suppressed."""

@@ -12,12 +12,17 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from safereach.accounts.audit import record
 from safereach.accounts.models import AuditEvent, Role
 from safereach.accounts.permissions import role_required
+from safereach.areas.basemap import basemap_around
 from safereach.areas.models import Area
+from safereach.governance.gate import sensitive_gate
 from safereach.matrix import indicators as ind
 from safereach.matrix.forms import SORTS, BacktestForm, ProfileForm, TargetListFilter
 from safereach.matrix.models import BacktestRun, Programme, Score, TargetList
+from safereach.matrix.profiles import Profile
+from safereach.matrix.sharing import hidden_kinds, sensitive_behind, without_hidden
 from safereach.matrix.tasks import back_test
 from safereach.schools.models import School
 
@@ -46,6 +51,13 @@ def _shared(user) -> bool:
 def _current(programme, area=None) -> TargetList | None:
     return (programme.target_lists.filter(is_current=True, area=area)
             .select_related("profile_version", "area").first())
+
+
+def _indicator_kinds(target_list: TargetList) -> set[str]:
+    try:
+        return {i.kind for i in Profile.from_json(target_list.profile_version.profile).indicators}
+    except ValueError:
+        return set()
 
 
 def _area(request) -> Area | None:
@@ -111,6 +123,11 @@ def target_list(request, slug):
         return render(request, "matrix/target_list.html",
                       {"programme": programme, "list": current, "form": form, "page": None,
                        "first_field": form["q"], "area": area}, status=400)
+    hidden = hidden_kinds(request.user)
+    gate = sensitive_gate(request, sensitive_behind(request.user, _indicator_kinds(current) - hidden),
+                          what=f"target list {programme.slug}")
+    if gate:
+        return gate
     paginator = Paginator(scores, PAGE_SIZE)
     number = form.cleaned_data.get("page") or 1 if request.GET else 1
     if number > paginator.num_pages:
@@ -119,10 +136,11 @@ def target_list(request, slug):
     query.pop("page", None)
     page = paginator.page(number)
     for score in page:
-        score.reasons = score.top_reasons(shared=_shared(request.user))
+        score.reasons = score.top_reasons(shared=_shared(request.user), hidden=hidden)
     return render(request, "matrix/target_list.html", {
         "programme": programme, "list": current, "form": form, "page": page,
         "query": query.urlencode(), "first_field": form["q"], "area": area,
+        "withheld_here": sorted(hidden & _indicator_kinds(current)),
     })
 
 
@@ -130,10 +148,10 @@ EXPORT_HEADER = ["Rank", "URN", "School", "Phase", "District", "Ward", "Score", 
                  "Reason 1", "Reason 2", "Reason 3"]
 
 
-def _export_rows(scores, shared: bool):
+def _export_rows(scores, shared: bool, hidden=frozenset()):
     for s in scores:
         lsoa = s.school.lsoa
-        reasons = s.top_reasons(shared=shared)
+        reasons = s.top_reasons(shared=shared, hidden=hidden)
         yield [s.rank, s.school.urn, s.school.name, s.school.phase,
                lsoa.district.name if lsoa and lsoa.district else s.school.la_name,
                lsoa.parent.name if lsoa and lsoa.parent else "", s.score, s.decile,
@@ -153,6 +171,11 @@ def export(request, slug, fmt):
         return HttpResponse("The filters are not valid: " + "; ".join(
             e for errors in form.errors.values() for e in errors), status=400,
             content_type="text/plain; charset=utf-8")
+    hidden = hidden_kinds(request.user)
+    gate = sensitive_gate(request, sensitive_behind(request.user, _indicator_kinds(current) - hidden),
+                          export=True, what=f"target list {programme.slug} ({fmt})")
+    if gate:
+        return gate
     AuditEvent.objects.create(user=request.user, action=f"matrix.export.{fmt}",
                               target=programme.slug, detail={"filters": request.GET.dict()})
     name = f"target-list-{programme.slug}-{current.built_at:%Y-%m-%d}"
@@ -160,7 +183,7 @@ def export(request, slug, fmt):
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(EXPORT_HEADER)
-        writer.writerows(_export_rows(scores, _shared(request.user)))
+        writer.writerows(_export_rows(scores, _shared(request.user), hidden))
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     else:
         from openpyxl import Workbook
@@ -169,7 +192,7 @@ def export(request, slug, fmt):
         sheet = book.active
         sheet.title = "Target list"
         sheet.append(EXPORT_HEADER)
-        for row in _export_rows(scores, _shared(request.user)):
+        for row in _export_rows(scores, _shared(request.user), hidden):
             sheet.append(row)
         sheet.freeze_panes = "A2"
         out = io.BytesIO()
@@ -193,9 +216,15 @@ def school(request, urn):
         raise PermissionDenied
     totals = dict(Score.objects.filter(target_list__in=[s.target_list for s in scores])
                   .values_list("target_list").annotate(n=Count("id")))
+    hidden = hidden_kinds(request.user)
+    kinds = {c.get("kind") for s in scores for c in s.contributions} - hidden
+    gate = sensitive_gate(request, sensitive_behind(request.user, kinds), what=f"school {school.urn}")
+    if gate:
+        return gate
     for s in scores:
         s.out_of = totals.get(s.target_list_id, 0)
-        s.shown = s.shared_contributions() if _shared(request.user) else s.contributions
+        s.shown = without_hidden(
+            s.shared_contributions() if _shared(request.user) else s.contributions, hidden)
     lsoa = school.lsoa
     radius = max((s.target_list.profile_version.profile.get("radius_m", {}).get(s.phase_group, 0)
                   for s in scores), default=0) or {"primary": 1500}.get(ind.phase_group(school.phase), 3000)
@@ -204,6 +233,7 @@ def school(request, urn):
         "radius_m": radius,
         "lsoa": ({"name": lsoa.name, "geometry": json.loads(lsoa.geometry)}
                  if lsoa and lsoa.geometry else None),
+        "basemap": basemap_around([(school.lat, school.lon)], at_least_m=2 * radius),
     }
     return render(request, "matrix/school.html", {
         "school": school, "scores": scores, "high": [s for s in scores if s.decile <= 2],
@@ -319,8 +349,8 @@ def profile(request, slug):
         if form.is_valid():
             version = programme.change_profile(form.cleaned_data["profile"], user=request.user,
                                                note=form.cleaned_data["note"])
-            AuditEvent.objects.create(user=request.user, action="matrix.profile.change",
-                                      target=programme.slug, detail={"version": version.version})
+            record("matrix.profile.change", user=request.user, target=programme.slug,
+                   version=version.version, note=form.cleaned_data["note"])
             return redirect("matrix:profile", slug=programme.slug)
         status = 400
     else:

@@ -28,6 +28,7 @@ from safereach.bookings.offers import booking_settings
 from safereach.bookings.priority import target_school_ids
 from safereach.catalogue.models import Session
 from safereach.core.database import when_unlocked
+from safereach.planning.stepped_wedge import held_back
 from safereach.routing import planner
 from safereach.routing.diary import Diary, Fit, fit
 from safereach.routing.travel import travel_provider
@@ -116,6 +117,7 @@ def gather(
         )
     )
     targets: dict[str, set[int]] = {}
+    held = held_back(first_day, last_day)  # schools a stepped-wedge draw keeps for a later term
     days_for: dict[tuple[str, tuple], tuple[date, ...]] = {}
     plan_requests, labels = [], {}
     for booking in bookings:
@@ -134,6 +136,8 @@ def gather(
         for session in booking.sessions.all():
             # A session for year groups the school does not teach is never planned there.
             if not session.is_visit or (booking.pk, session.pk) in taken or not session.suits(booking.school):
+                continue
+            if held.holds(booking.school_id, session.programme_id):
                 continue
             key = request_key(booking.pk, session.pk)
             labels[key] = (booking.school.name, session.title)

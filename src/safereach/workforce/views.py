@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from safereach.accounts.audit import record
 from safereach.accounts.models import Role
 from safereach.accounts.permissions import role_required
 from safereach.workforce.forms import LeaveForm, OfficerForm
@@ -68,6 +69,9 @@ def read_calendar(request, pk):
 @role_required(Role.COORDINATOR)
 def remove_leave(request, pk, leave_pk):
     this = get_object_or_404(_officers(request.user), pk=pk)
-    get_object_or_404(Leave, pk=leave_pk, officer=this).delete()
+    leave = get_object_or_404(Leave, pk=leave_pk, officer=this)
+    leave.delete()
+    record("leave.delete", user=request.user, target=this.name, starts_on=leave.starts_on.isoformat(),
+           ends_on=leave.ends_on.isoformat())
     messages.success(request, "Leave removed.")
     return redirect("workforce:officer", pk=this.pk)

@@ -31,7 +31,7 @@ from safereach.evidence.importers.base import (
     normalise_header,
     require_whole_rows,
 )
-from safereach.evidence.importers.bulk import insert_rows
+from safereach.evidence.importers.bulk import checked, insert_rows
 
 LEVELS = ("lsoa", "ward", "district")  # finest first
 LEVEL_LABEL = {"lsoa": "LSOA", "ward": "ward", "district": "district"}
@@ -81,6 +81,7 @@ def update_rows(model, key: str, fields: Sequence[str], rows: Iterable[tuple],
     the ORM's bulk_update builds CASE expressions that grow with the batch and crawl on
     tens of thousands of rows.
     """
+    rows = checked(model, [*fields, key], rows)
     meta = model._meta
     quote = connection.ops.quote_name
     sets = []
