@@ -18,6 +18,7 @@ urlpatterns = [
     path("officers/", include("safereach.workforce.urls")),
     path("week/", include("safereach.delivery.week_urls")),
     path("delivery/", include("safereach.delivery.urls")),
+    path("maps/", include("safereach.maps.urls")),
     path("register/", include("safereach.register.urls")),
     path("", include("safereach.schoolpage.urls")),
     path("admin/", admin.site.urls),

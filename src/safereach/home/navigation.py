@@ -30,6 +30,7 @@ def navigation(request):
             links.append(("Reach", reverse("delivery:reach-agency", args=[own.slug]) if own
                           else reverse("delivery:reach")))
             links.append(("Impact", reverse("delivery:impact")))
+            links.append(("Map", reverse("maps:map")))
         # The schools' side (schoolpage): what schools asked for, their feedback, their tiers,
         # and concerns, shown only to those they were routed to.
         if user.has_role(Role.PARTNER, Role.COORDINATOR, Role.ANALYST):

@@ -15,6 +15,7 @@ from django.urls import reverse
 from safereach.accounts.audit import record
 from safereach.accounts.models import AuditEvent, Role
 from safereach.accounts.permissions import role_required
+from safereach.areas.basemap import basemap_around
 from safereach.areas.models import Area
 from safereach.core.small_counts import shared_count
 from safereach.governance.gate import sensitive_gate
@@ -240,6 +241,7 @@ def school(request, urn):
         "radius_m": radius,
         "lsoa": ({"name": lsoa.name, "geometry": json.loads(lsoa.geometry)}
                  if lsoa and lsoa.geometry else None),
+        "basemap": basemap_around([(school.lat, school.lon)], at_least_m=2 * radius),
     }
     return render(request, "matrix/school.html", {
         "school": school, "scores": scores, "high": [s for s in scores if s.decile <= 2],

@@ -18,6 +18,7 @@ from safereach.evidence.importers.base import (
 from safereach.evidence.importers.bulk import TextTooLong
 from safereach.evidence.importers.registry import IMPORTERS
 from safereach.evidence.models import Dataset
+from safereach.evidence.signals import data_loaded
 
 
 @dataclass
@@ -105,4 +106,8 @@ def load(kind: str, paths: list[str | Path], info: DatasetInfo | None = None, *,
             except TextTooLong as long:  # the transaction rolls back: nothing of any file stays
                 raise LoadFailed([too_long_problem(parsed.source, long)]) from None
             outcomes.append(Outcome(str(parsed.source.path), dataset, parsed.row_count))
+        if ready:
+            written = [o.dataset for o in outcomes if not o.unchanged]
+            transaction.on_commit(
+                lambda: data_loaded.send(sender=type(importer), kind=kind, datasets=written))
     return outcomes

@@ -43,6 +43,10 @@ class Command(BaseCommand):
         county = generate(seed=seed, last_month=_month(last_month))
         generated = time.perf_counter()
         counts = rebuild_demo(county)
+        # The map's incident counts per grid cell, so the map's first page opens at once.
+        from safereach.maps.counts import ensure_fresh
+
+        ensure_fresh()
         written = time.perf_counter()
 
         out = self.stdout
