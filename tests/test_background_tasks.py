@@ -152,3 +152,29 @@ def test_other_database_errors_are_not_retried():
     with pytest.raises(OperationalError):
         when_unlocked(broken)
     assert calls == [1]
+
+
+def test_a_lock_held_a_long_while_is_waited_out_until_the_deadline(monkeypatch):
+    """The wait is bounded by time, not by a count of tries: a lock held for a minute on a busy
+    machine (thousands of tries) is waited out; one held past the deadline is reported."""
+    from django.db import OperationalError
+
+    from safereach.core import database
+
+    clock = [0.0]
+    monkeypatch.setattr(database.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(database.time, "sleep", lambda seconds: clock.__setitem__(0, clock[0] + seconds))
+
+    def locked_until(moment):
+        def work():
+            if clock[0] < moment:
+                raise OperationalError("database table is locked: planning_planrun")
+            return "written"
+
+        return work
+
+    assert database.when_unlocked(locked_until(60.0)) == "written"
+    clock[0] = 0.0
+    with pytest.raises(OperationalError, match="locked"):
+        database.when_unlocked(locked_until(10_000.0), patience=120.0)
+    assert 120.0 <= clock[0] < 121.0

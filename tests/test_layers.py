@@ -18,6 +18,7 @@ FLOORS = [
     {"areas"},
     {"schools"},
     {"evidence"},
+    {"governance"},  # sharing agreements over evidence's datasets; who may see them
     {"matrix"},
     {"catalogue", "workforce"},
     {"bookings"},

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "safereach.areas",
     "safereach.schools",
     "safereach.evidence",
+    "safereach.governance",
     "safereach.workforce",
     "safereach.matrix",
     "safereach.catalogue",
@@ -81,6 +82,7 @@ INSTALLED_APPS = [
     "safereach.bookings",
     "safereach.planning",
     "safereach.delivery",
+    "safereach.maps",
     "safereach.register",
     "safereach.schoolpage",
     "safereach.home",
@@ -297,6 +299,8 @@ SAFEREACH_CONTACT = os.environ.get(
     "SAFEREACH_CONTACT", "the booking coordinator of the partner you booked with"
 )
 SAFEREACH_CONTACT_RETENTION_DAYS = int(os.environ.get("SAFEREACH_CONTACT_RETENTION_DAYS", "730"))
+# Audit entries are deleted this many days after the action (governance.retention).
+SAFEREACH_AUDIT_RETENTION_DAYS = int(os.environ.get("SAFEREACH_AUDIT_RETENTION_DAYS", str(6 * 365)))
 DEFAULT_FROM_EMAIL = os.environ.get("SAFEREACH_FROM_EMAIL", "SafeReach <bookings@safereach.invalid>")
 
 # --- Term planner (routing.planner) -----------------------------------------------------------
@@ -372,3 +376,14 @@ SAFEREACH_SITE_URL = (
     or (CSRF_TRUSTED_ORIGINS[0] if CSRF_TRUSTED_ORIGINS else "")
     or ("https://" + ALLOWED_HOSTS[0] if ALLOWED_HOSTS and not DEBUG else "http://127.0.0.1:8000")
 ).rstrip("/")
+# --- Background tiles under every map (areas/basemap.py) --------------------------------------
+# Every map draws district and ward boundaries, their names and a scale from the loaded data, and
+# needs no tile server. A site with its own may give its URL template (for example
+# https://tiles.example/{z}/{x}/{y}.png) and the attribution its licence asks for.
+SAFEREACH_TILES = {
+    "URL": os.environ.get("SAFEREACH_TILE_URL", ""),
+    "ATTRIBUTION": os.environ.get("SAFEREACH_TILE_ATTRIBUTION", ""),
+}
+# --- The multi-agency map (maps) ----------------------------------------------------------------
+# The county's name heads the county view and map packs.
+SAFEREACH_MAPS = {"COUNTY_NAME": os.environ.get("SAFEREACH_COUNTY_NAME", "")}

@@ -2,6 +2,7 @@
 
 import json
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,11 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
+# How long a test waits for background work (a term plan, a back-test) to reach the state it
+# looks for, and how long a task held for the test waits for the test to have looked: generous,
+# for a machine busy with other work. Each wait ends as soon as its state is there.
+BACKGROUND_SECONDS = 180
+BACKGROUND_MS = BACKGROUND_SECONDS * 1000
 # The accessibility standard SafeReach must meet (WCAG 2.2 AA), plus axe's best practices.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
@@ -56,9 +62,8 @@ def browser():
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+def _page_of_width(browser, width: int, height: int):
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="en-GB")
     page = context.new_page()
     # A deadline for each wait, generous for a busy machine: waits end as soon as the state is there.
     page.set_default_timeout(30_000)
@@ -68,6 +73,33 @@ def page(browser):
     yield page
     context.close()
     assert refused == [], "the Content-Security-Policy refused: " + "; ".join(refused)
+
+
+@pytest.fixture
+def page(browser):
+    yield from _page_of_width(browser, 1280, 900)
+
+
+@pytest.fixture
+def phone(browser):
+    """A page 375 CSS pixels wide, as on a phone."""
+    yield from _page_of_width(browser, 375, 800)
+
+
+@pytest.fixture
+def gates():
+    """`gates()` makes an event a background task waits on until the test has looked at the
+    page; every one is opened when the test ends, so no task is left waiting on a test that
+    failed (ask for this fixture after the one that waits for the background tasks)."""
+    made = []
+
+    def gate() -> threading.Event:
+        made.append(threading.Event())
+        return made[-1]
+
+    yield gate
+    for event in made:
+        event.set()
 
 
 def sign_in(page, live_server, user, password=PASSWORD):

@@ -11,7 +11,7 @@ from safereach.bookings.diary import at
 from safereach.bookings.models import Booking, Visit
 from safereach.bookings.tests.factories import make_county, quiet_monday
 from safereach.delivery.tests.factories import last_week, make_visit
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import BACKGROUND_MS, assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -147,8 +147,8 @@ def test_coordinator_plans_the_term(page, live_server, week_county):
     page.get_by_label("Last day").fill((monday + timedelta(days=4)).isoformat())
     page.get_by_label("Seconds to plan for").fill("1")
     page.get_by_role("button", name="Plan the term").click()
-    expect(page.get_by_text("Travel with the plan")).to_be_visible()
+    expect(page.get_by_text("Travel with the plan")).to_be_visible(timeout=BACKGROUND_MS)
     assert_accessible(page, "term-plan")
     page.get_by_role("button", name="Apply the plan and email the schools").click()
-    expect(page.get_by_role("heading", name="Plan applied")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("heading", name="Plan applied")).to_be_visible(timeout=BACKGROUND_MS)
     expect(page.get_by_role("heading", name="Booked (1)")).to_be_visible()

@@ -89,7 +89,7 @@ def test_the_map_draws_offline_and_its_markers_take_the_keyboard(sized_page, liv
     expect(page.locator("#register-map[data-ready='true']")).to_be_attached()
     markers = page.locator(".app-register-map__marker")
     expect(markers).to_have_count(3)
-    expect(page.locator(".app-register-map__label")).to_have_text(["Riverside"])
+    expect(page.locator(".app-basemap-name--district")).to_have_text(["Riverside"])
     assert all(url.startswith(live_server.url) for url in requests), "the map fetched from elsewhere"
     markers.first.focus()
     page.keyboard.press("Enter")

@@ -2,7 +2,6 @@
 plan and watches the visits being booked, then sees what was booked; each page passes axe-core
 in a real browser."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -14,7 +13,7 @@ from safereach.core.background import wait_for_background_tasks
 from safereach.planning import tasks
 from safereach.planning.models import PlanRun
 from safereach.planning.tasks import ApplyingRecord
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import BACKGROUND_MS, BACKGROUND_SECONDS, assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,27 +41,29 @@ def planning_county(db, settings):
     wait_for_background_tasks()
 
 
-def test_a_coordinator_plans_the_term_in_the_background(page, live_server, planning_county, monkeypatch):
+def test_a_coordinator_plans_the_term_in_the_background(
+    page, live_server, planning_county, gates, monkeypatch
+):
     county, monday = planning_county, planning_county["monday"]
     # Applying two visits takes a blink: hold it after the first until the test has looked.
-    looked = threading.Event()
+    looked = gates()
     emailed = ApplyingRecord.emailed
 
     def held_after_the_first(self, booking):
         emailed(self, booking)
-        looked.wait(30)
+        looked.wait(BACKGROUND_SECONDS)
 
     monkeypatch.setattr(ApplyingRecord, "emailed", held_after_the_first)
     # Planning, likewise, waits once it has shown some progress until the test has seen it, so a
     # busy machine cannot finish the plan before the page has been looked at.
-    seen_planning = threading.Event()
+    seen_planning = gates()
     make_plan = tasks.make_plan
 
     def held_once_under_way(*args, progress, **kwargs):
         def report(fraction):
             progress(fraction)
             if 0 < fraction < 1:
-                seen_planning.wait(60)
+                seen_planning.wait(BACKGROUND_SECONDS)
 
         return make_plan(*args, progress=report, **kwargs)
 
@@ -81,12 +82,12 @@ def test_a_coordinator_plans_the_term_in_the_background(page, live_server, plann
     assert_accessible(page, "term-plan-progress")
     # The page's script shows the planner's progress without reloading...
     page.evaluate("window.notReloaded = true")
-    expect(page.get_by_role("status")).to_contain_text("Planning 2 weeks of visits", timeout=20_000)
-    page.wait_for_function("() => document.querySelector('progress').value > 0", timeout=20_000)
+    expect(page.get_by_role("status")).to_contain_text("Planning 2 weeks of visits", timeout=BACKGROUND_MS)
+    page.wait_for_function("() => document.querySelector('progress').value > 0", timeout=BACKGROUND_MS)
     assert page.evaluate("window.notReloaded === true")
     seen_planning.set()
     # ...and the plan once it is ready.
-    expect(page.get_by_role("heading", name="Proposed plan")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("heading", name="Proposed plan")).to_be_visible(timeout=BACKGROUND_MS)
     expect(page.get_by_role("row").filter(has_text="Riverside Junior School")).to_be_visible()
     expect(page.get_by_role("row").filter(has_text="Oakfield Primary School").first).to_be_visible()
     assert_accessible(page, "term-plan-ready")
@@ -94,11 +95,13 @@ def test_a_coordinator_plans_the_term_in_the_background(page, live_server, plann
     page.get_by_role("button", name="Apply the plan and email the schools").click()
     expect(page.get_by_role("heading", name="Applying the plan")).to_be_visible()
     expect(page.get_by_role("progressbar", name="How far applying has got")).to_be_visible()
-    expect(page.get_by_role("status")).to_contain_text("Applying: 1 of 2 visits booked")
+    expect(page.get_by_role("status")).to_contain_text(
+        "Applying: 1 of 2 visits booked", timeout=BACKGROUND_MS
+    )
     assert_accessible(page, "term-plan-applying")
     looked.set()
     # The page reloads itself when applying ends, and shows what it did.
-    expect(page.get_by_role("heading", name="Plan applied")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("heading", name="Plan applied")).to_be_visible(timeout=BACKGROUND_MS)
     expect(page.get_by_role("heading", name="Booked (2)")).to_be_visible()
     booked = page.get_by_role("region", name="Visits booked")
     expect(booked.get_by_role("row").filter(has_text="Riverside Junior School")).to_contain_text(

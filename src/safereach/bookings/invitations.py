@@ -62,6 +62,38 @@ def uninvited_targets(programme: str, agency_id) -> list[dict]:
     ]
 
 
+def send_invitations(school_ids, programme: str, user, site: str) -> tuple[int, int]:
+    """Email each school's verified contact a link to book the programme's session offered by the
+    user's agency that suits its year groups, and record the invitation. Returns (sent, schools
+    with no such session to book); schools without a verified contact are left out."""
+    sessions = list(
+        Session.objects.filter(
+            programme__slug=programme, is_published=True, partner=user.agency_id
+        ).order_by("pk")
+    )
+    contacts = dict(
+        KnownAddress.objects.filter(school__in=school_ids).exclude(email="").values_list("school_id", "email")
+    )
+    sent = missing = 0
+    for school in School.objects.filter(pk__in=contacts).order_by("name"):
+        # The first of the agency's sessions for the programme that suits the school's year groups.
+        session = next((x for x in sessions if x.suits(school)), None)
+        if session is None:
+            missing += 1
+            continue
+        link = site + reverse("bookings:request", args=[school.urn]) + f"?session={session.slug}"
+        row = {"school": school, "email": contacts[school.pk], "session": session}
+        body = render_to_string("bookings/email/invitation.txt", {**row, "link": link})
+        EmailMessage(
+            f"An invitation to book {session.title} for {school.name}", body, to=[contacts[school.pk]]
+        ).send()
+        Invitation.objects.create(
+            school=school, programme=programme, sent_to=contacts[school.pk], sent_by=user
+        )
+        sent += 1
+    return sent, missing
+
+
 @role_required(Role.COORDINATOR)
 def invite(request):
     form = ProgrammeForm(request.GET or None)
@@ -71,25 +103,8 @@ def invite(request):
         rows = uninvited_targets(programme, request.user.agency_id)
     if request.method == "POST" and programme:
         site = request.build_absolute_uri("/").rstrip("/")
-        sent = 0
-        for row in rows:
-            if not row["email"] or not row["session"]:
-                continue
-            link = (
-                site
-                + reverse("bookings:request", args=[row["school"].urn])
-                + f"?session={row['session'].slug}"
-            )
-            body = render_to_string("bookings/email/invitation.txt", {**row, "link": link})
-            EmailMessage(
-                f"An invitation to book {row['session'].title} for {row['school'].name}",
-                body,
-                to=[row["email"]],
-            ).send()
-            Invitation.objects.create(
-                school=row["school"], programme=programme, sent_to=row["email"], sent_by=request.user
-            )
-            sent += 1
+        with_contact = [r["school"].pk for r in rows if r["email"]]
+        sent, _ = send_invitations(with_contact, programme, request.user, site)
         messages.success(request, f"Sent {sent} invitation{'s' if sent != 1 else ''}.")
         return redirect(reverse("bookings:invite") + f"?programme={programme}")
     return render(

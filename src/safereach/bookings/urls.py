@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safereach.bookings import invitations, views
+from safereach.bookings import invitations, leave, views
 
 app_name = "bookings"
 urlpatterns = [
@@ -16,4 +16,5 @@ urlpatterns = [
     path("invite/", invitations.invite, name="invite"),
     path("queue/<id:pk>/", views.coordinator_booking, name="coordinator-booking"),
     path("queue/<id:pk>/action/", views.coordinator_action, name="coordinator-action"),
+    path("officers/<id:pk>/leave/", leave.add_leave, name="add-leave"),
 ]

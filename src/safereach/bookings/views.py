@@ -1,9 +1,11 @@
 """Choose-and-book for schools (no password: signed links), and the coordinator's queue."""
 
 from collections import defaultdict
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import F, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from safereach.accounts.audit import record
 from safereach.accounts.models import Role
 from safereach.accounts.permissions import role_required
 from safereach.bookings import services
@@ -20,7 +23,13 @@ from safereach.bookings.access import (
     may_act_on_session,
     may_act_on_visit,
 )
-from safereach.bookings.forms import CancelForm, ChooseTimesForm, FindSchoolForm, RequestForm
+from safereach.bookings.forms import (
+    CancelForm,
+    ChooseTimesForm,
+    FindSchoolForm,
+    OtherDatesForm,
+    RequestForm,
+)
 from safereach.bookings.links import BadLink, choose_url, manage_url, read_token
 from safereach.bookings.models import Booking, KnownAddress, Visit, is_known_address
 from safereach.bookings.offers import all_options_for, booking_settings, offers_for, parse_offer_key
@@ -34,28 +43,41 @@ def site_url(request) -> str:
 
 
 def bookable_sessions():
-    return (
-        Session.objects.filter(is_published=True, officers__isnull=False).distinct().select_related("partner")
-    )
+    """What a school books here; the rest it books directly with the partner (Session.booked_here)."""
+    return Session.objects.filter(is_published=True).booked_here().select_related("partner")
 
 
 # The school's side ------------------------------------------------------------------------
 
 
+SCHOOLS_PER_PAGE = 25
+
+
 def start(request):
-    """Find the school by name, URN or postcode."""
+    """Find the school by name, URN or postcode; every match, a page at a time."""
     form = FindSchoolForm(request.GET if "q" in request.GET else None)
-    schools = []
+    page, query = None, ""
     if form.is_valid():
         q = form.cleaned_data["q"]
         match = Q(name__icontains=q) | Q(postcode__iexact=q) | Q(postcode__istartswith=q.upper())
         if q.isdigit():
             match |= Q(urn=int(q))
-        schools = list(School.objects.filter(match).exclude(status__icontains="closed")[:25])
+        schools = School.objects.filter(match).exclude(status__icontains="closed").order_by("name", "urn")
+        # get_page: a page number that is not one (or past the last) shows the nearest page.
+        page = Paginator(schools, SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        query = query.urlencode()
     return render(
         request,
         "bookings/start.html",
-        {"form": form, "schools": schools, "session": request.GET.get("session", "")},
+        {
+            "form": form,
+            "page": page,
+            "schools": list(page) if page else [],
+            "query": query,
+            "session": request.GET.get("session", ""),
+        },
     )
 
 
@@ -64,10 +86,15 @@ def request_form(request, urn):
     bookable = bookable_sessions()
     # A school is offered only the sessions for the year groups it teaches.
     sessions = bookable.filter(pk__in=[s.pk for s in bookable if s.suits(school)])
-    initial, unsuited = {}, None
+    booked_directly = list(
+        Session.objects.filter(is_published=True).exclude(pk__in=bookable).select_related("partner")
+    )
+    initial, unsuited, direct = {}, None, None
     if request.GET.get("session"):
         initial["sessions"] = sessions.filter(slug=request.GET["session"])
         unsuited = bookable.exclude(pk__in=sessions).filter(slug=request.GET["session"]).first()
+        # Booked with the partner, not here: say so, with their contact, rather than drop it.
+        direct = next((s for s in booked_directly if s.slug == request.GET["session"]), None)
     form = RequestForm(
         request.POST if request.method == "POST" else None, sessions=sessions, school=school, initial=initial
     )
@@ -87,6 +114,8 @@ def request_form(request, urn):
             "school": school,
             "planned": partner_visits,
             "unsuited": unsuited,
+            "direct": direct,
+            "booked_directly": [s for s in booked_directly if s.suits(school)],
             "offered": sessions.exists(),
         },
     )
@@ -140,7 +169,7 @@ def times(request, token):
     if request.method == "POST":
         form = ChooseTimesForm(
             None if taken else request.POST,
-            offers_by_session=offers_by_session,
+            offers_by_session=offers_by_session, school_day=booking.school_day(),
             initial=_choices_still_offered(request.POST, offers_by_session, taken),
         )
         if form.is_valid():
@@ -162,11 +191,11 @@ def times(request, token):
             if not any(offers for _, offers in offers_by_session):
                 return _queue_whole_request(request, booking, sessions, taken)
             form = ChooseTimesForm(
-                offers_by_session=offers_by_session,
+                offers_by_session=offers_by_session, school_day=booking.school_day(),
                 initial=_choices_still_offered(request.POST, offers_by_session, taken),
             )
     else:
-        form = ChooseTimesForm(offers_by_session=offers_by_session)
+        form = ChooseTimesForm(offers_by_session=offers_by_session, school_day=booking.school_day())
     planned, planned_days = _joint_visits(booking, offers_by_session)
     fields = {name: form[name] for name in form.fields}
     return render(
@@ -232,6 +261,11 @@ def confirm(request, token):
         ):
             return render(request, "bookings/confirm.html", {"booking": booking, "gone": True})
         return redirect(manage_url(booking) + "?confirmed=1")
+    if booking.status == Booking.Status.CONFIRMED:
+        return redirect(manage_url(booking))
+    if booking.status != Booking.Status.HELD:
+        # Cancelled, released or waiting for a coordinator: an old link says so, never "Confirm".
+        return render(request, "bookings/confirm.html", {"booking": booking, "gone": True})
     return render(
         request,
         "bookings/confirm.html",
@@ -273,7 +307,10 @@ def reschedule(request, token, visit_id):
         status__in=Visit.LIVE,
         starts_at__gt=timezone.now(),  # a visit that has taken place is a record, not a plan
     )
-    offers = offers_for(booking, visit.session, moving=visit)
+    # Other dates the school gives, when none of the first suits (a GET form above the times).
+    dates_form = OtherDatesForm(request.GET if "dates_from" in request.GET else None)
+    ranges = dates_form.ranges if dates_form.is_bound and dates_form.is_valid() else None
+    offers = offers_for(booking, visit.session, moving=visit, date_ranges=ranges)
     offers_by_session = [(visit.session, offers)]
     taken = False
     if request.method == "POST":
@@ -289,19 +326,29 @@ def reschedule(request, token, visit_id):
                     services.Choice(visit.session, officer_id, day, start_minute),
                     by=f"rescheduled by {booking.contact_email}",
                     site_url=site_url(request),
+                    date_ranges=ranges,
                 )
                 messages.success(request, "Your visit has been moved. We have emailed you the new time.")
                 return redirect(manage_url(booking))
             except services.SlotTaken:
                 taken = True
-                offers = offers_for(booking, visit.session, moving=visit)
+                offers = offers_for(booking, visit.session, moving=visit, date_ranges=ranges)
                 form = ChooseTimesForm(offers_by_session=[(visit.session, offers)])
     else:
         form = ChooseTimesForm(offers_by_session=offers_by_session)
     return render(
         request,
         "bookings/reschedule.html",
-        {"booking": booking, "visit": visit, "form": form, "offers": offers, "token": token, "taken": taken},
+        {
+            "booking": booking,
+            "visit": visit,
+            "form": form,
+            "offers": offers,
+            "token": token,
+            "taken": taken,
+            "dates_form": dates_form,
+            "other_dates": ranges,
+        },
     )
 
 
@@ -331,6 +378,10 @@ def cancel(request, token):
 # The coordinator's side --------------------------------------------------------------------
 
 
+UPCOMING_LISTED = 50
+RECENTLY = timedelta(days=30)
+
+
 @role_required(Role.COORDINATOR)
 def coordinator_queue(request):
     bookings = bookings_seen_by(request.user)
@@ -357,12 +408,17 @@ def coordinator_queue(request):
             _held_sessions,
         ),
     ]
-    upcoming = (
-        Visit.objects.filter(
-            status=Visit.Status.CONFIRMED, starts_at__gte=timezone.now(), booking__in=bookings
-        )
-        .select_related("school", "session", "officer", "booking")
-        .order_by("starts_at")[:50]
+    # Every confirmed visit ahead of the coordinator's partner (all partners' for an
+    # administrator), counted whole; the nearest are listed.
+    ahead = Visit.objects.filter(status=Visit.Status.CONFIRMED, starts_at__gte=timezone.now())
+    if request.user.agency_id and not request.user.has_role(Role.ADMINISTRATOR):
+        ahead = ahead.filter(session__partner=request.user.agency_id)
+    upcoming = list(ahead.select_related("school", "session", "officer", "booking").order_by("starts_at")[
+        :UPCOMING_LISTED
+    ])
+    cancelled = list(
+        bookings.filter(status=Booking.Status.CANCELLED, cancelled_at__gte=timezone.now() - RECENTLY)
+        .order_by("-cancelled_at")[:UPCOMING_LISTED]
     )
     shown = []
     for title, rows, sessions_of in sections:
@@ -376,7 +432,17 @@ def coordinator_queue(request):
             # Each section lists only the sessions it is about.
             booking.shown_sessions = sessions_of(booking)
         shown.append((title, rows))
-    return render(request, "bookings/coordinator_queue.html", {"sections": shown, "upcoming": upcoming})
+    return render(
+        request,
+        "bookings/coordinator_queue.html",
+        {
+            "sections": shown,
+            "upcoming": upcoming,
+            "upcoming_count": ahead.count(),
+            "cancelled": cancelled,
+            "recent_days": RECENTLY.days,
+        },
+    )
 
 
 def _held_sessions(booking) -> list:
@@ -398,6 +464,10 @@ def _whole_number(value) -> int | None:
 @role_required(Role.COORDINATOR)
 def coordinator_booking(request, pk):
     booking = get_object_or_404(bookings_seen_by(request.user), pk=pk)
+    return _coordinator_booking_page(request, booking, CancelForm())
+
+
+def _coordinator_booking_page(request, booking, cancel_form):
     user = request.user
     visits = list(booking.live_visits())
     # Every option with its added travel: for each of the user's visits (to move it), and for
@@ -426,7 +496,8 @@ def coordinator_booking(request, pk):
             "unbooked": [(s, options[f"session-{s.pk}"]) for s in unbooked],
             "emails": booking.emails.all()[:20],
             "contact_known": is_known_address(booking.school, booking.contact_email),
-            "cancel_form": CancelForm(),
+            "cancel_form": cancel_form,
+            "form": cancel_form,  # for the error summary
             "whole": whole,
             "own_held": whole or any(v.status == Visit.Status.HELD and v.ours for v in visits),
             "own_part": whole or any(may_act_on_session(user, s) for s in booking.sessions.all()),
@@ -444,6 +515,16 @@ def coordinator_action(request, pk):
     by = f"{user.get_full_name() or user.email} (booking coordinator)"
     url = site_url(request)
     if action == "approve" and booking.status in Booking.HOLDING:
+        clashes = services.school_clashes(booking)
+        if clashes:
+            visit, why = clashes[0]
+            when = timezone.localtime(visit.starts_at)
+            messages.error(
+                request,
+                f"Not confirmed: {visit.session.title} on {when:%a %-d %b at %H:%M} cannot stay where "
+                f"it is, as {why.sentence}. Move it to another time first.",
+            )
+            return redirect("bookings:coordinator-booking", pk=booking.pk)
         if request.POST.get("verify_contact"):
             # The coordinator has checked with the school: next time this contact confirms by email.
             KnownAddress.objects.get_or_create(
@@ -459,9 +540,13 @@ def coordinator_action(request, pk):
                 request,
                 "Your part is approved. The booking is confirmed when the other partners approve theirs.",
             )
+        record("booking.approve", user=user, target=booking.reference)
     elif action == "cancel" and booking.is_open:
         form = CancelForm(request.POST)
-        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        if not form.is_valid():
+            # Nothing changes: the page again, with what was typed and why it was refused.
+            return _coordinator_booking_page(request, booking, form)
+        reason = form.cleaned_data["reason"]
         if whole:
             services.cancel(booking, by=by, site_url=url, reason=reason)
             messages.success(request, f"{booking.reference} is cancelled and the school has been emailed.")
@@ -470,6 +555,8 @@ def coordinator_action(request, pk):
             messages.success(
                 request, "Your part of the booking is cancelled and the school has been emailed."
             )
+        record("booking.cancel", user=user, target=booking.reference, reason=reason,
+               part="whole" if whole else "own agency's part")
     elif action in {"move", "book"}:
         parsed = parse_offer_key(request.POST.get("option", ""))
         if parsed is None:
@@ -487,6 +574,8 @@ def coordinator_action(request, pk):
                 services.move(
                     visit, services.Choice(visit.session, officer_id, day, start_minute), by=by, site_url=url
                 )
+                record("booking.move", user=request.user, target=booking.reference,
+                       visit=visit.pk, officer=officer_id, day=day.isoformat(), minute=start_minute)
                 messages.success(request, "The visit is moved and the school has been emailed.")
             else:
                 session = get_object_or_404(booking.sessions, pk=_whole_number(request.POST.get("session")))

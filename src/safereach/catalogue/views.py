@@ -8,6 +8,7 @@ from safereach.accounts.permissions import role_required
 from safereach.catalogue.forms import CatalogueFilter, SessionForm
 from safereach.catalogue.models import KEY_STAGES, Session
 from safereach.catalogue.open_referral import catalogue_document
+from safereach.catalogue.session_page import sections_for
 from safereach.schools.models import School
 
 
@@ -64,7 +65,7 @@ def catalogue(request):
 
 def session_detail(request, slug):
     session = get_object_or_404(published_sessions(), slug=slug)
-    return render(request, "catalogue/session.html", {"session": session})
+    return render(request, "catalogue/session.html", {"session": session, "sections": sections_for(session)})
 
 
 def open_referral(request):

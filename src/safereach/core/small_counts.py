@@ -29,7 +29,9 @@ def shared_count(n: float, shared: bool) -> str:
     return FEWER_THAN_SMALL if shared and is_small(n) else f"{n:,.0f}"
 
 
-def shared_table(counts: Mapping[K, int], exact: Collection[K] = ()) -> dict[K, str]:
+def shared_table(
+    counts: Mapping[K, int], exact: Collection[K] = (), hidden: Collection[K] = ()
+) -> dict[K, str]:
     """Each cell of a one-way table as text, for a table shown beside its total (which goes
     through `shared_count` with the same rule).
 
@@ -38,9 +40,15 @@ def shared_table(counts: Mapping[K, int], exact: Collection[K] = ()) -> dict[K, 
     total less the cells shown would give it away, so the next smallest non-zero cell is hidden
     too ("not shown"). That is secondary suppression, the usual practice for published tables;
     we prefer it to rounding the total because every figure that is shown stays exact.
+
+    Cells in `hidden` are hidden for a reason outside this table (another figure of the same
+    row was suppressed, say): they read "not shown" and count as suppressed cells here.
     """
     primary = {k for k, n in counts.items() if k not in exact and is_small(n)}
+    forced = {k for k in hidden if k in counts and k not in primary and counts[k] > 0}
     text = {k: FEWER_THAN_SMALL if k in primary else f"{n:,}" for k, n in counts.items()}
+    text.update(dict.fromkeys(forced, NOT_SHOWN))
+    primary |= forced
     if len(primary) == 1:
         # Own cells are candidates too: hiding one of them is what stops the subtraction. When
         # there is no other non-zero cell, the suppressed one equals the total, which is small
@@ -49,3 +57,10 @@ def shared_table(counts: Mapping[K, int], exact: Collection[K] = ()) -> dict[K, 
         if others:
             text[min(others, key=lambda k: counts[k])] = NOT_SHOWN
     return text
+
+
+def enough_to_summarise(n: int) -> bool:
+    """Whether an average or a share over `n` responses (schools' feedback, classes' scores) may
+    be shown outside the agency that owns them: with fewer than 5, it could be one school's own
+    answer, and saying "fewer than 5" is all that is shown."""
+    return n >= SMALL

@@ -1,7 +1,7 @@
 """What happened at a visit, as the officer records it: delivered or not and why, the pupils
 reached in each year group, and what the school said. Reach figures and exports read these.
 And the partners' case systems that hear of each visit change by webhook, with the log of
-every delivery."""
+every delivery; and the runs of the impact evaluation."""
 
 import base64
 import secrets
@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from safereach.bookings.models import Visit, VisitChange
 from safereach.catalogue.models import YEAR_LABEL
+from safereach.core.background import BackgroundRun
 
 # A whole year group of a large secondary school; a bigger count is a typing slip.
 MOST_PUPILS_IN_A_YEAR_GROUP = 500
@@ -268,3 +269,29 @@ class ProjectedFeedKey(models.Model):
         if found is None or found.has_expired(now) or not secrets.compare_digest(found.key, key):
             return None
         return found.user
+
+
+# The impact evaluation ------------------------------------------------------------------------
+
+
+class ImpactRun(BackgroundRun):
+    """One impact evaluation of a programme, asked for on its impact page and carried out as a
+    background task: how far it has got, then the estimate (or why there is none) as it stood on
+    the data loaded then. The page shows the latest finished run."""
+
+    FINISHED_TEXT = "Estimate ready"
+    NEVER_STARTED = ("The evaluation never started. The background worker may not be running: "
+                     "tell your administrator.")
+    STOPPED = "The evaluation stopped without finishing, perhaps because the server restarted."
+
+    programme = models.ForeignKey("matrix.Programme", on_delete=models.CASCADE, related_name="impact_runs")
+    asked_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    result = models.JSONField(null=True, blank=True, help_text="The estimate, or the reasons there is none.")
+
+    class Meta(BackgroundRun.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return f"{self.programme} impact evaluation ({self.get_state_display()})"

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from safereach.areas.basemap import basemap_around
 from safereach.bookings.diary import Places, read_diaries, visit_id_of
 from safereach.bookings.models import Visit
 from safereach.routing.travel import travel_provider
@@ -73,9 +74,14 @@ def week_of(officer, monday: date, arrive_before: int = 10) -> list[Day]:
 
 
 def map_data(officer, days: list[Day]) -> dict:
-    """What the route map draws: the base and each day's stops, in order."""
+    """What the route map draws: the base and each day's stops, in order, over the boundaries
+    around them."""
     base = officer.base
+    where = [(leg.visit.school.lat, leg.visit.school.lon) for d in days for leg in d.legs]
+    if base:
+        where.append((base.lat, base.lon))
     return {
+        "basemap": basemap_around(where, at_least_m=2000),
         "base": {"name": base.name, "lat": base.lat, "lon": base.lon} if base else None,
         "days": [
             {

@@ -44,7 +44,7 @@ def outcome(request, visit_id):
     recorded = VisitOutcome.objects.filter(visit=visit).select_related("recorded_by").first()
     years = year_groups_of(visit, recorded)
     if request.method == "POST":
-        form = OutcomeForm(request.POST, year_groups=years)
+        form = OutcomeForm(request.POST, year_groups=years, most_pupils=visit.session.group_size)
         if form.is_valid():
             saved, created = record_outcome(visit, request.user, form.cleaned_data)
             verb = "Recorded" if created else "Changed"
@@ -54,3 +54,15 @@ def outcome(request, visit_id):
     else:
         form = OutcomeForm(initial=OutcomeForm.initial_from(recorded), year_groups=years)
     return render(request, "delivery/outcome.html", {**context, "form": form, "outcome": recorded})
+
+
+@role_required(Role.ANALYST, Role.ADMINISTRATOR)
+def fairness(request):
+    """For the ethics committee: who the target lists and the delivered visits reach."""
+    from safereach.delivery.fairness import programme_fairness, school_groups
+    from safereach.matrix.models import Programme
+
+    groups = school_groups()
+    programmes = [programme_fairness(p, groups) for p in Programme.objects.order_by("name")
+                  if p.target_lists.filter(is_current=True).exists()]
+    return render(request, "delivery/fairness.html", {"programmes": programmes})

@@ -18,7 +18,7 @@ from django.db.models import Q
 
 from safereach.accounts.models import Agency, User
 from safereach.areas.models import Area
-from safereach.demo import bookings, outcomes, schools_side
+from safereach.demo import bookings, history, outcomes, school_contacts, schools_side
 from safereach.demo.county import DemoCounty
 from safereach.demo.partners import CHARITY, COUNCIL, DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, FIRE, POLICE
 from safereach.demo.register import add_demo_register, clear_demo_register
@@ -122,7 +122,9 @@ def write_demo(county: DemoCounty) -> dict[str, int]:
 
     _link_programmes(agencies)
     added = bookings.add_demo_bookings(county, agencies)
+    added.update(school_contacts.add_demo_school_contacts(county, agencies))
     added.update(outcomes.add_demo_outcomes(county, agencies))
+    added.update(history.add_demo_history(county, agencies))
     added.update(schools_side.add_demo_schools_side(county, agencies))
     added.update(add_demo_register(county, agencies))
     return {

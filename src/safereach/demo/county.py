@@ -15,6 +15,7 @@ import shapely
 from shapely.geometry import mapping
 
 from safereach.areas.coordinates import to_wgs84
+from safereach.demo.bookings import SESSIONS
 from safereach.demo.deprivation import build_deprivation
 from safereach.demo.geography import Geography, build_geography
 from safereach.demo.incidents import (
@@ -27,6 +28,7 @@ from safereach.demo.incidents import (
 from safereach.demo.names import COUNTY_NAME, FICTIONAL, NamePool
 from safereach.demo.partners import AGENCIES, build_officers, build_stations, build_users
 from safereach.demo.places import build_notices, build_places
+from safereach.demo.rollout import plan_rollout, respond
 from safereach.demo.schools import build_schools
 
 DEFAULT_SEED = 4242
@@ -65,6 +67,7 @@ class DemoCounty:
     officers: list[dict]
     users: list[dict]
     area_rates: list[dict] = field(default_factory=list)  # evidence.AreaRate fields
+    rollout: list[dict] = field(default_factory=list)  # past delivered visits (demo.rollout)
     datasets: dict[str, dict] = field(default_factory=dict)
 
     @property
@@ -78,14 +81,18 @@ class DemoCounty:
 def generate(seed: int = DEFAULT_SEED, last_month: date = DEFAULT_LAST_MONTH) -> DemoCounty:
     """Build the whole county from `seed`; crime and fire run for 24 months to `last_month`."""
     # A ninth stream for area rates leaves the first eight, and so the rest of the county, as
-    # they were before it (a seed sequence's children do not depend on how many are spawned).
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(9)]
+    # they were before it (a seed sequence's children do not depend on how many are spawned);
+    # a tenth plans the history of delivery.
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(10)]
     names = NamePool(streams[0])
     geo = build_geography(streams[0], names)
     dep = build_deprivation(streams[1], geo)
     schools = build_schools(streams[2], geo, dep, names)
     snaps = build_snap_points(streams[3], geo)
     incidents = build_incidents(streams[4], geo, dep, snaps, last_month)
+    # Some programmes delivered over those months prevented incidents near their schools.
+    rollout = plan_rollout(streams[9], schools, SESSIONS, month_list(last_month)[0], last_month)
+    incidents = respond(streams[9], incidents, schools, rollout)
     number_fire_incidents(incidents)
     places = build_places(streams[5], geo, dep)
     notices = build_notices(streams[6], geo, dep, places, snaps, last_month)
@@ -99,7 +106,7 @@ def generate(seed: int = DEFAULT_SEED, last_month: date = DEFAULT_LAST_MONTH) ->
         deprivation=dep.fields, schools=schools, incidents=incidents, places=places,
         notices=notices, stations=stations, agencies=[dict(a) for a in AGENCIES],
         officers=officers, users=users,
-        area_rates=build_area_rates(streams[8], dep, geo.lsoa_codes),
+        area_rates=build_area_rates(streams[8], dep, geo.lsoa_codes), rollout=rollout,
     )
     county.datasets = _datasets(county)
     return county

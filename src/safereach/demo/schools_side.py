@@ -19,6 +19,7 @@ from safereach.bookings.models import KnownAddress, Visit
 from safereach.catalogue.models import Session
 from safereach.demo.partners import CHARITY, COUNCIL, DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, FIRE, POLICE
 from safereach.matrix.models import Programme
+from safereach.schoolpage.feedback import repeat_opens_on
 from safereach.schoolpage.links import school_page_url
 from safereach.schoolpage.models import Feedback, FeedbackRequest, KnowledgeCheckResult, KnowledgeQuestion
 from safereach.schools.models import Cohort, Concern, School, SchoolNeed, TierDecision, school_year_of
@@ -27,6 +28,10 @@ from safereach.schools.tiers import refresh_tier
 ASKING = 0.3  # schools that have said what would help them this year
 FEEDBACK_GIVEN = 0.6
 CHECK_TAKEN = 0.5
+# Of the classes that took a check straight after a visit six weeks or more ago, the share that
+# took it again; pupils remember a little less of it by then.
+CHECK_REPEATED = 0.6
+RIGHT_AFTER, RIGHT_SIX_WEEKS_ON = 0.85, 0.72
 
 # Demo sign-ins who receive concerns, beside the five in demo.partners; partner@ (the charity)
 # receives none, so a newcomer can see both sides.
@@ -133,10 +138,11 @@ def add_demo_schools_side(county, agencies: dict, today: date | None = None) -> 
         for i, (text, answers, correct) in enumerate(QUESTIONS.get(session.programme.slug, []), 1):
             KnowledgeQuestion.objects.create(session=session, position=i, text=text,
                                              answers=answers, correct=correct)
-    feedback_count, checks = _feedback(rng, sessions)
+    feedback_count, checks, repeated = _feedback(rng, sessions, today)
     users = _recipients(agencies)
     concerns = _concerns(rng, schools, users, agencies, today)
     return {"school needs": len(needs), "feedback": feedback_count, "knowledge checks": checks,
+            "knowledge checks six weeks on": repeated,
             "concerns": concerns, "concern recipients": [u.email for u in users.values()]}
 
 
@@ -147,8 +153,10 @@ def _coordinator(agencies):
     return None
 
 
-def _feedback(rng, sessions) -> tuple[int, int]:
-    """Feedback on most delivered visits; one session's is poor, so its partner sees a flag."""
+def _feedback(rng, sessions, today: date) -> tuple[int, int, int]:
+    """Feedback on most delivered visits; one session's is poor, so its partner sees a flag.
+    Knowledge checks straight after half the visits of sessions with questions, and for some of
+    those six weeks or more ago, the same check taken again."""
     visits = list(Visit.objects.filter(session__in=sessions, outcome__delivered=True,
                                        booking__isnull=False)
                   .select_related("booking", "session__partner").order_by("starts_at"))
@@ -179,12 +187,23 @@ def _feedback(rng, sessions) -> tuple[int, int]:
                 visit=visit, round=KnowledgeCheckResult.Round.AFTER, pupils=pupils,
                 questions=[{"text": q.text, "answers": q.answers, "correct": q.correct}
                            for q in questions],
-                correct_counts=[int(rng.binomial(pupils, 0.85)) for _ in questions],
+                correct_counts=[int(rng.binomial(pupils, RIGHT_AFTER)) for _ in questions],
                 recorded_at=visit.ends_at + timedelta(hours=3)))
+            again = repeat_opens_on(visit) + timedelta(days=int(rng.integers(0, 8)))
+            if again < today and rng.random() < CHECK_REPEATED:
+                requests[-1].repeat_reminder_sent_at = timezone.make_aware(
+                    datetime.combine(repeat_opens_on(visit), time(8)))
+                pupils = max(1, pupils - int(rng.integers(0, 4)))  # a few away that day
+                results.append(KnowledgeCheckResult(
+                    visit=visit, round=KnowledgeCheckResult.Round.SIX_WEEKS, pupils=pupils,
+                    questions=results[-1].questions,
+                    correct_counts=[int(rng.binomial(pupils, RIGHT_SIX_WEEKS_ON)) for _ in questions],
+                    recorded_at=timezone.make_aware(datetime.combine(again, time(11)))))
     FeedbackRequest.objects.bulk_create(requests)
     Feedback.objects.bulk_create(feedback)
     KnowledgeCheckResult.objects.bulk_create(results)
-    return len(feedback), len(results)
+    repeated = sum(r.round == KnowledgeCheckResult.Round.SIX_WEEKS for r in results)
+    return len(feedback), len(results) - repeated, repeated
 
 
 def _charity_id(sessions) -> int | None:

@@ -1,7 +1,8 @@
-"""A term's worth of schools' requests for the demo county, for the term planner to plan and
-the benchmark to measure: each school asks for one session for year groups it teaches, on a run of
-school days it chose, at a part of the day it chose. Not added by `safereach demo` itself
-(the demo's queue stays small for people trying it); the benchmark and tests call it."""
+"""Schools' requests for the demo county, for the term planner to plan and the benchmark to
+measure: each school asks for one session for year groups it teaches, on a run of school days it
+chose, at a part of the day it chose, and sends it to the coordinators' queue (committed, not left
+at "Choose a time"). `safereach demo` adds a few dozen for next term (DEMO_REQUESTS); the
+benchmark and tests add as many as they need."""
 
 from __future__ import annotations
 
@@ -10,16 +11,41 @@ from datetime import date, timedelta
 import numpy as np
 
 from safereach.bookings.calendar_days import open_days
-from safereach.bookings.models import Booking
+from safereach.bookings.models import Booking, Term
 from safereach.bookings.priority import target_school_ids
 from safereach.catalogue.models import Session
 from safereach.demo.bookings import DEMO_DOMAIN_SUFFIX
 from safereach.schools.models import School
 
+DEMO_REQUESTS = 36
+PLAN_WEEKS = 12  # a plan of the coming twelve weeks reaches every request the demo adds
+ENOUGH_DAYS = 15  # school days of next term within those weeks for the requests to be for it
 
-def add_term_requests(first_day: date, last_day: date, count: int, seed: int = 0) -> list[Booking]:
-    """`count` open requests (in the coordinators' queue) from the demo schools for days in the term."""
+
+def next_term_days(la_code: str, today: date, weeks: int = PLAN_WEEKS) -> tuple[date, date]:
+    """The days the demo's requests ask for: next term's, as far as the coming `weeks` weeks
+    reach, from a week ahead; when next term starts too late for that (early in a long term),
+    the coming weeks' own school days."""
+    soon, horizon = today + timedelta(days=7), today + timedelta(weeks=weeks)
+    term = Term.objects.filter(la_code=la_code, starts_on__gt=today).order_by("starts_on").first()
+    if term is not None:
+        first, last = max(term.starts_on, soon), min(term.ends_on, horizon)
+        if len(open_days(la_code, first, last)) >= ENOUGH_DAYS:
+            return first, last
+    return soon, horizon
+
+
+def add_term_requests(
+    first_day: date,
+    last_day: date,
+    count: int,
+    seed: int = 0,
+    contacts: dict[int, tuple[str, str]] | None = None,
+) -> list[Booking]:
+    """`count` open requests (in the coordinators' queue) from the demo schools for days in the
+    term; a school in `contacts` (school id -> name, email) asks through that contact."""
     rng = np.random.default_rng(seed)
+    contacts = contacts or {}
     schools = list(School.objects.filter(is_fictional=True, lon__isnull=False).order_by("pk"))
     sessions = [
         s
@@ -48,10 +74,13 @@ def add_term_requests(first_day: date, last_day: date, count: int, seed: int = 0
             if later:
                 a = later[int(rng.integers(0, len(later)))]
                 more = [[a.isoformat(), min(last_day, a + timedelta(days=4)).isoformat()]]
+        name, email = contacts.get(
+            school.pk, (f"Contact {i + 1}", f"office{i + 1}@{school.pk}{DEMO_DOMAIN_SUFFIX}")
+        )
         booking = Booking.objects.create(
             school=school,
-            contact_name=f"Contact {i + 1}",
-            contact_email=f"office{i + 1}@{school.pk}{DEMO_DOMAIN_SUFFIX}",
+            contact_name=name,
+            contact_email=email,
             dates_from=start,
             dates_to=end,
             more_dates=more,

@@ -8,11 +8,13 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, Sum
+from django.utils import timezone
 
 from safereach.accounts.models import Agency, Role, User
 from safereach.areas.models import Area
 from safereach.delivery.models import WebhookDelivery
 from safereach.evidence.models import Dataset, Deprivation, Incident, Notice, Place
+from safereach.governance.models import SharingAgreement, agreement_warnings
 from safereach.register.home import protection_figures
 from safereach.schoolpage.feedback import agency_figures as feedback_figures
 from safereach.schools.models import School
@@ -61,6 +63,9 @@ def administrator_figures() -> dict:
         "users_without_role": users_without_role,
         # Visit changes no case system accepted within a day: waiting for "Send again".
         "failed_deliveries": WebhookDelivery.objects.filter(state=WebhookDelivery.State.FAILED).count(),
+        # Sharing agreements ended with data under them, or ending or due for review soon.
+        "agreement_warnings": agreement_warnings(
+            timezone.localdate(), SharingAgreement.objects.prefetch_related("datasets")),
     }
 
 

@@ -25,6 +25,12 @@ def navigation(request):
             links.append(("Your sessions", reverse("catalogue:our-sessions")))
         if user.has_role(Role.PARTNER, Role.COORDINATOR, Role.ANALYST):
             links.append(("Projected delivery", reverse("delivery:projected")))
+            # Reach: the user's own agency's page when it delivers sessions, else every agency's.
+            own = user.agency if user.agency_id and user.agency.sessions.exists() else None
+            links.append(("Reach", reverse("delivery:reach-agency", args=[own.slug]) if own
+                          else reverse("delivery:reach")))
+            links.append(("Impact", reverse("delivery:impact")))
+            links.append(("Map", reverse("maps:map")))
         # The schools' side (schoolpage): what schools asked for, their feedback, their tiers,
         # and concerns, shown only to those they were routed to.
         if user.has_role(Role.PARTNER, Role.COORDINATOR, Role.ANALYST):
@@ -40,6 +46,11 @@ def navigation(request):
             links.append(("Fire safety notices", reverse("register:notices")))
         if user.has_role(Role.ADMINISTRATOR):
             links.append(("Administration", reverse("admin:index")))
+        # Governance: sharing agreements, inventory and audit log (the governance app).
+        if user.has_role(Role.ADMINISTRATOR):
+            links.append(("Governance", reverse("governance:agreements")))
+        if user.has_role(Role.ANALYST):
+            links.append(("Fairness", reverse("delivery:fairness")))
     current = request.path
     navigation_links = [
         {

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from safereach.accounts.admin import AdministratorAdmin
-from safereach.planning.models import PlanRun
+from safereach.planning.models import HoldBack, PlanRun
 
 
 @admin.register(PlanRun)
@@ -34,4 +34,18 @@ class PlanRunAdmin(AdministratorAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(HoldBack)
+class HoldBackAdmin(AdministratorAdmin):
+    """Draws are made on the hold-back page, which audits each; here they are read."""
+
+    list_display = ["term", "programme", "share_percent", "agreed_by", "drawn_by", "drawn_at"]
+    list_select_related = ["term", "drawn_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

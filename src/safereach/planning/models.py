@@ -1,5 +1,6 @@
 """Runs of the term planner: what a coordinator asked for, how far the planner has got, the plan
-it made, and what applying it did."""
+it made, and what applying it did; and the stepped-wedge draws that hold schools back for a
+term."""
 
 from datetime import date, timedelta
 
@@ -8,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from safereach.accounts.access import only_theirs
+from safereach.bookings.models import Term
 from safereach.core.background import BackgroundRun
 
 
@@ -224,3 +226,41 @@ class PlanRun(BackgroundRun):
                 result["not_tried"].append(visit)
         result["not_emailed"] = sum(1 for v in result["booked"] if not v["emailed_to"])
         return result
+
+
+class HoldBack(models.Model):
+    """A stepped-wedge draw: an agreed share of the schools waiting for a programme, drawn at
+    random, whose requests the term planner leaves for a later term. Schools held back this term
+    are the fair comparison for those visited: only chance decided which was which.
+
+    The draw is reproducible: the eligible schools' URNs in ascending order, shuffled by numpy's
+    default generator from `seed`; the first `held_back_count` are held back. The pool and the
+    schools drawn are kept, so anyone can repeat the draw and check it."""
+
+    # A draw is for its term: when the term's dates go, so does the draw.
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="hold_backs")
+    programme = models.ForeignKey("matrix.Programme", on_delete=models.CASCADE, related_name="hold_backs")
+    share_percent = models.PositiveSmallIntegerField(
+        help_text="The share of waiting schools to hold back, in per cent, as agreed.")
+    agreed_by = models.CharField(
+        max_length=300, help_text="Who agreed the share, and when: a meeting or a decision reference.")
+    seed = models.BigIntegerField(help_text="The random seed of the draw.")
+    pool_urns = models.JSONField(default=list, help_text="URNs of every school waiting, ascending.")
+    drawn_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    drawn_at = models.DateTimeField(default=timezone.now)
+    schools = models.ManyToManyField("schools.School", related_name="hold_backs", blank=True,
+                                     help_text="The schools held back.")
+
+    class Meta:
+        ordering = ["-drawn_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["term", "programme"],
+                                    name="one_hold_back_per_term_and_programme"),
+            models.CheckConstraint(condition=Q(share_percent__gte=1) & Q(share_percent__lte=50),
+                                   name="hold_back_share_from_1_to_50_percent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme}, {self.term.name}: {self.share_percent}% held back"

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from safereach.accounts.access import acting_agency_id, acts_for_every_agency
+from safereach.accounts.audit import record
 from safereach.accounts.models import Role
 from safereach.accounts.permissions import role_required
 from safereach.bookings.models import Term
@@ -252,6 +253,7 @@ def apply_term_plan(request, pk):
     if not run.claim_for_applying(request.user):
         messages.error(request, "This plan has already been applied. Plan again for the requests still open.")
         return redirect("planning:term-plan-run", run.pk)
+    record("plan.apply", user=request.user, target=f"term plan {run.pk}")
     try:
         apply_the_plan.enqueue(run.pk, site_url(request))
     except Exception as exc:

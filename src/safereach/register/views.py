@@ -3,7 +3,6 @@ No sign-in. Everything shown comes from `public.published`, so nothing unpublish
 
 import csv
 import io
-import json
 import uuid
 
 import shapely
@@ -14,15 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from safereach.areas.basemap import basemap_around
 from safereach.areas.models import Area
 from safereach.register import clock, public
 from safereach.register.forms import SearchForm
 
 PAGE_SIZE = 20
 SUGGESTIONS = 10
-# Boundaries on the map are simplified to about 20 m: enough to recognise a district, and a
-# county's worth stays small enough to send with the page.
-SIMPLIFY_DEGREES = 0.0002
 
 
 def _searched(request):
@@ -69,8 +66,10 @@ def map_page(request):
     if entries is None:
         return render(request, "register/map.html", {**context, "entries": None}, status=400)
     located = [e for e in entries if e.located]
+    corners = _corners({e.district for e in entries if e.district}, located)
     data = {
-        "districts": _boundaries({e.district for e in entries if e.district}),
+        "frame": corners,
+        "basemap": basemap_around(corners),
         "entries": [
             {
                 "name": e.name,
@@ -88,22 +87,16 @@ def map_page(request):
     )
 
 
-def _boundaries(districts) -> list[dict]:
-    out = []
-    for area in Area.objects.filter(pk__in=[d.pk for d in districts]).order_by("name"):
-        if not area.geometry:
-            continue
-        shape = shapely.simplify(
-            shapely.from_geojson(area.geometry), SIMPLIFY_DEGREES, preserve_topology=True
-        )
-        out.append(
-            {
-                "name": area.name,
-                "geometry": json.loads(shapely.to_geojson(shape, indent=None)),
-                "label": [area.centroid_lat, area.centroid_lon] if area.centroid_lat else None,
-            }
-        )
-    return out
+def _corners(districts, located) -> list[tuple[float, float]]:
+    """(lat, lon) of the entries and the corners of the districts they lie in: what the map
+    shows, over the boundaries and names around it that every map draws."""
+    corners = [(e.notice.lat, e.notice.lon) for e in located]
+    for area in Area.objects.filter(pk__in=[d.pk for d in districts]).exclude(geometry=""):
+        if area.min_lon is None:  # loaded with no bounding box: read it from the boundary
+            bounds = shapely.from_geojson(area.geometry).bounds
+            area.min_lon, area.min_lat, area.max_lon, area.max_lat = bounds
+        corners += [(area.min_lat, area.min_lon), (area.max_lat, area.max_lon)]
+    return corners
 
 
 def _address(entry) -> str:

@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from safereach.accounts.models import Role, User
 from safereach.bookings.models import Visit
+from safereach.core.small_counts import FEWER_THAN_SMALL, enough_to_summarise
+from safereach.delivery.reach import VisitResults, school_year_of
 from safereach.schoolpage.links import feedback_url, knowledge_check_url, schools_settings
 from safereach.schoolpage.models import Feedback, FeedbackRequest, KnowledgeCheckResult
 
@@ -82,6 +84,49 @@ def summarise_checks(results: list[KnowledgeCheckResult]) -> CheckSummary:
         classes=len(after), pupils=sum(r.pupils for r in after.values()),
         after=pooled(list(after.values())), six_weeks=pooled(later),
         after_of_repeaters=pooled(repeaters))
+
+
+def public_results(session) -> dict:
+    """What the session's public page says of its feedback and knowledge checks: averages and
+    shares only, each over enough schools or classes that none is its own figure (the small
+    counts rule); otherwise only that there are fewer than 5."""
+    summary = summarise(session_feedback(session))
+    checks = summarise_checks(list(KnowledgeCheckResult.objects.filter(visit__session=session)))
+    repeated = KnowledgeCheckResult.objects.filter(
+        visit__session=session, round=KnowledgeCheckResult.Round.SIX_WEEKS).count()
+    return {
+        "feedback": summary if enough_to_summarise(summary.responses) else None,
+        "feedback_count": summary.responses,
+        "check": checks if enough_to_summarise(checks.classes) else None,
+        "check_count": checks.classes,
+        "six_weeks_shown": enough_to_summarise(repeated),
+        "six_weeks_count": repeated,
+        "fewer_than": FEWER_THAN_SMALL,
+        "repeat_days": schools_settings()["KNOWLEDGE_CHECK_REPEAT_DAYS"],
+    }
+
+
+def visit_results(agency_id: int | None = None) -> list[VisitResults]:
+    """Each visit's feedback and class scores (of `agency_id`'s sessions, or every agency's) as
+    the reach figures add them up: class totals only, never a pupil."""
+    feedback = Feedback.objects.all()
+    checks = KnowledgeCheckResult.objects.all()
+    if agency_id is not None:
+        feedback = feedback.filter(visit__session__partner_id=agency_id)
+        checks = checks.filter(visit__session__partner_id=agency_id)
+    visits: dict[int, dict] = {}
+
+    def visit(pk, agency, programme, starts_at) -> dict:
+        return visits.setdefault(pk, {"agency_id": agency, "programme": programme,
+                                      "school_year": school_year_of(timezone.localdate(starts_at))})
+
+    where = ("visit_id", "visit__session__partner_id", "visit__session__programme__slug", "visit__starts_at")
+    for *about, usefulness, fit in feedback.values_list(*where, "usefulness", "fit"):
+        visit(*about).update(usefulness=usefulness, about_right=fit == Feedback.Fit.ABOUT_RIGHT)
+    for *about, round_, pupils, counts in checks.values_list(*where, "round", "pupils", "correct_counts"):
+        key = "after" if round_ == KnowledgeCheckResult.Round.AFTER else "six_weeks"
+        visit(*about)[key] = (sum(counts), pupils * len(counts))
+    return [VisitResults(**v) for v in visits.values()]
 
 
 def repeat_opens_on(visit: Visit) -> date:

@@ -15,6 +15,9 @@ from django.views.decorators.http import require_POST
 from safereach.accounts.models import AuditEvent, Role
 from safereach.accounts.permissions import role_required
 from safereach.catalogue.models import Session
+from safereach.evidence.models import Dataset
+from safereach.governance.access import visible_sensitive, withheld
+from safereach.governance.gate import sensitive_gate
 from safereach.schoolpage import concerns
 from safereach.schoolpage.feedback import (
     POOR_BELOW,
@@ -86,6 +89,18 @@ def unmet_demand_csv(request):
     return response
 
 
+def _shown_decisions(request, decisions, limit: int = 20) -> list:
+    """Tier decisions less those loaded from a dataset withheld from the user's agency (a
+    council's file shared under an agreement that has ended): governance.access decides."""
+    hidden = {d.pk for d in withheld(request.user, Dataset.objects.filter(kind="tiers"))}
+    return list(decisions.exclude(dataset__in=hidden)[:limit])
+
+
+def _sensitive_of(request, decisions) -> list:
+    ids = {d.dataset_id for d in decisions if d.dataset_id}
+    return visible_sensitive(request.user, Dataset.objects.filter(pk__in=ids)) if ids else []
+
+
 @role_required(Role.COORDINATOR)
 def tiers(request):
     """Schools whose own view of their tier awaits a coordinator, and the latest decisions."""
@@ -100,7 +115,10 @@ def tiers(request):
         if query.isdigit():
             match = School.objects.filter(urn=int(query)) | match
         found = list(match[:25])
-    recent = TierDecision.objects.select_related("school", "decided_by")[:20]
+    recent = _shown_decisions(request, TierDecision.objects.select_related("school", "decided_by"))
+    gate = sensitive_gate(request, _sensitive_of(request, recent), what="schools' tiers")
+    if gate:
+        return gate
     return render(request, "schoolpage/tiers.html", {
         "waiting": [(n, area_of(n.school)) for n in waiting], "recent": recent,
         "query": query, "found": found, "school_year": school_year_label(year)})
@@ -116,9 +134,13 @@ def tier_decision(request, urn):
         decide_tier(school, form.cleaned_data["tier"], form.cleaned_data["reason"], request.user)
         messages.success(request, f"{school.name} is now {school.get_need_tier_display()}.")
         return redirect("schoolpage:tiers")
+    history = _shown_decisions(request, school.tier_decisions.select_related("decided_by"), 10)
+    gate = sensitive_gate(request, _sensitive_of(request, history), what=f"tiers of school {school.urn}")
+    if gate:
+        return gate
     return render(request, "schoolpage/tier_decision.html", {
         "school": school, "need": need, "form": form, "area": area_of(school),
-        "history": school.tier_decisions.select_related("decided_by")[:10],
+        "history": history,
         "tier_definitions": TIER_DEFINITIONS})
 
 

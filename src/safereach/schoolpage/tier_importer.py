@@ -16,6 +16,7 @@ from safereach.evidence.importers.base import (
     find_columns,
     require_whole_rows,
 )
+from safereach.evidence.importers.bulk import check_objects
 from safereach.evidence.importers.locations import check_length, duplicate_check, tidy
 from safereach.schools.models import School, TierDecision
 
@@ -84,11 +85,11 @@ class TiersImporter(Importer):
 
     def write(self, parsed, dataset, progress) -> None:
         default_reason = f"The council's assessment in {parsed.source.name}"
-        TierDecision.objects.bulk_create([
+        TierDecision.objects.bulk_create(check_objects([
             TierDecision(school_id=school_id, tier=tier, reason=reason or default_reason,
                          source=TierDecision.Source.COUNCIL, dataset=dataset)
             for school_id, tier, reason in parsed.payload
-        ], batch_size=1000)
+        ]), batch_size=1000)
         # These are the latest decisions, so they are the tiers in force.
         for tier in (1, 2, 3):
             School.objects.filter(pk__in=[s for s, t, _ in parsed.payload if t == tier]) \

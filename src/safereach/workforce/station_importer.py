@@ -27,6 +27,7 @@ from safereach.evidence.importers.base import (
     Problems,
     find_columns,
 )
+from safereach.evidence.importers.bulk import check_objects
 from safereach.evidence.importers.locations import (
     LOCATION_ALIASES,
     CoordinateTexts,
@@ -237,7 +238,7 @@ class StationsImporter(Importer):
                     lsoa_id=lsoa11[i], dataset=dataset)
             for i, station in enumerate(stations)
         ]
-        Station.objects.bulk_create(objects, batch_size=500, update_conflicts=True,
+        Station.objects.bulk_create(check_objects(objects), batch_size=500, update_conflicts=True,
                                     unique_fields=["operator", "name"], update_fields=UPDATED)
         in_use = Station.objects.filter(dataset__isnull=False).values("dataset")
         Dataset.objects.filter(kind=self.kind).exclude(pk=dataset.pk).exclude(pk__in=in_use).delete()

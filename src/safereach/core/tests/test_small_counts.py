@@ -51,3 +51,13 @@ def test_the_viewers_own_cells_are_exact_but_may_still_be_the_one_hidden_beside_
 def test_a_lone_small_cell_is_the_total_which_is_suppressed_with_it():
     assert shared_table({"North": 3, "South": 0}) == {"North": FEWER_THAN_SMALL, "South": "0"}
     assert shared_count(3, shared=True) == FEWER_THAN_SMALL
+
+
+def test_a_cell_hidden_for_another_reason_counts_as_suppressed():
+    # The pupils of a row whose visits were suppressed: hidden, and since it is the only one,
+    # the next smallest goes too, so the total does not give it away.
+    shown = shared_table({"North": 28, "South": 90, "East": 60}, hidden={"North"})
+    assert shown == {"North": NOT_SHOWN, "South": "90", "East": NOT_SHOWN}
+    # A hidden cell that is small reads "fewer than 5" as any small count does.
+    shown = shared_table({"North": 3, "South": 90, "East": 60, "West": 40}, hidden={"North", "West"})
+    assert shown == {"North": FEWER_THAN_SMALL, "South": "90", "East": "60", "West": NOT_SHOWN}

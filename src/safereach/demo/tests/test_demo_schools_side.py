@@ -1,8 +1,10 @@
 """The demo's schools' side gives a newcomer something on every page: needs, unmet demand, tiers
-to confirm, feedback (one session flagged), knowledge checks, concerns for their recipients only;
+to confirm, feedback (one session flagged), knowledge checks (some taken again six weeks on),
+concerns for their recipients only;
 and the printed link opens a school's page."""
 
 import re
+from collections import Counter
 
 import pytest
 
@@ -17,6 +19,13 @@ def test_every_schools_side_page_has_something(run_demo, client):
     printed = run_demo()
     assert SchoolNeed.objects.count() > 20 and Feedback.objects.count() > 5
     assert KnowledgeCheckResult.objects.exists() and Concern.objects.count() == 3
+    # Some classes took the check again six weeks on, and a session's public page says how they did.
+    again = Counter(KnowledgeCheckResult.objects.filter(round=KnowledgeCheckResult.Round.SIX_WEEKS)
+                    .values_list("visit__session__slug", flat=True))
+    slug, repeats = again.most_common(1)[0]
+    assert repeats >= 5
+    session_page = " ".join(client.get(f"/sessions/{slug}/").content.decode().split())
+    assert "Six weeks later" in session_page and "for the same classes straight after" in session_page
 
     link = re.search(r"http://127\.0\.0\.1:8000(/school/\S+/)", printed).group(1)
     page = client.get(link).content.decode()

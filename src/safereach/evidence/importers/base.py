@@ -122,7 +122,10 @@ class SourceFile:
                     "save the file as UTF-8, or give its encoding with --encoding "
                     "(GIAS downloads are often windows-1252)",
                 )]) from None
-            self._text = text.removeprefix("\ufeff")
+            text = text.removeprefix("\ufeff")
+            if "\x00" in text:
+                raise LoadFailed(nul_problems(self.label, text))
+            self._text = text
         return self._text
 
     def csv_records(self) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
@@ -277,12 +280,62 @@ class Importer(ABC):
         """Store what parse produced, inside the caller's transaction."""
 
 
+# Months of evidence SafeReach believes: anything earlier is a typo, and year 0000 does not exist.
+EARLIEST_YEAR = 1900
+
+
 def month_start(text: str) -> date | None:
-    """'2018-01' → 2018-01-01; None if it is not a YYYY-MM month."""
+    """'2018-01' → 2018-01-01; None if it is not a YYYY-MM month (from 1900)."""
     if len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:].isdigit():
-        month = int(text[5:])
-        if 1 <= month <= 12:
-            return date(int(text[:4]), month, 1)
+        year, month = int(text[:4]), int(text[5:])
+        if 1 <= month <= 12 and year >= EARLIEST_YEAR:
+            return date(year, month, 1)
+    return None
+
+
+MAX_NUL_PROBLEMS = 20
+
+
+def nul_problems(label: str, text: str) -> list[Problem]:
+    """One problem for each line with a NUL character (no database keeps one in text), naming
+    the CSV column it falls in when the first line is a CSV header."""
+    header = next(csv.reader([text.split("\n", 1)[0].replace("\x00", "")]), [])
+    problems = []
+    at = text.find("\x00")
+    while at >= 0 and len(problems) < MAX_NUL_PROBLEMS:
+        start = text.rfind("\n", 0, at) + 1
+        line = text.count("\n", 0, at) + 1
+        column = "(text)"
+        if len(header) > 1 and line > 1:
+            before = next(csv.reader([text[start:at]]), [])
+            if 0 < len(before) <= len(header):
+                column = header[len(before) - 1]
+            elif not before:
+                column = header[0]
+        problems.append(Problem(label, line, column,
+                                "contains a NUL character (byte 0x00); remove it and load again"))
+        end = text.find("\n", at)
+        at = -1 if end < 0 else text.find("\x00", end)
+    return problems
+
+
+MAX_JSON_DEPTH = 500
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def too_deep(label: str, text: str, limit: int = MAX_JSON_DEPTH) -> Problem | None:
+    """A problem where JSON nests deeper than `limit` (no real file does; Python's parser would
+    give up with a RecursionError), or None."""
+    depth = 0
+    for match in _JSON_TOKENS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > limit:
+                return Problem(label, text.count("\n", 0, match.start()) + 1, "(json)",
+                               f"JSON nested more than {limit} levels deep")
+        elif token in "]}":
+            depth -= 1
     return None
 
 

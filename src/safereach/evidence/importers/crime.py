@@ -37,6 +37,7 @@ ALIASES = {
     "outcome": ("Last outcome category",),
     "context": ("Context",),
 }
+NOT_NUMBERS = {"nan", "inf", "infinity"}
 REQUIRED = {"month", "lon", "lat", "lsoa_code", "crime_type"}
 
 FIELDS = ["dataset", "source", "category", "month", "reference", "lon", "lat", "easting",
@@ -122,6 +123,12 @@ class CrimeImporter(Importer):
                         values[i] = float(t) if t.strip() else np.nan
                     except ValueError:
                         problems.add(lines[i], header[cols[name]], f"{t!r} is not a number")
+            # 'nan' and 'inf' parse as floats but are not coordinates: a row saying so would
+            # otherwise load with its location silently dropped.
+            for i in np.flatnonzero(~np.isfinite(values)):
+                if texts[i].strip() and texts[i].strip().lstrip("+-").lower() in NOT_NUMBERS:
+                    problems.add(lines[i], header[cols[name]], f"{texts[i]!r} is not a number")
+                    values[i] = np.nan
             arrays.append(values)
         lon, lat = arrays
         lon_blank = np.array([not t.strip() for t in lon_text])

@@ -26,6 +26,7 @@ from safereach.evidence.importers.base import (
     Problems,
     find_columns,
 )
+from safereach.evidence.importers.bulk import check_objects
 from safereach.evidence.importers.locations import (
     LOCATION_ALIASES,
     CoordinateTexts,
@@ -186,7 +187,8 @@ class NoticesImporter(Importer):
             for i, notice in enumerate(notices)
         ]
         Notice.objects.bulk_create(
-            objects, batch_size=500, update_conflicts=True, unique_fields=["kind", "reference"],
+            check_objects(objects), batch_size=500, update_conflicts=True,
+            unique_fields=["kind", "reference"],
             update_fields=["premises", "address", "postcode", "issued_on", "expires_on", "lon",
                            "lat", "easting", "northing", "lsoa", "dataset"])
         Dataset.objects.filter(kind=self.kind, notices__isnull=True).exclude(pk=dataset.pk).delete()

@@ -1,11 +1,18 @@
 """Vulnerable places: any CSV with a name, a kind and a location; and NaPTAN stops.
 
-Three shapes are read:
+Four shapes are read:
 - a CSV with a name, a kind (or `--place-kind` for the whole file) and latitude/longitude or
   easting/northing, optionally a reference, address and postcode, under the usual spellings;
 - NaPTAN's Stops.csv (ATCOCode, CommonName, …, StopType), the kind coming from the stop type;
 - the reduced NaPTAN JSON array some tools publish ({atcoCode, commonName, indicator,
-  coordinates: {latitude, longitude}, street, locality}), every stop a bus stop.
+  coordinates: {latitude, longitude}, street, locality}), every stop a bus stop;
+- the NHS ODS GP practice register (epraccur: OrganisationCode, Name, AddressLine1-5, Postcode,
+  StatusCode, PrescribingSetting, …): open GP practices (status A, prescribing setting 4).
+
+Rows with a postcode but no coordinates are placed at the postcode's centre from OS Code-Point
+Open files given with `--postcodes` (postcode_points.py). In a CSV of places such a row whose
+postcode is not in the files is a problem; the GP register covers England and Wales, so its
+practices outside the postcode files given are left out and counted.
 
 """
 
@@ -28,6 +35,7 @@ from safereach.evidence.importers.base import (
 )
 from safereach.evidence.importers.bulk import delete_ids, insert_rows
 from safereach.evidence.importers.locations import (
+    BNG,
     LOCATION_ALIASES,
     LONLAT,
     CoordinateTexts,
@@ -35,11 +43,13 @@ from safereach.evidence.importers.locations import (
     area_ids,
     check_length,
     duplicate_check,
+    first_present,
     location_pairs,
     points,
     postcode,
     tidy,
 )
+from safereach.evidence.importers.postcode_points import PostcodePoints
 from safereach.evidence.models import Dataset, Place
 
 # ------------------------------------------------------------------------------------ places
@@ -81,6 +91,17 @@ NAPTAN_GONE = {"inactive", "del", "deleted"}  # NaPTAN keeps withdrawn stops, ma
 
 LIMITS = {"kind": 60, "name": 200, "reference": 100, "address": 300}
 
+EPRACCUR_ALIASES = {
+    "reference": ("OrganisationCode",),
+    "name": ("Name",),
+    "postcode": ("Postcode",),
+    "status": ("StatusCode",),
+    "setting": ("PrescribingSetting",),
+    "easting": ("Easting_CodePointOpen",),
+    "northing": ("Northing_CodePointOpen",),
+}
+GP_PRACTICE = "GP practice"
+
 
 @dataclass
 class PlaceRows:
@@ -114,6 +135,8 @@ class PlacesImporter(Importer):
     def parse(self, source, options, progress) -> Parsed:
         place_kind = " ".join(options.get("place_kind", "").lower().split())
         problems = Problems(source.label)
+        by_postcode = PostcodePoints.read(options["postcodes"]) if options.get("postcodes") else None
+        not_placed = 0
         if source.text.lstrip().startswith("["):
             rows, location = self._naptan_json(source, place_kind or "bus stop", problems)
             label = "NaPTAN stops"
@@ -123,8 +146,12 @@ class PlacesImporter(Importer):
             if {"atcocode", "stoptype"} <= normalised:
                 rows, location = self._naptan_csv(source, header, records, problems)
                 label = "NaPTAN stops"
+            elif {"organisationcode", "prescribingsetting"} <= normalised:
+                rows, location, not_placed = self._epraccur(source, header, records, by_postcode,
+                                                            problems)
+                label = "GP practices (NHS ODS epraccur)"
             else:
-                rows, location = self._csv(source, header, records, place_kind, problems)
+                rows, location = self._csv(source, header, records, place_kind, problems, by_postcode)
                 label = "Places"
         progress(rows.count)
         if rows.count == 0 and not problems:
@@ -136,24 +163,34 @@ class PlacesImporter(Importer):
                 duplicate_check(problems, line, rows.ref_column, (rows.kinds[i], rows.refs[i]),
                                 f"reference {rows.refs[i]!r} for a {rows.kinds[i]}", seen)
             if np.isnan(location.lon[i]) and line not in reported:
-                problems.add(line, rows.location_column, "has no location")
+                if rows.postcodes[i] and by_postcode is not None:
+                    problems.add(line, rows.location_column,
+                                 f"has no location, and its postcode {rows.postcodes[i]} is not in the "
+                                 "postcode file given")
+                else:
+                    problems.add(line, rows.location_column, "has no location")
         problems.raise_if_any()
         kinds = Counter(rows.kinds)
         summary = ", ".join(f"{kind} ({n:,})" for kind, n in kinds.most_common(3))
         if len(kinds) > 3:
             summary += f" and {len(kinds) - 3} more kinds"
+        if not_placed:
+            summary += f"; {not_placed:,} not in the postcode files given, left out"
         return Parsed(source=source, row_count=rows.count, name=f"{label}: {summary}",
                       payload=dict(rows=rows, location=location))
 
     # Each reader returns the rows it keeps and their locations; problems go to `problems`.
 
-    def _csv(self, source, header, records, place_kind, problems):
+    def _csv(self, source, header, records, place_kind, problems, by_postcode=None):
         cols = find_columns(source, header, ALIASES,
                             required={"name"} if place_kind else {"name", "kind"})
-        pairs = location_pairs(source, cols, required=True)
+        if by_postcode is not None and "postcode" not in cols:
+            problems.add(1, "Postcode", "missing column: --postcodes places rows by their postcode")
+            problems.raise_if_any()
+        pairs = location_pairs(source, cols, required=by_postcode is None)
         rows = PlaceRows(
             ref_column=header[cols["reference"]] if "reference" in cols else "(reference)",
-            location_column=_pair_names(header, pairs))
+            location_column=_pair_names(header, pairs) or header[cols["postcode"]])
         width = len(header)
         get = {f: cols.index.get(f) for f in ("kind", "reference", "address", "postcode")}
         coordinates = CoordinateTexts(header, pairs)
@@ -186,7 +223,63 @@ class PlacesImporter(Importer):
                 check_length(problems, line, column, value, LIMITS[name_of])
             rows.append(line, kind, name, ref, address, code)
             coordinates.add(row)
-        return rows, coordinates.read(rows.lines, problems)
+        location = coordinates.read(rows.lines, problems)
+        if by_postcode is not None:
+            location = first_present([location, by_postcode.place(rows.postcodes)])
+        return rows, location
+
+    def _epraccur(self, source, header, records, by_postcode, problems):
+        """Open GP practices from the NHS register, placed by the file's own grid columns (the
+        geocoded extract) or by postcode."""
+        cols = find_columns(source, header, EPRACCUR_ALIASES, required={"reference", "name", "postcode",
+                                                                         "status", "setting"})
+        own = "easting" in cols and "northing" in cols
+        if not own and by_postcode is None:
+            problems.add(1, "Postcode", "the GP register has postcodes but no coordinates: give the OS "
+                                        "Code-Point Open files that cover it with --postcodes")
+            problems.raise_if_any()
+        rows = PlaceRows(ref_column=header[cols["reference"]], location_column=header[cols["postcode"]])
+        address_at = [i for i, h in enumerate(header) if normalise_header(h).startswith("addressline")]
+        width = len(header)
+        xs, ys = [], []
+        for line, row in records:
+            rows.count += 1
+            if len(row) != width:
+                problems.add(line, "(row)", f"expected {width} fields, found {len(row)}")
+                continue
+            if row[cols["status"]].strip() != "A" or row[cols["setting"]].strip() != "4":
+                continue  # closed or dormant, or not a GP practice (out of hours, prisons, …)
+            code = postcode(row[cols["postcode"]])
+            if code is None:
+                given = row[cols["postcode"]].strip()
+                problems.add(line, header[cols["postcode"]], f"{given!r} is not a UK postcode")
+                code = ""
+            name = tidy(row[cols["name"]]).title()
+            address = ", ".join(tidy(row[i]).title() for i in address_at if row[i].strip())
+            rows.append(line, GP_PRACTICE, name[:LIMITS["name"]], row[cols["reference"]].strip(),
+                        address[:LIMITS["address"]], code)
+            if own:
+                xs.append(row[cols["easting"]].strip())
+                ys.append(row[cols["northing"]].strip())
+        if own:
+            location = points(xs, ys, BNG, rows.lines, header[cols["easting"]], header[cols["northing"]],
+                              problems)
+        else:
+            location = by_postcode.place(rows.postcodes)
+        if by_postcode is not None:
+            location = first_present([location, by_postcode.place(rows.postcodes)])
+        placed = location.present
+        if rows.lines and not placed.any():
+            problems.add(rows.lines[0], header[cols["postcode"]],
+                         "no practice's postcode is in the postcode files given: give the Code-Point Open "
+                         "files for the area")
+        kept = PlaceRows(rows.ref_column, rows.location_column, count=rows.count)
+        for i in np.flatnonzero(placed):
+            kept.append(rows.lines[i], rows.kinds[i], rows.names[i], rows.refs[i], rows.addresses[i],
+                        rows.postcodes[i])
+        location = Points(*(a[placed] for a in
+                            (location.lon, location.lat, location.easting, location.northing)))
+        return kept, location, int((~placed).sum())
 
     def _naptan_csv(self, source, header, records, problems):
         cols = find_columns(source, header, NAPTAN_ALIASES,

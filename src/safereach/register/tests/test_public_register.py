@@ -169,8 +169,10 @@ def test_the_map_draws_published_entries_and_their_districts_from_loaded_data(cl
             1
         )
     )
-    assert [d["name"] for d in data["districts"]] == ["Riverside"]
-    assert data["districts"][0]["geometry"]["type"] == "Polygon"
+    drawn = data["basemap"]["boundaries"]["features"]
+    districts = [f for f in drawn if f["properties"]["level"] == "district"]
+    assert [d["properties"]["name"] for d in districts] == ["Riverside"]
+    assert districts[0]["geometry"]["type"] == "Polygon"
     assert sorted(e["name"] for e in data["entries"]) == [
         "Granary Works",
         "Mill Lane Care Home",

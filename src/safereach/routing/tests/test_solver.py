@@ -3,9 +3,12 @@
 import numpy as np
 import pytest
 
+from safereach.routing import solver as solver_module
 from safereach.routing.solver import Job, Problem, Progress, Vehicle, Why, _warm_start, build, solve, to_int
 
-QUICK = {"seconds": 1, "no_improvement": 1000}
+# Stopped by a count of iterations, which is the same on any machine; the seconds are only a
+# deadline far beyond it, so a busy machine gets the same answer, later.
+QUICK = {"seconds": 300, "no_improvement": 1000}
 
 
 def line_problem(visits, vehicles=None, **kwargs) -> Problem:
@@ -139,6 +142,18 @@ def test_progress_reports_and_stops():
         calls += 1
     assert calls == 5 and seen[-1] == 1.0 and seen == sorted(seen)
     assert Progress(seconds=60, no_improvement=3)(1.0) is False
+
+
+def test_progress_stops_when_its_seconds_are_up(monkeypatch):
+    """The time limit, on a clock the test moves: the search stops at the first check after it."""
+    now = [100.0]
+    monkeypatch.setattr(solver_module.time, "perf_counter", lambda: now[0])
+    stop = Progress(seconds=3)
+    assert stop(50.0) is False  # the clock starts at the first check
+    now[0] += 2.99
+    assert stop(50.0) is False
+    now[0] += 0.01
+    assert stop(50.0) is True
 
 
 def test_progress_reaches_the_caller_during_a_solve():

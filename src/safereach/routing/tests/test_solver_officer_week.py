@@ -96,7 +96,7 @@ def check(problem: Problem, solution) -> None:
 
 
 def plan(problem):
-    solution = solve(problem, seconds=1, seed=1, no_improvement=2000)
+    solution = solve(problem, seconds=300, seed=1, no_improvement=2000)  # iterations decide
     assert solution.feasible
     check(problem, solution)
     return solution, {stop.visit: (route.vehicle, stop) for route in solution.routes for stop in route.stops}

@@ -17,9 +17,15 @@ def read(shared_data, name):
     return instances.read_instance(shared_data / "vrptw_solomon" / "solomon_txt" / f"{name}.txt")
 
 
-def test_c101_in_5_seconds_reaches_the_best_known_solution(shared_data):
+# Each search stops after a count of iterations without a better solution, the same on any
+# machine; the seconds are a deadline far beyond it. How fast it gets there is bench/'s to say.
+DEADLINE = 600
+NO_BETTER = 5000
+
+
+def test_c101_reaches_the_best_known_solution(shared_data):
     instance = read(shared_data, "C101")
-    solution = solver.solve(instance.problem("dimacs"), seconds=5, seed=0)
+    solution = solver.solve(instance.problem("dimacs"), seconds=DEADLINE, no_improvement=NO_BETTER, seed=0)
     routes = instance.routes_of(solution)
     assert instance.violations(routes, "dimacs") == []
     assert solution.vehicles_used == 10
@@ -30,12 +36,11 @@ def test_c101_in_5_seconds_reaches_the_best_known_solution(shared_data):
 
 
 @pytest.mark.parametrize(("name", "optimum"), [("R101", 617.1), ("C101", 191.3)])
-def test_a_small_instance_solved_to_its_optimum_quickly(shared_data, name, optimum):
+def test_a_small_instance_solved_to_its_optimum(shared_data, name, optimum):
     """Solomon's 25-customer instances (the first 25 customers); their optima, proved by
     exact methods under the same one-decimal truncation, are 617.1 (R101) and 191.3 (C101)."""
     instance = read(shared_data, name).head(25)
-    solution = solver.solve(instance.problem("dimacs"), seconds=3, no_improvement=3000, seed=0)
-    assert solution.seconds <= 3.5
+    solution = solver.solve(instance.problem("dimacs"), seconds=DEADLINE, no_improvement=3000, seed=0)
     routes = instance.routes_of(solution)
     assert _check(instance, routes) == []
     assert instance.cost(routes, "dimacs") == pytest.approx(optimum)
@@ -43,7 +48,7 @@ def test_a_small_instance_solved_to_its_optimum_quickly(shared_data, name, optim
 
 def test_exact_convention_gives_routes_feasible_in_double_precision(shared_data):
     instance = read(shared_data, "RC101").head(25)
-    solution = solver.solve(instance.problem("exact"), seconds=1, no_improvement=2000)
+    solution = solver.solve(instance.problem("exact"), seconds=DEADLINE, no_improvement=2000)
     routes = instance.routes_of(solution)
     assert instance.violations(routes, "exact") == []
     assert solution.distance == pytest.approx(solution.scaled_distance / 1000, abs=0.01)

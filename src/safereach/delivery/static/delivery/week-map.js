@@ -1,16 +1,18 @@
-// The week's routes on a blank background (no tile server needed): the base as a square,
-// each day's schools numbered in visiting order, joined base to base by straight lines.
+// The week's routes over the district and ward boundaries, names and scale every map shares
+// (areas/basemap.js; no tile server needed): the base as a square, each day's schools numbered
+// in visiting order, joined base to base by straight lines.
 // A picture (role="img" with a text description): nothing in it takes focus or moves.
 (function () {
   var holder = document.getElementById("week-map");
   var source = document.getElementById("week-map-data");
-  if (!holder || !source || typeof L === "undefined") return;
+  if (!holder || !source || typeof L === "undefined" || !window.SafeReachBasemap) return;
   var data = JSON.parse(source.textContent);
   var colours = ["#1d70b8", "#d4351c", "#00703c", "#4c2c92", "#f47738", "#5694ca", "#912b88"];
   var map = L.map(holder, {
     attributionControl: false, zoomControl: false, keyboard: false, dragging: false,
     scrollWheelZoom: false, doubleClickZoom: false, boxZoom: false, touchZoom: false
   });
+  SafeReachBasemap.draw(map, data.basemap);
   var bounds = [];
   var base = data.base ? [data.base.lat, data.base.lon] : null;
   data.days.forEach(function (day, i) {

@@ -4,10 +4,13 @@ import time
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 
+from safereach.accounts.models import Role
 from safereach.demo.build import rebuild_demo
 from safereach.demo.county import COUNTY, DEFAULT_LAST_MONTH, DEFAULT_SEED, generate
 from safereach.demo.partners import DEMO_PASSWORD
+from safereach.demo.school_contacts import contacts_to_print, things_to_try
 from safereach.demo.schools_side import demo_school_link
 
 
@@ -40,6 +43,10 @@ class Command(BaseCommand):
         county = generate(seed=seed, last_month=_month(last_month))
         generated = time.perf_counter()
         counts = rebuild_demo(county)
+        # The map's incident counts per grid cell, so the map's first page opens at once.
+        from safereach.maps.counts import ensure_fresh
+
+        ensure_fresh()
         written = time.perf_counter()
 
         out = self.stdout
@@ -62,10 +69,18 @@ class Command(BaseCommand):
                       f"last {counts['past school weeks']} school weeks, with "
                       f"{counts.get('outcomes', 0)} outcomes recorded and "
                       f"{counts.get('outcomes to record', 0)} still to record")
+        if counts.get("history visits"):
+            out.write(f"  Past terms: {counts['history visits']} visits with their outcomes, "
+                      "from the roll-out the impact pages evaluate")
         if "school needs" in counts:
             out.write(f"  Schools' side: {counts['school needs']} schools said what would help; "
                       f"{counts['feedback']} visits have feedback, {counts['knowledge checks']} "
-                      f"knowledge checks; {counts['concerns']} concerns shared")
+                      f"knowledge checks ({counts['knowledge checks six weeks on']} taken again six "
+                      f"weeks on); {counts['concerns']} concerns shared")
+        if "term requests" in counts:
+            out.write(f"  Requests for next term: {counts['term requests']} in the coordinators' queue, "
+                      f"for days from {counts['term requests days'][0]:%d %B %Y} to "
+                      f"{counts['term requests days'][1]:%d %B %Y}")
         if "register notices" in counts:
             out.write(f"  Register of fire-safety notices: {counts['register notices']} notices, "
                       f"{counts['register entries']} on the public register today")
@@ -80,8 +95,27 @@ class Command(BaseCommand):
                   "OFFICIAL-SENSITIVE data, so they sign in in two steps: the first time, the page "
                   "shows a QR code and a key to add to any authenticator app (or `oathtool --totp "
                   "-b KEY` on this machine), then asks for its 6-number code.")
-        link = demo_school_link(options["site_url"])
+        site = options["site_url"].rstrip("/")
+        contacts = contacts_to_print()
+        if contacts:
+            out.write("")
+            out.write(f"Demo school contacts, verified by a coordinator ({counts['verified contacts']} "
+                      "schools have one). No password: SafeReach emails them links, and the demo's "
+                      "emails appear in this console.")
+            width = max(len(email) for email, _ in contacts)
+            for email, school in contacts:
+                out.write(f"  {email:<{width}}  ({school})")
+            out.write(f"  A coordinator invites target schools through these contacts: "
+                      f"{site}{reverse('bookings:invite')}")
+        link = demo_school_link(site)
         if link:
             out.write("")
             out.write(f"A school's own page (no password; the link works for 30 days): {link[0]}")
             out.write(f"  {link[1]}")
+        coordinator = next(u["email"] for u in county.users if Role.COORDINATOR in u["roles"])
+        things = things_to_try(site, coordinator, counts.get("term requests days"))
+        if things:
+            out.write("")
+            out.write(f"{len(things)} things to try:")
+            for number, thing in enumerate(things, 1):
+                out.write(f"  {number}. {thing}")

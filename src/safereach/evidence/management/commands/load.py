@@ -40,6 +40,8 @@ class Command(BaseCommand):
                             help="Column mapping file (fire-incidents: which column holds what)")
         parser.add_argument("--place-kind", default="",
                             help="places: the kind for every row when the file has no kind column")
+        parser.add_argument("--postcodes", action="append", default=[], metavar="FILE",
+                            help="places: OS Code-Point Open CSV(s) to place rows that have only a postcode")
         parser.add_argument("--service", default="", choices=["fire", "police", "other"],
                             help="stations: the service for rows without a Service column")
         parser.add_argument("--measure", default="",
@@ -57,6 +59,7 @@ class Command(BaseCommand):
         )
         who = opts["loaded_by"] or getpass.getuser()
         options = {"mapping": opts["mapping"], "place_kind": opts["place_kind"],
+                   "postcodes": opts["postcodes"],
                    "service": opts["service"], "measure": opts["measure"]}
         bar = tqdm(desc=f"Loading {kind}", unit=" rows", file=sys.stderr, disable=None,
                    mininterval=0.5)

@@ -1,16 +1,19 @@
-// A small, still map of one school on a blank background: no tile server is needed, so it
-// works offline and inside secure networks. It is a picture (role="img" with a text
-// description), so nothing in it takes focus or moves.
+// A small, still map of one school over the district and ward boundaries, names and scale every
+// map shares (areas/basemap.js): no tile server is needed, so it works offline and inside secure
+// networks. It is a picture (role="img" with a text description), so nothing in it takes focus
+// or moves.
 (function () {
   var holder = document.getElementById("school-map");
   var source = document.getElementById("school-map-data");
-  if (!holder || !source || typeof L === "undefined") return;
+  if (!holder || !source || typeof L === "undefined" || !window.SafeReachBasemap) return;
   var data = JSON.parse(source.textContent);
   var where = [data.school.lat, data.school.lon];
   var map = L.map(holder, {
     attributionControl: false, zoomControl: false, keyboard: false, dragging: false,
     scrollWheelZoom: false, doubleClickZoom: false, boxZoom: false, touchZoom: false
-  }).setView(where, 13);
+  });
+  SafeReachBasemap.draw(map, data.basemap);
+  map.setView(where, 13);
   if (data.lsoa && data.lsoa.geometry) {
     L.geoJSON(data.lsoa.geometry, { interactive: false, style: { color: "#1d70b8", weight: 2, fillOpacity: 0.15 } }).addTo(map);
   }

@@ -1,24 +1,16 @@
-// The register's map on a blank background: district boundaries and names drawn from the data
-// SafeReach holds, so no tile server is needed (it works offline and inside secure networks).
-// Each entry is a marker a keyboard can reach; choosing it opens the entry's name and a link.
-// The same entries are listed under the map for anyone who does not use it.
+// The register's map over the district and ward boundaries, names and scale every map shares
+// (areas/basemap.js), drawn from the data SafeReach holds, so no tile server is needed (it works
+// offline and inside secure networks). Each entry is a marker a keyboard can reach; choosing it
+// opens the entry's name and a link. The same entries are listed under the map for anyone who
+// does not use it.
 (function () {
   var holder = document.getElementById("register-map");
   var source = document.getElementById("register-map-data");
-  if (!holder || !source || typeof L === "undefined") return;
+  if (!holder || !source || typeof L === "undefined" || !window.SafeReachBasemap) return;
   var data = JSON.parse(source.textContent);
   var map = L.map(holder, { attributionControl: false, scrollWheelZoom: false, zoomSnap: 0.25 });
-  var bounds = L.latLngBounds([]);
-  data.districts.forEach(function (district) {
-    var layer = L.geoJSON(district.geometry, {
-      interactive: false, style: { color: "#505a5f", weight: 1.5, fillColor: "#f3f2f1", fillOpacity: 1 }
-    }).addTo(map);
-    bounds.extend(layer.getBounds());
-    if (district.label) {
-      L.tooltip({ permanent: true, direction: "center", className: "app-register-map__label", interactive: false })
-        .setLatLng(district.label).setContent(district.name).addTo(map);
-    }
-  });
+  SafeReachBasemap.draw(map, data.basemap);
+  var bounds = L.latLngBounds(data.frame || []);
   data.entries.forEach(function (entry) {
     var marker = L.marker([entry.lat, entry.lon], {
       title: entry.name + ", " + entry.address, keyboard: true, riseOnHover: true,

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('delivery', '0002_case_systems_and_webhooks'),
+        ('delivery', '0003_impact_runs'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

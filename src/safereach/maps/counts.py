@@ -1,0 +1,316 @@
+"""Incident counts kept per grid cell and per LSOA for each month, and the questions the map
+asks of them.
+
+The incidents table can hold millions of rows (a national police.uk year is about six million);
+counting a county's cells from it for every change of month range or category would take
+seconds. So counts are kept per cell, month and category (IncidentCellCount) and per LSOA
+(IncidentAreaCount), and brought up to date after every load: only the months whose incidents
+changed are counted again. `naive_cell_counts` answers the same question from the incidents
+table, for the tests and the benchmark to compare against.
+"""
+
+import threading
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import connection, transaction
+from django.db.models import Count, Max, Sum
+
+from safereach.evidence.models import Dataset, Incident
+from safereach.maps.grid import CELL_SIZES
+from safereach.maps.models import IncidentAreaCount, IncidentCellCount, IncidentCountsState
+
+INCIDENT_KINDS = ("crime", "fire-incidents")
+_refreshing = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Category:
+    """Which incidents a layer counts: one source's category, every category of a source
+    (`category` blank), or everything (both blank)."""
+
+    source: str = ""
+    category: str = ""
+
+    @property
+    def label(self) -> str:
+        if self.category:
+            return self.category
+        return {"police": "All crime", "fire": "All fire incidents"}.get(self.source, "All incidents")
+
+    @property
+    def value(self) -> str:
+        """As the page's URL gives it: 'police:Burglary', 'fire:', or '' for everything."""
+        return f"{self.source}:{self.category}" if self.source else ""
+
+    @classmethod
+    def parse(cls, value: str) -> "Category":
+        source, _, category = (value or "").partition(":")
+        return cls(source.strip(), category.strip())
+
+    def incident_filters(self) -> dict:
+        """The same, as a filter of the incidents table."""
+        return {k: v for k, v in (("source", self.source), ("category", self.category)) if v}
+
+    def filters(self) -> dict:
+        """The rows of the kept counts that hold this. Rollups have a blank category (every
+        category of a source) or a blank source and category (everything), so the usual
+        questions are equalities on the index."""
+        if self.category and not self.source:
+            return {"category": self.category}  # the category under any source
+        return {"source": self.source, "category": self.category}
+
+
+def _kept(name: str, compute):
+    """A figure of the kept counts, remembered until they are next refreshed: the map's form asks
+    for the categories and months on every request."""
+    from django.core.cache import cache
+
+    state = IncidentCountsState.objects.filter(key=1).values_list("last_incident_id", "refreshed_at").first()
+    key = f"maps:{name}:{state[0]}:{state[1].timestamp()}" if state else None
+    found = cache.get(key) if key else None
+    if found is None:
+        found = compute()
+        if key:
+            cache.set(key, found, 3600)
+    return found
+
+
+def categories() -> list[Category]:
+    """Every category with incidents, grouped by source, with the rollups first."""
+    return _kept("categories", _categories)
+
+
+def _categories() -> list[Category]:
+    present = (
+        IncidentCellCount.objects.filter(size=CELL_SIZES[-1])
+        .exclude(category="")
+        .values_list("source", "category")
+        .distinct()
+        .order_by("source", "category")
+    )
+    sources = sorted({s for s, _ in present})
+    found = [Category()] + [Category(s) for s in sources]
+    return found + [Category(s, c) for s, c in present]
+
+
+def months_present() -> list[date]:
+    """The months with any incidents, oldest first."""
+    return _kept("months", _months_present)
+
+
+def _months_present() -> list[date]:
+    return list(
+        IncidentCellCount.objects.filter(size=CELL_SIZES[-1], source="", category="")
+        .values_list("month", flat=True)
+        .distinct()
+        .order_by("month")
+    )
+
+
+# ---------------------------------------------------------------------------- keeping counts
+
+
+def _fingerprint() -> tuple[int, list[int]]:
+    last = Incident.objects.aggregate(last=Max("id"))["last"] or 0
+    datasets = sorted(Dataset.objects.filter(kind__in=INCIDENT_KINDS).values_list("id", flat=True))
+    return last, datasets
+
+
+def ensure_fresh() -> list[date]:
+    """Bring the kept counts up to date with the incidents table; returns the months counted
+    again (none when nothing changed, which costs two small queries)."""
+    last, datasets = _fingerprint()
+    state = IncidentCountsState.objects.filter(key=1).first()
+    if state and state.last_incident_id == last and state.datasets == datasets:
+        return []
+    with _refreshing, transaction.atomic():
+        state, _ = IncidentCountsState.objects.select_for_update().get_or_create(key=1)
+        last, datasets = _fingerprint()
+        if state.last_incident_id == last and state.datasets == datasets:
+            return []  # another thread counted them while this one waited
+        totals = {
+            m.isoformat(): n
+            for m, n in Incident.objects.values_list("month").annotate(n=Count("id")).order_by()
+        }
+        changed = {
+            m for m in set(totals) | set(state.month_totals) if totals.get(m) != state.month_totals.get(m)
+        }
+        # New rows may replace old ones of the same month, leaving its total as it was.
+        changed |= {
+            m.isoformat()
+            for m in Incident.objects.filter(id__gt=state.last_incident_id)
+            .values_list("month", flat=True)
+            .distinct()
+        }
+        months = sorted(date.fromisoformat(m) for m in changed)
+        _count(months)
+        state.last_incident_id, state.datasets, state.month_totals = last, datasets, totals
+        state.save()
+    return months
+
+
+def refresh_all() -> None:
+    """Count every month again (after boundaries change, say)."""
+    with _refreshing, transaction.atomic():
+        IncidentCellCount.objects.all().delete()
+        IncidentAreaCount.objects.all().delete()
+        months = list(Incident.objects.values_list("month", flat=True).distinct())
+        _count(sorted(months))
+        last, datasets = _fingerprint()
+        totals = {
+            m.isoformat(): n
+            for m, n in Incident.objects.values_list("month").annotate(n=Count("id")).order_by()
+        }
+        IncidentCountsState.objects.update_or_create(
+            key=1, defaults={"last_incident_id": last, "datasets": datasets, "month_totals": totals}
+        )
+
+
+def _count(months: list[date]) -> None:
+    """Replace the kept counts of `months`, in SQL: one pass over those months' incidents for
+    the smallest cells, then each larger size from the one below, then the rollups."""
+    if not months:
+        return
+    for start in range(0, len(months), 200):
+        chunk = months[start : start + 200]
+        IncidentCellCount.objects.filter(month__in=chunk).delete()
+        IncidentAreaCount.objects.filter(month__in=chunk).delete()
+        _count_chunk(chunk)
+
+
+def _floor_div(column: str, size: int) -> str:
+    # Eastings and northings are never negative, so truncating is flooring; PostgreSQL rounds
+    # when it casts, SQLite truncates.
+    if connection.vendor == "postgresql":
+        return f"FLOOR({column} / {size})::integer"
+    return f"CAST({column} / {size} AS INTEGER)"
+
+
+def _count_chunk(months: list[date]) -> None:
+    # Column names quoted: "row", "size" and "count" are words of SQL. Each INSERT gives its rows
+    # in the order of the lookup index, so the index grows at its end rather than all through.
+    q = connection.ops.quote_name
+    cells, areas = q(IncidentCellCount._meta.db_table), q(IncidentAreaCount._meta.db_table)
+    incidents = q(Incident._meta.db_table)
+    size, col, row, month, source, category, count, lsoa = (
+        q(n) for n in ("size", "col", "row", "month", "source", "category", "count", "lsoa_id")
+    )
+    in_months = f"{month} IN ({', '.join(['%s'] * len(months))})"
+    into_cells = f"INSERT INTO {cells} ({size}, {col}, {row}, {month}, {source}, {category}, {count}) "
+    into_areas = f"INSERT INTO {areas} ({lsoa}, {month}, {source}, {category}, {count}) "
+    base = CELL_SIZES[0]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            into_cells
+            + f"SELECT {base}, {_floor_div(q('easting'), base)}, {_floor_div(q('northing'), base)}, "
+            f"{month}, {source}, {category}, COUNT(*) FROM {incidents} "
+            f"WHERE {in_months} AND {q('easting')} IS NOT NULL AND {q('northing')} IS NOT NULL "
+            f"GROUP BY 2, 3, {month}, {source}, {category} ORDER BY {category}, {source}, {month}, 3, 2",
+            months,
+        )
+        for smaller, larger in zip(CELL_SIZES, CELL_SIZES[1:]):
+            cursor.execute(
+                into_cells + f"SELECT {larger}, {col} / {larger // smaller}, {row} / {larger // smaller}, "
+                f"{month}, {source}, {category}, "
+                f"SUM({count}) FROM {cells} WHERE {size} = {smaller} AND {category} <> '' AND {in_months} "
+                f"GROUP BY 2, 3, {month}, {source}, {category} ORDER BY {category}, {source}, {month}, 3, 2",
+                months,
+            )
+        # Every category of a source, then every source: the questions asked most often.
+        cursor.execute(
+            into_cells + f"SELECT {size}, {col}, {row}, {month}, {source}, '', SUM({count}) FROM {cells} "
+            f"WHERE {category} <> '' AND {in_months} GROUP BY {size}, {col}, {row}, {month}, {source} "
+            f"ORDER BY {size}, {source}, {month}, {row}, {col}",
+            months,
+        )
+        cursor.execute(
+            into_cells + f"SELECT {size}, {col}, {row}, {month}, '', '', SUM({count}) FROM {cells} "
+            f"WHERE {category} = '' AND {source} <> '' AND {in_months} "
+            f"GROUP BY {size}, {col}, {row}, {month} "
+            f"ORDER BY {size}, {month}, {row}, {col}",
+            months,
+        )
+        cursor.execute(
+            into_areas + f"SELECT {lsoa}, {month}, {source}, {category}, COUNT(*) FROM {incidents} "
+            f"WHERE {in_months} AND {lsoa} IS NOT NULL GROUP BY {lsoa}, {month}, {source}, {category}",
+            months,
+        )
+        cursor.execute(
+            into_areas + f"SELECT {lsoa}, {month}, {source}, '', SUM({count}) FROM {areas} "
+            f"WHERE {category} <> '' AND {in_months} GROUP BY {lsoa}, {month}, {source}",
+            months,
+        )
+        cursor.execute(
+            into_areas + f"SELECT {lsoa}, {month}, '', '', SUM({count}) FROM {areas} "
+            f"WHERE {category} = '' AND {source} <> '' AND {in_months} GROUP BY {lsoa}, {month}",
+            months,
+        )
+
+
+# ---------------------------------------------------------------------------- asking for counts
+
+
+def months_between(first: date, last: date) -> list[date]:
+    months, month = [], first
+    while month <= last:
+        months.append(month)
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return months
+
+
+def cell_counts(
+    size: int, first: date, last: date, category: Category, cols: tuple[int, int], rows: tuple[int, int]
+) -> dict[tuple[int, int], int]:
+    """Incidents per cell of `size` within the column and row ranges (inclusive), over the
+    months `first` to `last` (inclusive), from the kept counts.
+
+    The months and rows are listed rather than given as ranges: each pair is then an equality on
+    the index and the columns a range within it, so only the view's cells are read."""
+    found = (
+        IncidentCellCount.objects.filter(
+            size=size,
+            month__in=months_between(first, last),
+            col__gte=cols[0],
+            col__lte=cols[1],
+            row__in=list(range(rows[0], rows[1] + 1)),
+            **category.filters(),
+        )
+        .values_list("col", "row")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+    return {(c, r): n for c, r, n in found}
+
+
+def naive_cell_counts(
+    size: int, first: date, last: date, category: Category, cols: tuple[int, int], rows: tuple[int, int]
+) -> dict[tuple[int, int], int]:
+    """The same answer counted from the incidents table itself: the baseline the kept counts
+    are measured against, and a check that they agree."""
+    where = ["month >= %s", "month <= %s", "easting >= %s", "easting < %s", "northing >= %s", "northing < %s"]
+    params: list = [first, last, cols[0] * size, (cols[1] + 1) * size, rows[0] * size, (rows[1] + 1) * size]
+    if category.source:
+        where.append("source = %s")
+        params.append(category.source)
+    if category.category:
+        where.append("category = %s")
+        params.append(category.category)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {_floor_div('easting', size)}, {_floor_div('northing', size)}, COUNT(*) "
+            f"FROM {Incident._meta.db_table} WHERE {' AND '.join(where)} GROUP BY 1, 2",
+            params,
+        )
+        return {(c, r): n for c, r, n in cursor.fetchall()}
+
+
+def lsoa_counts(first: date, last: date, category: Category) -> dict[int, int]:
+    """Incidents per LSOA (2011) id over the months, from the kept counts."""
+    found = (
+        IncidentAreaCount.objects.filter(month__gte=first, month__lte=last, **category.filters())
+        .values_list("lsoa_id")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+    return dict(found)
