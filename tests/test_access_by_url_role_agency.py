@@ -101,7 +101,7 @@ def world(county):
         "urn": county["school"].urn, "slug": "home-fire-safety", "fmt": "csv", "pk": NO_SUCH,
         "visit_id": visit.pk, "leave_pk": leave.pk, "key": "not-a-key", "kind": "served",
         "public_id": "00000000-0000-0000-0000-000000000000", "reference": "C-NONE",
-        "token": "not-a-token",
+        "token": "not-a-token", "agency": fire.slug,
     }
     # Per page, the values that name the fire service's own things.
     special = {
