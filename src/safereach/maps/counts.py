@@ -7,6 +7,11 @@ seconds. So counts are kept per cell, month and category (IncidentCellCount) and
 (IncidentAreaCount), and brought up to date after every load: only the months whose incidents
 changed are counted again. `naive_cell_counts` answers the same question from the incidents
 table, for the tests and the benchmark to compare against.
+
+The kept counts add every dataset together. When some incident dataset is withheld from the
+viewer (its sharing agreement has ended, say: governance.access), the questions are answered
+from the incidents table without it instead: slower, but exact, and only for those viewers
+while the agreement is not in force.
 """
 
 import threading
@@ -260,10 +265,12 @@ def months_between(first: date, last: date) -> list[date]:
 
 
 def cell_counts(
-    size: int, first: date, last: date, category: Category, cols: tuple[int, int], rows: tuple[int, int]
+    size: int, first: date, last: date, category: Category, cols: tuple[int, int], rows: tuple[int, int],
+    without=(),
 ) -> dict[tuple[int, int], int]:
     """Incidents per cell of `size` within the column and row ranges (inclusive), over the
-    months `first` to `last` (inclusive), from the kept counts.
+    months `first` to `last` (inclusive), from the kept counts; leaving out the incidents of
+    the datasets `without` (ids), counted from the incidents table.
 
     The months and rows are listed rather than given as ranges: each pair is then an equality on
     the index and the columns a range within it, so only the view's cells are read."""
@@ -284,7 +291,8 @@ def cell_counts(
 
 
 def naive_cell_counts(
-    size: int, first: date, last: date, category: Category, cols: tuple[int, int], rows: tuple[int, int]
+    size: int, first: date, last: date, category: Category, cols: tuple[int, int], rows: tuple[int, int],
+    without=(),
 ) -> dict[tuple[int, int], int]:
     """The same answer counted from the incidents table itself: the baseline the kept counts
     are measured against, and a check that they agree."""
@@ -296,6 +304,9 @@ def naive_cell_counts(
     if category.category:
         where.append("category = %s")
         params.append(category.category)
+    if without:
+        where.append(f"dataset_id NOT IN ({', '.join(['%s'] * len(without))})")
+        params.extend(sorted(without))
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {_floor_div('easting', size)}, {_floor_div('northing', size)}, COUNT(*) "
@@ -305,8 +316,18 @@ def naive_cell_counts(
         return {(c, r): n for c, r, n in cursor.fetchall()}
 
 
-def lsoa_counts(first: date, last: date, category: Category) -> dict[int, int]:
-    """Incidents per LSOA (2011) id over the months, from the kept counts."""
+def lsoa_counts(first: date, last: date, category: Category, without=()) -> dict[int, int]:
+    """Incidents per LSOA (2011) id over the months, from the kept counts; leaving out the
+    datasets `without` (ids), from the incidents table."""
+    if without:
+        return dict(
+            Incident.objects.filter(month__gte=first, month__lte=last, lsoa__isnull=False,
+                                    **category.incident_filters())
+            .exclude(dataset_id__in=without)
+            .values_list("lsoa_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
     found = (
         IncidentAreaCount.objects.filter(month__gte=first, month__lte=last, **category.filters())
         .values_list("lsoa_id")
