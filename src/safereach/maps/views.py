@@ -417,7 +417,7 @@ def near_incident(request, pk):
     table = proximity.schools_near_incident(incident, distance, programme)
     errors = {}
     if request.method == "POST":
-        if not Viewer.of(request.user).may_invite:
+        if not q.viewer.may_invite:
             raise PermissionDenied
         chosen = {int(v) for v in request.POST.getlist("school") if v.isdigit()}
         invitable = {r["school_id"] for r in table.rows if r["can_invite"]}
@@ -460,7 +460,7 @@ def near_incident(request, pk):
             "programmes": offered,
             "errors": errors,
             "programme_name": offered.get(programme, ""),
-            "may_invite": Viewer.of(request.user).may_invite,
+            "may_invite": q.viewer.may_invite,
             "caveat": SNAP_CAVEAT,
             "map_url": reverse("maps:map") + "?" + _query_string(q, form),
             "chosen": {int(v) for v in request.POST.getlist("school") if v.isdigit()},
