@@ -100,7 +100,8 @@ def main() -> None:
         length = int(rng.integers(1, MONTHS + 1))
         start = int(rng.integers(0, MONTHS - length + 1))
         category = categories[int(rng.integers(0, len(categories)))]
-        queries.append(f"start={_month(start):%Y-%m}&end={_month(start + length - 1):%Y-%m}&category={category}")
+        span = f"start={_month(start):%Y-%m}&end={_month(start + length - 1):%Y-%m}"
+        queries.append(f"{span}&category={category}")
     figures, lines = {}, []
     for view, area in (("county", ""), ("district", "E07999800")):
         timings = {}
@@ -133,9 +134,11 @@ def main() -> None:
             "requests": REQUESTS,
         }
         f = figures[view]
-        lines.append(f"{view}: provider (kept counts) median {f['provider_p50_ms']} ms; viewer with the fires "
-                     f"withheld (incidents table) median {f['withheld_p50_ms']} ms, p95 {f['withheld_p95_ms']} ms: "
-                     f"{f['ratio_withheld_to_provider']}x")
+        lines.append(
+            f"{view}: provider (kept counts) median {f['provider_p50_ms']} ms; viewer with the fires "
+            f"withheld (incidents table) median {f['withheld_p50_ms']} ms, "
+            f"p95 {f['withheld_p95_ms']} ms: {f['ratio_withheld_to_provider']}x"
+        )
     figures["incidents"] = CRIMES + FIRES
     report("maps_withheld", figures, lines)
 
