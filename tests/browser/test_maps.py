@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from safereach.accounts.models import Role
 from safereach.maps.tests.conftest import mapped_county  # noqa: F401 (a fixture)
+from safereach.maps.tests.test_sharing import fires  # noqa: F401 (a fixture)
 from tests.browser.conftest import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -98,3 +99,18 @@ def test_an_analyst_builds_the_map_pack(page, live_server, mapped_county):  # no
         page.get_by_role("link", name="Download the map pack (PDF)").click()
     assert download.value.suggested_filename == "map-pack-northvale-2024-03.pdf"
     assert_accessible(page, "maps-pack-ready")
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_map_says_when_data_is_withheld(page, live_server, mapped_county, fires, width):  # noqa: F811
+    """The fire service's incidents, shared under an agreement that has ended, are withheld from
+    the police's analyst: the map and the tables say so."""
+    sign_in(page, live_server, mapped_county["users"][Role.ANALYST])
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(live_server.url + "/maps/?area=E07000900&start=2024-01&end=2024-03&chosen=1&layers=incidents")
+    expect(page.locator("#map[data-loaded-incidents=true]")).to_be_attached()
+    expect(page.locator(".govuk-inset-text").first).to_contain_text("not in force for your agency")
+    assert_accessible(page, f"maps-withheld-{width}")
+    page.goto(live_server.url + "/maps/tables/incidents/?area=E07000900&start=2024-01&end=2024-03")
+    expect(page.locator(".govuk-inset-text")).to_contain_text("The figures here are made without it")
+    assert_accessible(page, f"maps-withheld-table-{width}")

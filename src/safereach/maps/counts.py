@@ -81,13 +81,21 @@ def _kept(name: str, compute):
     return found
 
 
-def categories() -> list[Category]:
-    """Every category with incidents, grouped by source, with the rollups first."""
+def categories(without=()) -> list[Category]:
+    """Every category with incidents, grouped by source, with the rollups first; but for the
+    datasets `without` (ids: withheld from the viewer, so not even their categories are named)."""
+    if without:
+        return _categories(
+            Incident.objects.exclude(dataset_id__in=without)
+            .values_list("source", "category")
+            .distinct()
+            .order_by("source", "category")
+        )
     return _kept("categories", _categories)
 
 
-def _categories() -> list[Category]:
-    present = (
+def _categories(present=None) -> list[Category]:
+    present = present if present is not None else (
         IncidentCellCount.objects.filter(size=CELL_SIZES[-1])
         .exclude(category="")
         .values_list("source", "category")

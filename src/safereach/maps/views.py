@@ -58,10 +58,12 @@ def _programmes(user):
 def _read(request, data=None):
     """(form, query) from the query string; query is None when the form has errors."""
     counts.ensure_fresh()
+    viewer = Viewer.of(request.user)
     form = MapForm(
         data if data is not None else request.GET,
         programmes=_programmes(request.user),
         months=counts.months_present(),
+        without=viewer.hidden_incidents,
     )
     if not form.is_valid():
         return form, None
@@ -72,7 +74,7 @@ def _read(request, data=None):
         d["start"],
         d["end"],
         d["category"],
-        Viewer.of(request.user),
+        viewer,
         programme=programme,
         level=d.get("level") or "",
         today=timezone.localdate(),

@@ -77,6 +77,9 @@ def test_an_ended_agreement_hides_the_fires_from_the_police_but_not_from_the_fir
     # Nor are they among the incidents to follow up, nor can their schools be asked for.
     page = _get(client, analyst, f"/maps/{Q}&area=E07000900")
     assert "Mill Lane" not in page.content.decode()
+    assert "Dwelling fire" not in page.content.decode()  # not even among the categories to choose
+    assert "Dwelling fire" in _get(client, coordinator, f"/maps/{Q}").content.decode()
+    client.force_login(analyst)
     assert "not in force for your agency" in page.content.decode()
     fire_incident = Incident.objects.filter(dataset=fires["dataset"]).first()
     assert client.get(f"/maps/incidents/{fire_incident.pk}/schools/{Q}").status_code == 404
