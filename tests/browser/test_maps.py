@@ -114,3 +114,15 @@ def test_the_map_says_when_data_is_withheld(page, live_server, mapped_county, fi
     page.goto(live_server.url + "/maps/tables/incidents/?area=E07000900&start=2024-01&end=2024-03")
     expect(page.locator(".govuk-inset-text")).to_contain_text("The figures here are made without it")
     assert_accessible(page, f"maps-withheld-table-{width}")
+
+
+def test_switching_on_a_sensitive_layer_asks_why_then_shows_it(page, live_server, mapped_county):  # noqa: F811
+    sign_in(page, live_server, mapped_county["users"][Role.ANALYST])
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + "/maps/?area=E07000900&start=2024-01&end=2024-03&chosen=1&layers=hotspots")
+    expect(page.locator("#map[data-loaded-hotspots=true]")).to_be_attached()
+    page.get_by_label("Notices", exact=True).check()
+    page.locator("#legend-notices").get_by_role("link", name="Say why you need it").click()
+    _give_reason(page)
+    expect(page.locator("#map[data-loaded-notices=true]")).to_be_attached()
+    expect(page.locator("#legend-notices")).to_contain_text("Child abduction warning notice")
