@@ -107,8 +107,11 @@ def _categories(present=None) -> list[Category]:
     return found + [Category(s, c) for s, c in present]
 
 
-def months_present() -> list[date]:
-    """The months with any incidents, oldest first."""
+def months_present(without=()) -> list[date]:
+    """The months with any incidents, oldest first; but for the datasets `without` (ids)."""
+    if without:
+        left = Incident.objects.exclude(dataset_id__in=without)
+        return list(left.values_list("month", flat=True).distinct().order_by("month"))
     return _kept("months", _months_present)
 
 

@@ -241,7 +241,7 @@ def change_since_previous(q: MapQuery) -> Table:
     hot_then = hot_spots(before_q)[2].bin
     total_now, total_then = sum(now.values()), sum(then.values())
     name = {"district": "District", "ward": "Ward", "lsoa": "LSOA"}[level]
-    loaded = set(kept.months_present())
+    loaded = set(kept.months_present(q.viewer.hidden_incidents))
     missing = [f"{m:%Y-%m}" for m in _months(before.first, q.last) if m not in loaded]
     gap = (f" No incidents are loaded for {', '.join(missing)}: the comparison is not like for like."
            if missing else "")

@@ -62,7 +62,7 @@ def _read(request, data=None):
     form = MapForm(
         data if data is not None else request.GET,
         programmes=_programmes(request.user),
-        months=counts.months_present(),
+        months=counts.months_present(viewer.hidden_incidents),
         without=viewer.hidden_incidents,
     )
     if not form.is_valid():

@@ -109,6 +109,23 @@ def test_tables_and_exports_leave_the_withheld_fires_out_and_say_so(client, mapp
     assert "withheld" not in mine["metadata"]
 
 
+def test_a_month_only_the_withheld_dataset_holds_is_not_among_the_months_loaded(client, mapped_county, fires):
+    from safereach.maps.counts import months_present
+
+    april = datetime.date(2024, 4, 1)
+    lon, lat = lonlat(X0 + 4_000, Y0 + 1_000)
+    Incident.objects.create(dataset=fires["dataset"], source="fire", category="Dwelling fire", month=april,
+                            easting=X0 + 4_000, northing=Y0 + 1_000, lon=lon, lat=lat, lsoa=fires["lsoa"])
+    ensure_fresh()
+    assert april in months_present() and april not in months_present({fires["dataset"].pk})
+    query = "?start=2024-04&end=2024-04&chosen=1"
+    client.force_login(mapped_county["users"][Role.ANALYST])
+    changes = client.get(f"/maps/tables/changes/{query}").content.decode()
+    assert "No incidents are loaded for 2024-04" in changes
+    client.force_login(mapped_county["users"][Role.COORDINATOR])
+    assert "No incidents are loaded for 2024-04" not in client.get(f"/maps/tables/changes/{query}").content.decode()
+
+
 def test_renewing_the_agreement_shows_the_fires_again(client, mapped_county, fires):
     analyst = mapped_county["users"][Role.ANALYST]
     crimes = Incident.objects.filter(source="police").count()
