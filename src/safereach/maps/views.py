@@ -18,10 +18,10 @@ from safereach.accounts.permissions import role_required
 from safereach.areas.basemap import basemap
 from safereach.core.small_counts import FEWER_THAN_SMALL
 from safereach.evidence.models import Dataset, Incident
-from safereach.governance.access import audit_sensitive, reason_given, visible_sensitive
+from safereach.governance.access import audit_sensitive, reason_given, visible_sensitive, withheld
 from safereach.governance.gate import sensitive_gate
 from safereach.maps import counts, proximity
-from safereach.maps.access import MAP_ROLES, Viewer
+from safereach.maps.access import INCIDENT_KINDS, MAP_ROLES, Viewer
 from safereach.maps.forms import MapForm, MapPackForm
 from safereach.maps.layers import (
     LAYER_TITLES,
@@ -529,10 +529,21 @@ def _own_run(request, pk) -> MapPackRun:
     return run
 
 
+def _withheld_since(run, user) -> list:
+    """Datasets a finished pack may hold (loaded before it was built, and shown to `user` on the
+    day it was built) that are withheld from `user` now: an agreement has ended since."""
+    if not run.finished_at:
+        return []
+    loads = Dataset.objects.filter(kind__in=INCIDENT_KINDS + PACK_LOADS, loaded_at__lte=run.finished_at)
+    then = {d.pk for d in withheld(user, loads, today=timezone.localdate(run.finished_at))}
+    return [d for d in withheld(user, loads) if d.pk not in then]
+
+
 @role_required(Role.ANALYST, Role.COORDINATOR)
 def map_pack_run(request, pk):
     run = _own_run(request, pk)
-    return render(request, "maps/pack_run.html", {"run": run})
+    withdrawn = _withheld_since(run, request.user)
+    return render(request, "maps/pack_run.html", {"run": run, "withdrawn": withdrawn})
 
 
 @role_required(Role.ANALYST, Role.COORDINATOR)
@@ -548,6 +559,9 @@ def map_pack_pdf(request, pk):
     run = _own_run(request, pk)
     if run.state != MapPackRun.State.DONE:
         raise Http404("This map pack is not ready")
+    withdrawn = _withheld_since(run, request.user)
+    if withdrawn:
+        return render(request, "maps/pack_run.html", {"run": run, "withdrawn": withdrawn}, status=410)
     if run.classification == "OFFICIAL-SENSITIVE":
         what = f"map pack {run.file_name}"
         gate = sensitive_gate(request, _pack_datasets(request.user), export=True, what=what)

@@ -11,7 +11,7 @@ import json
 import pytest
 
 from safereach.accounts.models import AuditEvent, Role
-from safereach.evidence.models import Classification, Incident
+from safereach.evidence.models import Classification, Dataset, Incident
 from safereach.evidence.tests.factories import make_dataset, make_place
 from safereach.governance.tests.factories import make_agreement
 from safereach.maps.access import Viewer
@@ -173,6 +173,28 @@ def test_a_pack_asked_for_by_the_police_is_built_without_the_fires(client, mappe
     assert run.state == MapPackRun.State.DONE, run.error
     text = _text(client.get(f"/maps/pack/{run.pk}/map-pack.pdf").content)
     assert "Dwelling fire" not in text and "CAWN/" in text
+
+
+def test_a_pack_built_before_the_agreement_ended_is_no_longer_downloaded(client, mapped_county, fires):
+    from safereach.maps.models import MapPackRun
+
+    fires["agreement"].ends_on = datetime.date(2027, 6, 30)
+    fires["agreement"].save()
+    client.force_login(mapped_county["users"][Role.ANALYST])
+    give_reason(client)
+    client.post("/maps/pack/", {"area": "E07000900", "month": "2024-03"})
+    run = MapPackRun.objects.get()
+    assert client.get(f"/maps/pack/{run.pk}/map-pack.pdf").status_code == 200  # in force: it holds the fires
+    # Loaded in September, the pack built on 1 October; the agreement ended on 31 October.
+    september, october = (datetime.datetime(2026, m, 1, tzinfo=datetime.UTC) for m in (9, 10))
+    Dataset.objects.filter(pk=fires["dataset"].pk).update(loaded_at=september)
+    MapPackRun.objects.filter(pk=run.pk).update(finished_at=october)
+    fires["agreement"].ends_on = datetime.date(2026, 10, 31)
+    fires["agreement"].save()
+    refused = client.get(f"/maps/pack/{run.pk}/map-pack.pdf")
+    assert refused.status_code == 410 and "can no longer be downloaded" in refused.content.decode()
+    page = client.get(f"/maps/pack/{run.pk}/").content.decode()
+    assert "can no longer be downloaded" in page and "Download the map pack (PDF)" not in page
 
 
 # ------------------------------------------------------------------ OFFICIAL-SENSITIVE points
