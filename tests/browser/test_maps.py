@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from safereach.accounts.models import Role
 from safereach.maps.tests.conftest import mapped_county  # noqa: F401 (a fixture)
+from safereach.maps.tests.test_sharing import fires  # noqa: F401 (a fixture)
 from tests.browser.conftest import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,9 +24,18 @@ def fresh(settings):
     _map_area.cache_clear()
 
 
-def _open_map(page, live_server, width):
+def _give_reason(page, reason="Planning visits for the MACE meeting"):
+    """The page asked for shows OFFICIAL-SENSITIVE data: say why, then go on to it."""
+    expect(page.get_by_role("heading", level=1)).to_have_text("Why do you need this data?")
+    page.get_by_label("Why do you need to see OFFICIAL-SENSITIVE data?").fill(reason)
+    page.get_by_role("button", name="Continue").click()
+
+
+def _open_map(page, live_server, width, reason=False):
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(live_server.url + VIEW)
+    if reason:
+        _give_reason(page)
     expect(page.locator("#map[data-ready=true]")).to_be_attached()
     for layer in ("hotspots", "notices", "street"):
         expect(page.locator(f"#map[data-loaded-{layer}=true]")).to_be_attached()
@@ -34,7 +44,7 @@ def _open_map(page, live_server, width):
 @pytest.mark.parametrize("width", [1280, 375])
 def test_an_analyst_sees_hot_spots_street_points_and_cawns(page, live_server, mapped_county, width):  # noqa: F811
     sign_in(page, live_server, mapped_county["users"][Role.ANALYST])
-    _open_map(page, live_server, width)
+    _open_map(page, live_server, width, reason=True)
     expect(page.locator("#legend-hotspots")).to_contain_text("Hot spot, 99% confidence")
     expect(page.locator("#legend-notices")).to_contain_text("Child abduction warning notice")
     expect(page.locator("#legend-street")).to_contain_text("Crime (police.uk snap point)")
@@ -50,6 +60,9 @@ def test_an_analyst_sees_hot_spots_street_points_and_cawns(page, live_server, ma
     page.get_by_role("link", name="Notices in force as a table").click()
     expect(page.get_by_role("table")).to_contain_text("CAWN/2024/001")
     assert_accessible(page, f"maps-notices-table-{width}")
+    from safereach.accounts.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="sensitive.view", target="map layer notices").exists()
 
 
 @pytest.mark.parametrize("width", [1280, 375])
@@ -72,6 +85,7 @@ def test_a_partner_never_sees_street_points_cawns_or_small_counts(page, live_ser
 def test_an_analyst_builds_the_map_pack(page, live_server, mapped_county):  # noqa: F811
     sign_in(page, live_server, mapped_county["users"][Role.ANALYST])
     page.goto(live_server.url + "/maps/pack/")
+    _give_reason(page)
     assert_accessible(page, "maps-pack-form")
     page.get_by_label("Month (YYYY-MM)").fill("March")
     page.get_by_role("button", name="Build the map pack").click()
@@ -85,3 +99,30 @@ def test_an_analyst_builds_the_map_pack(page, live_server, mapped_county):  # no
         page.get_by_role("link", name="Download the map pack (PDF)").click()
     assert download.value.suggested_filename == "map-pack-northvale-2024-03.pdf"
     assert_accessible(page, "maps-pack-ready")
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_map_says_when_data_is_withheld(page, live_server, mapped_county, fires, width):  # noqa: F811
+    """The fire service's incidents, shared under an agreement that has ended, are withheld from
+    the police's analyst: the map and the tables say so."""
+    sign_in(page, live_server, mapped_county["users"][Role.ANALYST])
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(live_server.url + "/maps/?area=E07000900&start=2024-01&end=2024-03&chosen=1&layers=incidents")
+    expect(page.locator("#map[data-loaded-incidents=true]")).to_be_attached()
+    expect(page.locator(".govuk-inset-text").first).to_contain_text("not in force for your agency")
+    assert_accessible(page, f"maps-withheld-{width}")
+    page.goto(live_server.url + "/maps/tables/incidents/?area=E07000900&start=2024-01&end=2024-03")
+    expect(page.locator(".govuk-inset-text")).to_contain_text("The figures here are made without it")
+    assert_accessible(page, f"maps-withheld-table-{width}")
+
+
+def test_switching_on_a_sensitive_layer_asks_why_then_shows_it(page, live_server, mapped_county):  # noqa: F811
+    sign_in(page, live_server, mapped_county["users"][Role.ANALYST])
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + "/maps/?area=E07000900&start=2024-01&end=2024-03&chosen=1&layers=hotspots")
+    expect(page.locator("#map[data-loaded-hotspots=true]")).to_be_attached()
+    page.get_by_label("Notices", exact=True).check()
+    page.locator("#legend-notices").get_by_role("link", name="Say why you need it").click()
+    _give_reason(page)
+    expect(page.locator("#map[data-loaded-notices=true]")).to_be_attached()
+    expect(page.locator("#legend-notices")).to_contain_text("Child abduction warning notice")

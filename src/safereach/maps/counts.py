@@ -7,6 +7,11 @@ seconds. So counts are kept per cell, month and category (IncidentCellCount) and
 (IncidentAreaCount), and brought up to date after every load: only the months whose incidents
 changed are counted again. `naive_cell_counts` answers the same question from the incidents
 table, for the tests and the benchmark to compare against.
+
+The kept counts add every dataset together. When some incident dataset is withheld from the
+viewer (its sharing agreement has ended, say: governance.access), the questions are answered
+from the incidents table without it instead: slower, but exact, and only for those viewers
+while the agreement is not in force.
 """
 
 import threading
@@ -76,13 +81,21 @@ def _kept(name: str, compute):
     return found
 
 
-def categories() -> list[Category]:
-    """Every category with incidents, grouped by source, with the rollups first."""
+def categories(without=()) -> list[Category]:
+    """Every category with incidents, grouped by source, with the rollups first; but for the
+    datasets `without` (ids: withheld from the viewer, so not even their categories are named)."""
+    if without:
+        return _categories(
+            Incident.objects.exclude(dataset_id__in=without)
+            .values_list("source", "category")
+            .distinct()
+            .order_by("source", "category")
+        )
     return _kept("categories", _categories)
 
 
-def _categories() -> list[Category]:
-    present = (
+def _categories(present=None) -> list[Category]:
+    present = present if present is not None else (
         IncidentCellCount.objects.filter(size=CELL_SIZES[-1])
         .exclude(category="")
         .values_list("source", "category")
@@ -94,8 +107,11 @@ def _categories() -> list[Category]:
     return found + [Category(s, c) for s, c in present]
 
 
-def months_present() -> list[date]:
-    """The months with any incidents, oldest first."""
+def months_present(without=()) -> list[date]:
+    """The months with any incidents, oldest first; but for the datasets `without` (ids)."""
+    if without:
+        left = Incident.objects.exclude(dataset_id__in=without)
+        return list(left.values_list("month", flat=True).distinct().order_by("month"))
     return _kept("months", _months_present)
 
 
@@ -260,13 +276,17 @@ def months_between(first: date, last: date) -> list[date]:
 
 
 def cell_counts(
-    size: int, first: date, last: date, category: Category, cols: tuple[int, int], rows: tuple[int, int]
+    size: int, first: date, last: date, category: Category, cols: tuple[int, int], rows: tuple[int, int],
+    without=(),
 ) -> dict[tuple[int, int], int]:
     """Incidents per cell of `size` within the column and row ranges (inclusive), over the
-    months `first` to `last` (inclusive), from the kept counts.
+    months `first` to `last` (inclusive), from the kept counts; leaving out the incidents of
+    the datasets `without` (ids), counted from the incidents table.
 
     The months and rows are listed rather than given as ranges: each pair is then an equality on
     the index and the columns a range within it, so only the view's cells are read."""
+    if without:
+        return naive_cell_counts(size, first, last, category, cols, rows, without)
     found = (
         IncidentCellCount.objects.filter(
             size=size,
@@ -284,7 +304,8 @@ def cell_counts(
 
 
 def naive_cell_counts(
-    size: int, first: date, last: date, category: Category, cols: tuple[int, int], rows: tuple[int, int]
+    size: int, first: date, last: date, category: Category, cols: tuple[int, int], rows: tuple[int, int],
+    without=(),
 ) -> dict[tuple[int, int], int]:
     """The same answer counted from the incidents table itself: the baseline the kept counts
     are measured against, and a check that they agree."""
@@ -296,6 +317,9 @@ def naive_cell_counts(
     if category.category:
         where.append("category = %s")
         params.append(category.category)
+    if without:
+        where.append(f"dataset_id NOT IN ({', '.join(['%s'] * len(without))})")
+        params.extend(sorted(without))
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {_floor_div('easting', size)}, {_floor_div('northing', size)}, COUNT(*) "
@@ -305,8 +329,18 @@ def naive_cell_counts(
         return {(c, r): n for c, r, n in cursor.fetchall()}
 
 
-def lsoa_counts(first: date, last: date, category: Category) -> dict[int, int]:
-    """Incidents per LSOA (2011) id over the months, from the kept counts."""
+def lsoa_counts(first: date, last: date, category: Category, without=()) -> dict[int, int]:
+    """Incidents per LSOA (2011) id over the months, from the kept counts; leaving out the
+    datasets `without` (ids), from the incidents table."""
+    if without:
+        return dict(
+            Incident.objects.filter(month__gte=first, month__lte=last, lsoa__isnull=False,
+                                    **category.incident_filters())
+            .exclude(dataset_id__in=without)
+            .values_list("lsoa_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
     found = (
         IncidentAreaCount.objects.filter(month__gte=first, month__lte=last, **category.filters())
         .values_list("lsoa_id")

@@ -71,10 +71,10 @@ class MapForm(forms.Form):
         empty_value=DEFAULT_DISTANCE_M,
     )
 
-    def __init__(self, data, *, programmes, months: list[date]):
+    def __init__(self, data, *, programmes, months: list[date], without=()):
         super().__init__(data)
         self.months = months
-        self.fields["category"].choices = [(c.value, c.label) for c in counts.categories()]
+        self.fields["category"].choices = [(c.value, c.label) for c in counts.categories(without)]
         self.fields["programme"].choices = [(p.slug, p.name) for p in programmes] or [("", "No programme")]
         self.fields["area"].widget = forms.Select(choices=[])
         for field in self.fields.values():

@@ -3,7 +3,8 @@
 One function per layer takes a MapQuery (the area, months, category, programme and who is
 looking) and returns a Layer. The map page draws its features, the table page lists them, the
 exports write them and the map pack lays them out, so all four show the same figures under the
-same rules of what the viewer may see (maps/access.py). Nothing here knows about HTTP.
+same rules of what the viewer may see (maps/access.py): rows of datasets withheld from the viewer
+are left out and counts made without them. Nothing here knows about HTTP.
 """
 
 import hashlib
@@ -23,10 +24,11 @@ from safereach.core.small_counts import FEWER_THAN_SMALL, NOT_SHOWN, shared_coun
 from safereach.evidence.models import Deprivation, Incident, Notice, Place
 from safereach.maps import counts as kept
 from safereach.maps import grid
-from safereach.maps.access import Viewer, is_sensitive, is_sensitive_notice
+from safereach.maps.access import Viewer, is_sensitive
 from safereach.maps.counts import Category
 from safereach.maps.gi_star import BIN_NAMES, gi_star
 from safereach.maps.map_areas import MapArea, districts
+from safereach.maps.sources import withheld_note
 
 SNAP_CAVEAT = (
     "police.uk street-level crimes are not where they happened: each is moved to the nearest of "
@@ -152,10 +154,11 @@ class Layer:
     note: str = ""
     summary: str = ""
     snapped: bool = False  # holds police.uk street-level data: the snap-point caveat applies
-    sensitive: bool = False  # holds OFFICIAL-SENSITIVE rows
+    sensitive: list = field(default_factory=list)  # the OFFICIAL-SENSITIVE datasets of its rows
     suppressed: bool = False  # some counts are given as "fewer than 5" or "not shown"
     empty_text: str = "Nothing to show for this area and these months."
     extra: dict = field(default_factory=dict)
+    withheld: str = ""  # what the page says when data behind the layer is withheld from the viewer
 
     @property
     def rows(self) -> list[dict]:
@@ -276,6 +279,7 @@ def area_cell_counts(q: MapQuery) -> tuple[grid.CellSet, np.ndarray]:
         q.category,
         (int(cells.cols.min()), int(cells.cols.max())),
         (int(cells.rows.min()), int(cells.rows.max())),
+        without=q.viewer.hidden_incidents,
     )
     counts = np.array(
         [found.get((int(c), int(r)), 0) for c, r in zip(cells.cols, cells.rows)], dtype=np.int64
@@ -289,7 +293,10 @@ def hot_spots(q: MapQuery):
     state = (
         kept.IncidentCountsState.objects.filter(key=1).values_list("last_incident_id", "refreshed_at").first()
     )
-    key = _cache_key("maps-gi", q.area.code, q.area.level, q.size, q.first, q.last, q.category.value, state)
+    key = _cache_key(
+        "maps-gi", q.area.code, q.area.level, q.size, q.first, q.last, q.category.value, state,
+        sorted(q.viewer.hidden_incidents),
+    )
     found = cache.get(key)
     if found is None:
         cells, counts = area_cell_counts(q)
@@ -430,7 +437,7 @@ def street_layer(q: MapQuery) -> Layer:
     incidents = _in_bounds(
         Incident.objects.filter(
             month__gte=q.first, month__lte=q.last, lon__isnull=False, **q.category.incident_filters()
-        ),
+        ).exclude(dataset_id__in=q.viewer.hidden_incidents),
         q.area,
     )
     grouped = (
@@ -510,7 +517,7 @@ def schools_layer(q: MapQuery) -> Layer:
     for s in schools:
         score = scores.get(s.pk)
         decile = score.decile if score else None
-        reasons = score.top_reasons(shared=q.viewer.shared) if score else []
+        reasons = score.top_reasons(shared=q.viewer.shared, hidden=q.viewer.hidden_reasons) if score else []
         features.append(
             _point(
                 s.lon,
@@ -570,9 +577,10 @@ def schools_layer(q: MapQuery) -> Layer:
 
 
 def places_layer(q: MapQuery) -> Layer:
-    places = list(_in_bounds(Place.objects.select_related("dataset"), q.area).order_by("kind", "name"))
-    if not q.viewer.sensitive:
-        places = [p for p in places if not is_sensitive(p.dataset.classification)]
+    places = list(
+        _in_bounds(Place.objects.select_related("dataset").exclude(dataset_id__in=q.viewer.hidden), q.area)
+        .order_by("kind", "name")
+    )
     places = [
         p
         for p, k in zip(places, _inside(q.area, [p.easting for p in places], [p.northing for p in places]))
@@ -616,7 +624,7 @@ def places_layer(q: MapQuery) -> Layer:
             Column("postcode", "Postcode"),
         ],
         summary=f"{len(places):,} places of {len(kinds)} kinds",
-        sensitive=any(is_sensitive(p.dataset.classification) for p in places),
+        sensitive=sensitive_datasets(places),
     )
 
 
@@ -626,13 +634,10 @@ def notices_in_force(q: MapQuery):
         Notice.objects.select_related("dataset")
         .filter(issued_on__lte=end, easting__isnull=False)
         .exclude(expires_on__lt=q.first)
+        .exclude(dataset_id__in=q.viewer.hidden)
         .order_by("-issued_on")
     )
-    notices = [
-        n
-        for n in _in_bounds(notices, q.area)
-        if q.viewer.sensitive or not is_sensitive_notice(n.kind, n.dataset.classification)
-    ]
+    notices = list(_in_bounds(notices, q.area))
     return [
         n
         for n, k in zip(notices, _inside(q.area, [n.easting for n in notices], [n.northing for n in notices]))
@@ -663,16 +668,7 @@ def notices_layer(q: MapQuery) -> Layer:
         )
         for n in notices
     ]
-    sensitive = any(is_sensitive_notice(n.kind, n.dataset.classification) for n in notices)
     legend = [{"label": k, "colour": colours[k], "shape": "circle"} for k in kinds]
-    hidden = (
-        ""
-        if q.viewer.sensitive
-        else (
-            " Child abduction warning notices and other OFFICIAL-SENSITIVE notices "
-            "are shown only to analysts."
-        )
-    )
     return Layer(
         "notices",
         "Notices in force",
@@ -686,9 +682,9 @@ def notices_layer(q: MapQuery) -> Layer:
             Column("issued", "Issued"),
             Column("expires", "Expires"),
         ],
-        note=f"Notices in force at any time in {months_text(q.first, q.last)}.{hidden}",
+        note=f"Notices in force at any time in {months_text(q.first, q.last)}.",
         summary=_n(len(notices), "notice"),
-        sensitive=sensitive,
+        sensitive=sensitive_datasets(notices),
     )
 
 
@@ -864,10 +860,10 @@ def _lsoas_of(areas: list[dict], level: str) -> dict[int, int]:
     return dict(Area.objects.filter(level=Area.Level.LSOA, **{f"{link}__in": ids}).values_list("id", link))
 
 
-def _deprivation_by_lsoa() -> dict[str, tuple]:
+def _deprivation_by_lsoa(hidden=frozenset()) -> dict[str, tuple]:
     return {
         code: (rank, decile, population)
-        for code, rank, decile, population in Deprivation.objects.values_list(
+        for code, rank, decile, population in Deprivation.objects.exclude(dataset_id__in=hidden).values_list(
             "lsoa_code", "imd_rank", "imd_decile", "population"
         )
     }
@@ -876,7 +872,7 @@ def _deprivation_by_lsoa() -> dict[str, tuple]:
 def deprivation_layer(q: MapQuery) -> Layer:
     level = q.choropleth_level
     areas = _level_areas(q)
-    by_code = _deprivation_by_lsoa()
+    by_code = _deprivation_by_lsoa(q.viewer.hidden)
     national = (
         IMD_2019_AREAS
         if Deprivation.objects.filter(vintage=2019).exists()
@@ -957,10 +953,12 @@ def area_incident_counts(q: MapQuery, areas: list[dict]) -> tuple[dict[int, int]
     """(incidents, residents) per area of the choropleth level over the query's months."""
     level = q.choropleth_level
     member = _lsoas_of(areas, level)
-    by_lsoa = kept.lsoa_counts(q.first, q.last, q.category)
+    by_lsoa = kept.lsoa_counts(q.first, q.last, q.category, without=q.viewer.hidden_incidents)
     codes = dict(Area.objects.filter(id__in=list(member)).values_list("id", "code"))
     people = dict(
-        Deprivation.objects.filter(lsoa_code__in=list(codes.values()), population__isnull=False).values_list(
+        Deprivation.objects.filter(lsoa_code__in=list(codes.values()), population__isnull=False)
+        .exclude(dataset_id__in=q.viewer.hidden)
+        .values_list(
             "lsoa_code", "population"
         )
     )
@@ -1076,4 +1074,12 @@ DEFAULT_LAYERS = ["hotspots", "schools", "notices"]
 
 
 def layer(key: str, q: MapQuery) -> Layer:
-    return LAYERS[key](q)
+    found = LAYERS[key](q)
+    found.withheld = withheld_note([key], q.viewer)
+    return found
+
+
+def sensitive_datasets(rows) -> list:
+    """The OFFICIAL-SENSITIVE datasets `rows` (places, notices) come from: what showing them
+    asks a reason for and audits."""
+    return sorted({r.dataset for r in rows if is_sensitive(r.dataset.classification)}, key=lambda d: d.pk)

@@ -10,7 +10,6 @@ from safereach.core.small_counts import FEWER_THAN_SMALL, NOT_SHOWN, shared_coun
 from safereach.evidence.models import Incident, Place
 from safereach.maps import counts as kept
 from safereach.maps import grid
-from safereach.maps.access import is_sensitive
 from safereach.maps.gi_star import BIN_NAMES
 from safereach.maps.layers import (
     Column,
@@ -23,6 +22,7 @@ from safereach.maps.layers import (
     current_scores,
     hot_spots,
     months_text,
+    sensitive_datasets,
 )
 
 DEFAULT_DISTANCE_M = 500
@@ -38,6 +38,7 @@ class Table:
     summary: str = ""
     suppressed: bool = False
     extra: dict = field(default_factory=dict)
+    sensitive: list = field(default_factory=list)  # the OFFICIAL-SENSITIVE datasets of its rows
 
 
 def hot_cells(q: MapQuery, minimum_bin: int = 1):
@@ -62,15 +63,14 @@ def places_near_hot_spots(q: MapQuery, distance: float = DEFAULT_DISTANCE_M) -> 
     title = f"Vulnerable places within {distance:,.0f} m of a hot spot"
     if len(boxes) == 0:
         return Table(title, columns, [], summary="No hot spots in this area for these months and incidents.")
-    places = list(_in_bounds(Place.objects.select_related("dataset"), q.area))
-    if not q.viewer.sensitive:
-        places = [p for p in places if not is_sensitive(p.dataset.classification)]
+    shown = Place.objects.select_related("dataset").exclude(dataset_id__in=q.viewer.hidden)
+    places = list(_in_bounds(shown, q.area))
     places = [
         p
         for p, k in zip(places, _inside(q.area, [p.easting for p in places], [p.northing for p in places]))
         if k
     ]
-    rows = []
+    rows, shown = [], []
     if places:
         tree = shapely.STRtree(boxes)
         points = shapely.points([p.easting for p in places], [p.northing for p in places])
@@ -79,6 +79,7 @@ def places_near_hot_spots(q: MapQuery, distance: float = DEFAULT_DISTANCE_M) -> 
         )
         for i, j, gap in zip(point_at, box_at, gaps):
             p = places[i]
+            shown.append(p)
             rows.append(
                 {
                     "place": p.name,
@@ -96,6 +97,7 @@ def places_near_hot_spots(q: MapQuery, distance: float = DEFAULT_DISTANCE_M) -> 
         title,
         columns,
         rows,
+        sensitive=sensitive_datasets(shown),
         note=f"Hot spots of {q.category.label.lower()}, {months_text(q.first, q.last)}.",
         summary=f"{len(rows):,} places near {len(boxes):,} hot spot cells",
     )
@@ -106,7 +108,7 @@ def incidents_to_choose(q: MapQuery, limit: int = 100) -> list[Incident]:
     incidents = _in_bounds(
         Incident.objects.filter(
             month__gte=q.first, month__lte=q.last, easting__isnull=False, **q.category.incident_filters()
-        ),
+        ).exclude(dataset_id__in=q.viewer.hidden_incidents),
         q.area,
     )
     found = list(incidents.order_by("-month", "-occurred_at", "-id")[: limit * 3])
@@ -239,7 +241,7 @@ def change_since_previous(q: MapQuery) -> Table:
     hot_then = hot_spots(before_q)[2].bin
     total_now, total_then = sum(now.values()), sum(then.values())
     name = {"district": "District", "ward": "Ward", "lsoa": "LSOA"}[level]
-    loaded = set(kept.months_present())
+    loaded = set(kept.months_present(q.viewer.hidden_incidents))
     missing = [f"{m:%Y-%m}" for m in _months(before.first, q.last) if m not in loaded]
     gap = (f" No incidents are loaded for {', '.join(missing)}: the comparison is not like for like."
            if missing else "")

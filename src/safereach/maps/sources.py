@@ -35,9 +35,27 @@ class Sources:
         return "; ".join(self.lines + [BOUNDARIES])
 
 
-def sources(layer_keys, fictional: bool, sensitive: bool = False) -> Sources:
+WITHHELD = (
+    "Some data behind {what} is not shown: it was shared under an agreement that is not in force "
+    "for your agency, or is OFFICIAL-SENSITIVE and not shared with your role. The figures here "
+    "are made without it."
+)
+
+
+def withheld_note(layer_keys, viewer) -> str:
+    """What a page, export or map pack says when data behind `layer_keys` is withheld from
+    `viewer` (governance.access decides; maps.access.Viewer carries the answer)."""
+    kinds = {k for key in layer_keys for k in KINDS.get(key, ())}
+    reasons = "schools" in layer_keys and viewer.hidden_reasons  # the target list's reasons
+    if not (kinds & viewer.hidden_kinds or reasons):
+        return ""
+    return WITHHELD.format(what="this layer" if len(layer_keys) == 1 else "these figures")
+
+
+def sources(layer_keys, fictional: bool, sensitive: bool = False, hidden=frozenset()) -> Sources:
+    """The publishers of the data behind `layer_keys`, but for the datasets `hidden` (ids)."""
     kinds = sorted({k for key in layer_keys for k in KINDS.get(key, ())})
-    datasets = Dataset.objects.filter(kind__in=kinds, is_fictional=fictional)
+    datasets = Dataset.objects.filter(kind__in=kinds, is_fictional=fictional).exclude(pk__in=hidden)
     spans: dict[tuple[str, str], list] = {}
     for publisher, name, licence, start, end in datasets.values_list(
         "publisher", "name", "licence", "period_start", "period_end"

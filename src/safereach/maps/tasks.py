@@ -6,6 +6,7 @@ there, so it runs the same in a thread of the web process or in a `db_worker` pr
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from django_tasks import task
 
@@ -23,7 +24,14 @@ def build_map_pack_task(run_id: int) -> str:
     run = MapPackRun.objects.select_related("asked_by").defer("pdf").get(pk=run_id)
     if not run.start():
         return run.state
-    viewer = Viewer(street_points=False, sensitive=run.sensitive, shared=run.shared)
+    # What the asker may see as the pack is built (an agreement may have ended since they asked),
+    # OFFICIAL-SENSITIVE data only if they gave a reason for it; never street points.
+    if run.asked_by:
+        viewer = replace(
+            Viewer.of(run.asked_by, sensitive=run.sensitive), street_points=False, shared=run.shared
+        )
+    else:
+        viewer = Viewer.everyone()
     try:
         pack = build_map_pack(
             run.area_code,

@@ -17,9 +17,11 @@ from safereach.accounts.models import AuditEvent, Role
 from safereach.accounts.permissions import role_required
 from safereach.areas.basemap import basemap
 from safereach.core.small_counts import FEWER_THAN_SMALL
-from safereach.evidence.models import Incident
+from safereach.evidence.models import Dataset, Incident
+from safereach.governance.access import audit_sensitive, reason_given, visible_sensitive, withheld
+from safereach.governance.gate import sensitive_gate
 from safereach.maps import counts, proximity
-from safereach.maps.access import MAP_ROLES, Viewer
+from safereach.maps.access import INCIDENT_KINDS, MAP_ROLES, Viewer
 from safereach.maps.forms import MapForm, MapPackForm
 from safereach.maps.layers import (
     LAYER_TITLES,
@@ -33,7 +35,7 @@ from safereach.maps.layers import (
 from safereach.maps.map_areas import choices as area_choices
 from safereach.maps.map_areas import map_area
 from safereach.maps.models import MapPackRun
-from safereach.maps.sources import sources
+from safereach.maps.sources import sources, withheld_note
 
 logger = logging.getLogger(__name__)
 TABLES = {
@@ -41,6 +43,10 @@ TABLES = {
     "changes": "What changed since the previous period",
 }
 SHOWN_ROWS = 15  # of a proximity table on the map page; the table's own page has them all
+# The layers whose rows may come from an OFFICIAL-SENSITIVE dataset, and the loads they show.
+SENSITIVE_LAYERS = ("places", "notices")
+PACK_LOADS = ("places", "notices")  # what a map pack shows row by row
+NEEDS_REASON = "Give your reason for opening OFFICIAL-SENSITIVE data first: reload the map page."
 
 
 def _programmes(user):
@@ -52,10 +58,12 @@ def _programmes(user):
 def _read(request, data=None):
     """(form, query) from the query string; query is None when the form has errors."""
     counts.ensure_fresh()
+    viewer = Viewer.of(request.user)
     form = MapForm(
         data if data is not None else request.GET,
         programmes=_programmes(request.user),
-        months=counts.months_present(),
+        months=counts.months_present(viewer.hidden_incidents),
+        without=viewer.hidden_incidents,
     )
     if not form.is_valid():
         return form, None
@@ -66,7 +74,7 @@ def _read(request, data=None):
         d["start"],
         d["end"],
         d["category"],
-        Viewer.of(request.user),
+        viewer,
         programme=programme,
         level=d.get("level") or "",
         today=timezone.localdate(),
@@ -113,6 +121,16 @@ def map_page(request):
             status=400,
         )
     chosen = form.cleaned_data["layers"]
+    near = proximity.places_near_hot_spots(q, form.cleaned_data["distance"])
+    # The chosen layers load as soon as the page does: ask the reason for any OFFICIAL-SENSITIVE
+    # rows in them now (each layer's answer is audited as it is sent), and audit the places
+    # near hot spots the page itself lists.
+    pending = [d for k in chosen if k in SENSITIVE_LAYERS for d in layer(k, q).sensitive]
+    if pending and not reason_given(request):
+        return sensitive_gate(request, pending)
+    gate = sensitive_gate(request, near.sensitive, what="map: places near hot spots")
+    if gate:
+        return gate
     query = _query_string(q, form)
     config = {
         "area": {"code": q.area.code, "name": q.area.title, "level": q.area.level},
@@ -130,7 +148,6 @@ def map_page(request):
         "map_url": reverse("maps:map"),
         "query": query,
     }
-    near = proximity.places_near_hot_spots(q, form.cleaned_data["distance"])
     changes = proximity.change_since_previous(q)
     viewer = q.viewer
     return render(
@@ -155,6 +172,7 @@ def map_page(request):
             else [],
             "parts": q.area.parts,
             "fewer_than": FEWER_THAN_SMALL,
+            "withheld": withheld_note(list(LAYERS) + list(TABLES), viewer),
         },
     )
 
@@ -174,7 +192,11 @@ def layer_json(request, key):
         )
     found = layer(key, q)
     if found.sensitive:
-        _audit(request, "maps.layer.view", key)
+        if not reason_given(request):
+            return JsonResponse(
+                {"errors": {"reason": [NEEDS_REASON]}, "reason_url": reverse("governance:reason")}, status=403
+            )
+        audit_sensitive(request, found.sensitive, what=f"map layer {key}")
     features = found.map_features() if request.GET.get("map") else found.features
     return JsonResponse(
         {
@@ -182,7 +204,8 @@ def layer_json(request, key):
             "title": found.title,
             "legend": found.legend,
             "summary": found.summary,
-            "note": found.note,
+            "note": " ".join(t for t in (found.note, found.withheld) if t),
+            "withheld": found.withheld,
             "caveat": SNAP_CAVEAT if found.snapped else "",
             "empty": found.empty_text,
             "type": "FeatureCollection",
@@ -210,6 +233,8 @@ def _sorted(rows: list[dict], columns, sort: str, descending: bool) -> list[dict
 
 
 def _table(key: str, q: MapQuery, form):
+    """(title, columns, rows, note, summary, snapped, sensitive datasets, suppressed, empty text,
+    withheld note) of a layer or a proximity table."""
     if key in LAYERS:
         found = layer(key, q)
         return (
@@ -222,12 +247,15 @@ def _table(key: str, q: MapQuery, form):
             found.sensitive,
             found.suppressed,
             found.empty_text,
+            found.withheld,
         )
     if key == "near-hot-spots":
         t = proximity.places_near_hot_spots(q, form.cleaned_data["distance"])
     else:
         t = proximity.change_since_previous(q)
-    return t.title, t.columns, t.rows, t.note, t.summary, True, False, t.suppressed, "Nothing to show."
+    withheld = withheld_note([key], q.viewer)
+    empty = "Nothing to show."
+    return t.title, t.columns, t.rows, t.note, t.summary, True, t.sensitive, t.suppressed, empty, withheld
 
 
 @role_required(*MAP_ROLES)
@@ -242,9 +270,12 @@ def table_page(request, key):
             {"form": form, "title": LAYER_TITLES.get(key) or TABLES[key], "areas": area_choices()},
             status=400,
         )
-    title, columns, rows, note, summary, snapped, sensitive, suppressed, empty = _table(key, q, form)
-    if sensitive:
-        _audit(request, "maps.table.view", key)
+    title, columns, rows, note, summary, snapped, sensitive, suppressed, empty, withheld = _table(
+        key, q, form
+    )
+    gate = sensitive_gate(request, sensitive, what=f"map table {key}")
+    if gate:
+        return gate
     sort = request.GET.get("sort", "")
     descending = request.GET.get("order") == "desc"
     rows = _sorted(rows, columns, sort, descending)
@@ -285,7 +316,8 @@ def table_page(request, key):
             else "",
             "map_url": reverse("maps:map") + "?" + query,
             "fewer_than": FEWER_THAN_SMALL,
-            "sources": sources([key], q.area.fictional, sensitive),
+            "sources": sources([key], q.area.fictional, sensitive, q.viewer.hidden),
+            "withheld": withheld,
         },
     )
 
@@ -310,8 +342,11 @@ def table_export(request, key, fmt):
             status=400,
             content_type="text/plain; charset=utf-8",
         )
-    title, columns, rows, note, summary, snapped, sensitive, suppressed, _ = _table(key, q, form)
-    src = sources([key], q.area.fictional, sensitive)
+    title, columns, rows, note, summary, snapped, sensitive, suppressed, _, withheld = _table(key, q, form)
+    gate = sensitive_gate(request, sensitive, export=True, what=f"map {fmt} export {key}")
+    if gate:
+        return gate
+    src = sources([key], q.area.fictional, sensitive, q.viewer.hidden)
     _audit(request, f"maps.export.{fmt}", key, rows=len(rows), classification=src.classification)
     about = {
         "title": title,
@@ -319,6 +354,7 @@ def table_export(request, key, fmt):
         "months": months_text(q.first, q.last),
         "incidents": q.category.label,
         "note": note,
+        "withheld": withheld,
         "summary": summary,
         "sources": src.text,
         "classification": src.classification,
@@ -364,6 +400,8 @@ def near_incident(request, pk):
     """Schools near one incident, and (for coordinators) one action to invite them to book."""
     incident = get_object_or_404(Incident, pk=pk, easting__isnull=False)
     form, q = _read(request)
+    if q is not None and incident.dataset_id in q.viewer.hidden_incidents:
+        raise Http404("No such incident")
     if q is None:
         return render(
             request,
@@ -381,7 +419,7 @@ def near_incident(request, pk):
     table = proximity.schools_near_incident(incident, distance, programme)
     errors = {}
     if request.method == "POST":
-        if not Viewer.of(request.user).may_invite:
+        if not q.viewer.may_invite:
             raise PermissionDenied
         chosen = {int(v) for v in request.POST.getlist("school") if v.isdigit()}
         invitable = {r["school_id"] for r in table.rows if r["can_invite"]}
@@ -424,7 +462,7 @@ def near_incident(request, pk):
             "programmes": offered,
             "errors": errors,
             "programme_name": offered.get(programme, ""),
-            "may_invite": Viewer.of(request.user).may_invite,
+            "may_invite": q.viewer.may_invite,
             "caveat": SNAP_CAVEAT,
             "map_url": reverse("maps:map") + "?" + _query_string(q, form),
             "chosen": {int(v) for v in request.POST.getlist("school") if v.isdigit()},
@@ -452,6 +490,11 @@ def map_pack(request):
     runs = MapPackRun.objects.filter(asked_by=request.user)[:10]
     for run in runs:
         run.give_up_if_stalled()
+    # A pack lists the places and notices the asker may see, OFFICIAL-SENSITIVE ones too: ask why
+    # before it is built (the download is audited with the reason).
+    sensitive = _pack_datasets(request.user)
+    if sensitive and not reason_given(request):
+        return sensitive_gate(request, sensitive)
     if request.method != "POST":
         latest = counts.months_present()
         initial = {"area": "county", "month": f"{latest[-1]:%Y-%m}" if latest else ""}
@@ -462,14 +505,13 @@ def map_pack(request):
     if not form.is_valid():
         return render(request, "maps/pack.html", {"form": form, "runs": runs}, status=400)
     area = map_area(form.cleaned_data["area"])
-    viewer = Viewer.of(request.user)
     run = MapPackRun.objects.create(
         asked_by=request.user,
         area_code=area.code,
         area_name=area.title,
         month=form.cleaned_data["month"],
-        shared=viewer.shared,
-        sensitive=viewer.sensitive,
+        shared=not request.user.has_role(Role.ANALYST, Role.COORDINATOR),
+        sensitive=bool(sensitive),
     )
     try:
         build_map_pack_task.enqueue(run.pk)
@@ -487,10 +529,21 @@ def _own_run(request, pk) -> MapPackRun:
     return run
 
 
+def _withheld_since(run, user) -> list:
+    """Datasets a finished pack may hold (loaded before it was built, and shown to `user` on the
+    day it was built) that are withheld from `user` now: an agreement has ended since."""
+    if not run.finished_at:
+        return []
+    loads = Dataset.objects.filter(kind__in=INCIDENT_KINDS + PACK_LOADS, loaded_at__lte=run.finished_at)
+    then = {d.pk for d in withheld(user, loads, today=timezone.localdate(run.finished_at))}
+    return [d for d in withheld(user, loads) if d.pk not in then]
+
+
 @role_required(Role.ANALYST, Role.COORDINATOR)
 def map_pack_run(request, pk):
     run = _own_run(request, pk)
-    return render(request, "maps/pack_run.html", {"run": run})
+    withdrawn = _withheld_since(run, request.user)
+    return render(request, "maps/pack_run.html", {"run": run, "withdrawn": withdrawn})
 
 
 @role_required(Role.ANALYST, Role.COORDINATOR)
@@ -506,6 +559,14 @@ def map_pack_pdf(request, pk):
     run = _own_run(request, pk)
     if run.state != MapPackRun.State.DONE:
         raise Http404("This map pack is not ready")
+    withdrawn = _withheld_since(run, request.user)
+    if withdrawn:
+        return render(request, "maps/pack_run.html", {"run": run, "withdrawn": withdrawn}, status=410)
+    if run.classification == "OFFICIAL-SENSITIVE":
+        what = f"map pack {run.file_name}"
+        gate = sensitive_gate(request, _pack_datasets(request.user), export=True, what=what)
+        if gate:
+            return gate
     pdf = MapPackRun.objects.values_list("pdf", flat=True).get(pk=run.pk)
     AuditEvent.objects.create(
         user=request.user,
@@ -516,3 +577,8 @@ def map_pack_pdf(request, pk):
     response = HttpResponse(bytes(pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{run.file_name}"'
     return response
+
+
+def _pack_datasets(user) -> list:
+    """The OFFICIAL-SENSITIVE datasets a map pack of `user` may hold, for the audit entry."""
+    return visible_sensitive(user, Dataset.objects.filter(kind__in=PACK_LOADS))

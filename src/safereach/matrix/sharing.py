@@ -24,7 +24,11 @@ WITHHELD = "Withheld: the sharing agreement for the data behind it is not in for
 
 def hidden_kinds(user) -> set[str]:
     """Indicator kinds computed from a dataset withheld from `user`."""
-    loads = {d.kind for d in withheld(user, Dataset.objects.filter(kind__in=_all_loads()))}
+    return kinds_drawn_from({d.kind for d in withheld(user, Dataset.objects.filter(kind__in=_all_loads()))})
+
+
+def kinds_drawn_from(loads: set[str]) -> set[str]:
+    """Indicator kinds computed from any of the kinds of load `loads`."""
     return {kind for kind, sources in SOURCES.items() if loads & set(sources)}
 
 

@@ -9,7 +9,9 @@ ReportLab would have meant placing every table cell by hand, and printing from a
 browser would make a browser a dependency of the server.
 
 The pack follows the same rules as the map for who sees what: built for partners, counts of 1
-to 4 read "fewer than 5" and OFFICIAL-SENSITIVE notices are left out.
+to 4 read "fewer than 5"; datasets withheld from the asker (governance.access) are left out and
+the counts made without them, and OFFICIAL-SENSITIVE notices and places are in only when the asker
+may see them and gave a reason.
 """
 
 import logging
@@ -19,14 +21,14 @@ from datetime import date
 
 import numpy as np
 import shapely
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from safereach.core.small_counts import FEWER_THAN_SMALL, NOT_SHOWN
-from safereach.evidence.models import Classification
+from safereach.evidence.models import Incident
 from safereach.maps import grid
-from safereach.maps.access import Viewer, is_sensitive_notice
+from safereach.maps.access import Viewer
 from safereach.maps.counts import Category, ensure_fresh
 from safereach.maps.gi_star import BIN_NAMES
 from safereach.maps.layers import (
@@ -38,11 +40,12 @@ from safereach.maps.layers import (
     counts_as_text,
     hot_spots,
     notices_in_force,
+    sensitive_datasets,
 )
 from safereach.maps.map_areas import MapArea, map_area, to_bng_geometry, ward_rows
 from safereach.maps.mappack.figures import area_map
 from safereach.maps.models import IncidentAreaCount, IncidentCellCount
-from safereach.maps.sources import LICENCE, sources
+from safereach.maps.sources import LICENCE, sources, withheld_note
 
 # A month's incidents over a district: cells fine enough to point at streets but big enough that
 # most hold some incidents, so Gi* compares busy places with quiet ones rather than with empty
@@ -74,7 +77,7 @@ class MapPack:
     classification: str
 
 
-def _data_months() -> list[str]:
+def _data_months(viewer: Viewer) -> list[str]:
     """Each source's months loaded, as ranges: 'police: 2018-01 to 2018-07, 2018-10 to 2019-02'."""
     rows = (
         IncidentCellCount.objects.filter(size=grid.CELL_SIZES[-1], category="")
@@ -83,6 +86,13 @@ def _data_months() -> list[str]:
         .distinct()
         .order_by("source", "month")
     )
+    if viewer.hidden_incidents:  # the kept counts add every dataset together
+        rows = (
+            Incident.objects.exclude(dataset_id__in=viewer.hidden_incidents)
+            .values_list("source", "month")
+            .distinct()
+            .order_by("source", "month")
+        )
     by_source: dict[str, list[date]] = {}
     for source, month in rows:
         by_source.setdefault(source, []).append(month)
@@ -131,6 +141,14 @@ def _category_changes(lsoa_ids: list[int], month: date, viewer: Viewer) -> list[
         .values_list("category", "month")
         .annotate(n=Sum("count"))
     )
+    if viewer.hidden_incidents:  # the kept counts add every dataset together
+        rows = (
+            Incident.objects.filter(lsoa__in=lsoa_ids, month__in=[before, month])
+            .exclude(dataset_id__in=viewer.hidden_incidents)
+            .values_list("category", "month")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
     now, then = Counter(), Counter()
     for category, m, n in rows:
         (now if m == month else then)[category] += n
@@ -177,11 +195,8 @@ def build_map_pack(
     from safereach.evidence.models import Place
     from safereach.schools.models import School
 
-    places = [
-        p
-        for p in _in_bounds(Place.objects.select_related("dataset"), area)
-        if viewer.sensitive or p.dataset.classification != Classification.OFFICIAL_SENSITIVE
-    ]
+    shown = Place.objects.select_related("dataset").exclude(dataset_id__in=viewer.hidden)
+    places = list(_in_bounds(shown, area))
     schools = list(_in_bounds(School.objects.filter(easting__isnull=False), area))
     notices = notices_in_force(q)
     hot_tree = shapely.STRtree(boxes[hot]) if len(hot) else None
@@ -331,8 +346,9 @@ def build_map_pack(
             )
         )
 
-    sensitive = any(is_sensitive_notice(n.kind, n.dataset.classification) for n in notices)
-    src = sources(["incidents", "schools", "places", "notices"], area.fictional, sensitive)
+    keys = ["incidents", "schools", "places", "notices"]
+    sensitive = sensitive_datasets(notices) or sensitive_datasets(places)
+    src = sources(keys, area.fictional, sensitive, viewer.hidden)
     previous = add_months(month, -1)
     ward_counts = Counter(p.code for p in ward_pages)
     tick(0.88, "Laying out the pages")
@@ -344,7 +360,7 @@ def build_map_pack(
             "previous": previous,
             "overview": overview,
             "wards": ward_pages,
-            "data_months": _data_months(),
+            "data_months": _data_months(viewer),
             "sources": src,
             "licence": LICENCE,
             "caveat": SNAP_CAVEAT,
@@ -359,7 +375,8 @@ def build_map_pack(
             "shared": viewer.shared,
             "fewer_than": FEWER_THAN_SMALL,
             "ward_count": len(ward_counts),
-            "sensitive_left_out": not viewer.sensitive,
+            "sensitive_left_out": viewer.sensitive_left_out,
+            "withheld": withheld_note(keys, viewer),
         },
     )
     tick(0.92, "Printing the PDF")

@@ -27,6 +27,12 @@ def quick_setup(settings):
     settings.TASKS = {"default": settings.TASK_BACKENDS["immediate"]}
 
 
+def give_reason(client, reason="Planning visits for the MACE meeting"):
+    """Say why, as the page before OFFICIAL-SENSITIVE data asks (governance.gate)."""
+    response = client.post("/governance/sensitive/reason/", {"reason": reason, "next": "/maps/"})
+    assert response.status_code == 302
+
+
 def square(easting, northing, width, height=None):
     """A BNG rectangle from its south-west corner, as WGS84 GeoJSON."""
     from safereach.areas.coordinates import to_wgs84
@@ -194,8 +200,12 @@ def mapped_county(db):
             lon=lon,
             lat=lat,
         )
+    # Loaded by the police's analyst: the police provide it, and no agreement shares it.
     notices = make_dataset(
-        kind="notices", publisher="Northshire Police", classification=Classification.OFFICIAL_SENSITIVE
+        kind="notices",
+        publisher="Northshire Police",
+        classification=Classification.OFFICIAL_SENSITIVE,
+        loaded_by=users[Role.ANALYST],
     )
     lon, lat = lonlat(*HOT)
     make_notice(
@@ -230,7 +240,16 @@ def mapped_county(db):
     )
     make_officer(fire, "Owen Jones", base=station)
     build()
-    return {"users": users, "schools": schools, "districts": districts, "wards": wards, "lsoas": lsoas}
+    return {
+        "users": users,
+        "schools": schools,
+        "districts": districts,
+        "wards": wards,
+        "lsoas": lsoas,
+        "agencies": {"police": police, "fire": fire, "charity": charity},
+        "crime": crime,
+        "notices": notices,
+    }
 
 
 def _inside_square(area, e, n):

@@ -9,6 +9,7 @@ from safereach.accounts.models import AuditEvent, Role
 from safereach.maps.access import Viewer
 from safereach.maps.mappack.build import build_map_pack
 from safereach.maps.models import MapPackRun
+from safereach.maps.tests.conftest import give_reason
 
 pytestmark = pytest.mark.django_db
 MARCH = datetime.date(2024, 3, 1)
@@ -73,6 +74,10 @@ def test_the_command_says_what_is_wrong(mapped_county, tmp_path, args, message):
 def test_the_page_builds_a_pack_in_the_background(client, mapped_county):
     analyst = mapped_county["users"][Role.ANALYST]
     client.force_login(analyst)
+    # The analyst's pack would hold the police's OFFICIAL-SENSITIVE notices: the page asks why first.
+    asked = client.get("/maps/pack/")
+    assert asked.url == "/governance/sensitive/reason/?next=%2Fmaps%2Fpack%2F"
+    client.post("/governance/sensitive/reason/", {"reason": "MACE meeting", "next": "/maps/pack/"})
     assert "Build the map pack" in client.get("/maps/pack/").content.decode()
     response = client.post("/maps/pack/", {"area": "E07000900", "month": "2024-03"})
     run = MapPackRun.objects.get()
@@ -84,6 +89,8 @@ def test_the_page_builds_a_pack_in_the_background(client, mapped_county):
     pdf = client.get(f"/maps/pack/{run.pk}/map-pack.pdf")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert AuditEvent.objects.filter(action="maps.pack.download", user=analyst).exists()
+    export = AuditEvent.objects.get(action="sensitive.export", user=analyst)
+    assert export.detail["reason"] == "MACE meeting" and export.target == f"map pack {run.file_name}"
     # Another person's pack is not theirs to see.
     client.force_login(mapped_county["users"][Role.COORDINATOR])
     assert client.get(f"/maps/pack/{run.pk}/").status_code == 404
@@ -106,6 +113,7 @@ def test_a_coordinators_pack_leaves_out_cawns(client, mapped_county):
 )
 def test_bad_answers_on_the_page_change_nothing(client, mapped_county, data, message):
     client.force_login(mapped_county["users"][Role.ANALYST])
+    give_reason(client)
     response = client.post("/maps/pack/", data)
     assert response.status_code == 400
     page = response.content.decode()
@@ -116,6 +124,7 @@ def test_bad_answers_on_the_page_change_nothing(client, mapped_county, data, mes
 
 def test_a_month_without_incidents_fails_with_a_reason(client, mapped_county):
     client.force_login(mapped_county["users"][Role.ANALYST])
+    give_reason(client)
     client.post("/maps/pack/", {"area": "E07000900", "month": "2023-03"})
     run = MapPackRun.objects.get()
     assert run.state == MapPackRun.State.FAILED

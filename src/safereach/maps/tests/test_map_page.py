@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from urllib.parse import unquote
 
 import pytest
 from django.core import mail
@@ -11,6 +12,7 @@ from safereach.accounts.models import AuditEvent, Role
 from safereach.bookings.models import Invitation, KnownAddress
 from safereach.core.small_counts import FEWER_THAN_SMALL, NOT_SHOWN
 from safereach.evidence.models import Incident
+from safereach.maps.tests.conftest import give_reason
 
 pytestmark = pytest.mark.django_db
 
@@ -109,15 +111,34 @@ def test_coordinators_see_street_points_but_no_cawns(client, mapped_county):
     assert [f["properties"]["reference"] for f in _layer(client, "notices")["features"]] == ["CN/2024/007"]
 
 
-def test_analysts_see_cawns_and_seeing_them_is_audited(client, mapped_county):
+def test_analysts_see_cawns_once_they_give_a_reason_and_every_view_is_audited(client, mapped_county):
+    analyst = mapped_county["users"][Role.ANALYST]
     _as(client, mapped_county["users"], Role.ANALYST)
+    # Before a reason: the layer is refused, the map page and the table ask for one.
+    refused = client.get("/maps/layers/notices.json" + Q)
+    assert refused.status_code == 403 and "reason" in refused.json()["errors"]
+    page = client.get("/maps/" + Q + "&layers=notices")
+    assert page.status_code == 302 and page.url.startswith("/governance/sensitive/reason/?next=")
+    assert client.get("/maps/tables/notices/" + Q).url.startswith("/governance/sensitive/reason/")
+    assert not AuditEvent.objects.filter(action__startswith="sensitive.").exists()
+    given = client.post("/governance/sensitive/reason/", {"reason": "MACE meeting on 3 December",
+                                                           "next": unquote(page.url.split("next=")[1])})
+    assert given.status_code == 302
+    assert client.get("/maps/" + Q + "&layers=notices").status_code == 200
+
     notices = _layer(client, "notices")
     assert {f["properties"]["reference"] for f in notices["features"]} == {"CAWN/2024/001", "CN/2024/007"}
-    event = AuditEvent.objects.get(action="maps.layer.view")
-    assert event.target == "notices" and event.user == mapped_county["users"][Role.ANALYST]
+    event = AuditEvent.objects.filter(action="sensitive.view").latest("pk")
+    assert event.target == "map layer notices" and event.user == analyst
+    assert event.detail["reason"] == "MACE meeting on 3 December"
+    assert any("CAWN" in d or str(mapped_county["notices"].pk) in d for d in event.detail["datasets"])
+    assert "CAWN/2024/001" in client.get("/maps/tables/notices/" + Q).content.decode()
+    assert AuditEvent.objects.filter(action="sensitive.view", target="map table notices").exists()
     response = client.get("/maps/tables/notices.geojson" + Q)
     body = json.loads(response.content)
     assert body["metadata"]["classification"] == "OFFICIAL-SENSITIVE"
+    export = AuditEvent.objects.get(action="sensitive.export")
+    assert export.target == "map geojson export notices" and export.detail["reason"]
     assert AuditEvent.objects.filter(action="maps.export.geojson").exists()
 
 
@@ -166,6 +187,7 @@ def test_every_layer_answers_and_has_a_table_and_exports(client, mapped_county):
     from safereach.maps.layers import LAYERS
 
     _as(client, mapped_county["users"], Role.ANALYST)
+    give_reason(client)
     for key in LAYERS:
         data = _layer(client, key, Q + "&area=E07000900")
         assert data["title"] and isinstance(data["legend"], list), key

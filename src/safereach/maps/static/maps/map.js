@@ -134,6 +134,8 @@
     box.innerHTML = '<p class="govuk-body-s">Loading…</p>';
     fetch(layer.url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (response) {
+        // 403 with reason_url: the layer holds OFFICIAL-SENSITIVE data and no reason is fresh.
+        if (response.status === 403) return response.json().then(function (data) { throw data; });
         if (!response.ok) throw new Error("answered " + response.status);
         return response.json();
       })
@@ -148,7 +150,15 @@
         }
         holder.setAttribute("data-loaded-" + layer.key, "true");
       })
-      .catch(function () {
+      .catch(function (problem) {
+        if (problem && problem.reason_url) {
+          var params = new URLSearchParams(window.location.search);
+          if (params.getAll("layers").indexOf(layer.key) < 0) params.append("layers", layer.key);
+          var back = window.location.pathname + "?" + params.toString();
+          box.innerHTML = '<p class="govuk-body-s">This layer holds OFFICIAL-SENSITIVE data. <a class="govuk-link" href="' +
+            problem.reason_url + "?next=" + encodeURIComponent(back) + '">Say why you need it</a> to see it.</p>';
+          return;
+        }
         box.innerHTML = '<p class="govuk-body-s">This layer could not be loaded. Try again, or see it as a table.</p>';
       });
   }
