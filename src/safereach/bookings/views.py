@@ -473,6 +473,8 @@ def coordinator_action(request, pk):
             else:
                 session = get_object_or_404(booking.sessions, pk=request.POST.get("session"))
                 services.take_slot(booking, services.Choice(session, officer_id, day, start_minute))
+                record("booking.book", user=request.user, target=booking.reference, session=session.pk,
+                       officer=officer_id, day=day.isoformat(), minute=start_minute)
                 booked = set(
                     booking.visits.filter(status__in=Visit.LIVE).values_list("session_id", flat=True)
                 )

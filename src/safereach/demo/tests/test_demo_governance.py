@@ -23,7 +23,8 @@ def signed_in(client, role: str) -> User:
     return user
 
 
-def test_the_administrator_sees_the_agreements_their_warnings_and_the_inventory(run_demo, client, fixed_today):
+def test_the_administrator_sees_the_agreements_their_warnings_and_the_inventory(
+        run_demo, client, fixed_today):
     output = run_demo()
     assert ("Sharing agreements: 4 between the partners, 3 in force, 1 ended (its data withheld), "
             "1 due for review;") in output
