@@ -102,7 +102,7 @@ def add_demo_agreements(agencies: dict[str, Agency], today: date | None = None) 
         "agreements in force": sum(a.in_force(today) for a in made),
         "agreements ended": sum(a.ends_on < today for a in made),
         "agreements due for review": sum(today <= a.review_on <= today + WARN_AHEAD for a in made),
-        "sensitive datasets": [datasets[SENSITIVE_KIND].name],
+        "sensitive data": "the council's vulnerable places",
     }
 
 

@@ -26,9 +26,9 @@ def signed_in(client, role: str) -> User:
 def test_the_administrator_sees_the_agreements_their_warnings_and_the_inventory(
         run_demo, client, fixed_today):
     output = run_demo()
-    assert ("Sharing agreements: 4 between the partners, 3 in force, 1 ended (its data withheld), "
-            "1 due for review;") in output
-    assert "vulnerable places is OFFICIAL-SENSITIVE" in output
+    assert ("Sharing agreements: 4 between the partners (3 in force, 1 ended with its data withheld, "
+            "1 due for review); the council's vulnerable places are OFFICIAL-SENSITIVE, for analysts "
+            "who give a reason: http://127.0.0.1:8000/governance/agreements/") in output
 
     signed_in(client, "administrator")
     page = client.get(reverse("governance:agreements")).content.decode()

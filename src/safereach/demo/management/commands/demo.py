@@ -85,12 +85,11 @@ class Command(BaseCommand):
             out.write(f"  Register of fire-safety notices: {counts['register notices']} notices, "
                       f"{counts['register entries']} on the public register today")
         if counts.get("agreements"):
-            out.write(f"  Sharing agreements: {counts['agreements']} between the partners, "
-                      f"{counts['agreements in force']} in force, {counts['agreements ended']} ended "
-                      f"(its data withheld), {counts['agreements due for review']} due for review; "
-                      f"{'; '.join(counts['sensitive datasets'])} is OFFICIAL-SENSITIVE, for analysts "
-                      f"who give a reason (administrator: {options['site_url'].rstrip('/')}"
-                      f"{reverse('governance:agreements')})")
+            out.write(f"  Sharing agreements: {counts['agreements']} between the partners "
+                      f"({counts['agreements in force']} in force, {counts['agreements ended']} ended "
+                      f"with its data withheld, {counts['agreements due for review']} due for review); "
+                      f"{counts['sensitive data']} are OFFICIAL-SENSITIVE, for analysts who give a reason: "
+                      f"{options['site_url'].rstrip('/')}{reverse('governance:agreements')}")
         out.write("")
         out.write(f"Demo sign-ins (every one has the password {DEMO_PASSWORD}):")
         width = max(len(u["email"]) for u in county.users)
