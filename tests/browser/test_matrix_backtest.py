@@ -63,14 +63,15 @@ def test_an_analyst_back_tests_a_list_in_the_background(page, live_server, demo_
     page.get_by_role("link", name="Check this list against what happened next").click()
     assert_accessible(page, "matrix-backtest")
 
-    page.get_by_label("Build the list from data up to (YYYY-MM)").fill(f"{until:%Y-%m}")
+    page.get_by_label("Forecast from data up to (YYYY-MM)").fill(f"{until:%Y-%m}")
     page.get_by_label("Months to look ahead").fill("3")
+    page.get_by_label("How many months to forecast from").fill("6")
     page.get_by_role("button", name="Run the back-test").click()
 
     expect(page.get_by_role("heading", name="Running the back-test")).to_be_visible()
     expect(page.get_by_role("progressbar", name="How far the back-test has got")).to_be_visible()
     page.evaluate("window.notReloaded = true")
-    expect(page.get_by_role("status")).to_contain_text(f"Building the list from data up to {until:%Y-%m}",
+    expect(page.get_by_role("status")).to_contain_text("Building the list from data up to",
                                                        timeout=BACKGROUND_MS)
     page.wait_for_function("document.querySelector('progress').value >= 10", timeout=BACKGROUND_MS)
     assert page.evaluate("window.notReloaded === true")
@@ -79,10 +80,11 @@ def test_an_analyst_back_tests_a_list_in_the_background(page, live_server, demo_
     held_back_test.set()
     table = page.get_by_role("table", name="Rankings compared")
     expect(table).to_be_visible(timeout=BACKGROUND_MS)
-    for ranking in ["This programme's profile", "IMD alone", "Last period's count alone",
-                    "Learned profile (Poisson regression on earlier months)"]:
+    for ranking in ["This programme's list", "The forecast alone", "IMD alone",
+                    "Last period's count alone", "The ceiling (the schools that turned out highest)"]:
         expect(table.get_by_role("row", name=ranking)).to_be_visible()
-    expect(page.get_by_text(f"Built from data up to {until:%Y-%m};")).to_be_visible()
+    expect(page.get_by_text(f"to {until:%Y-%m}, each looking 3 months ahead")).to_be_visible()
+    expect(page.get_by_role("heading", name="What the figures mean")).to_be_visible()
     run = BacktestRun.objects.get()
     assert run.state == BacktestRun.State.DONE and run.result["incidents_after"] > 0
     assert_accessible(page, "matrix-backtest-result")
@@ -91,12 +93,16 @@ def test_an_analyst_back_tests_a_list_in_the_background(page, live_server, demo_
 def test_bad_input_shows_an_error_summary_and_runs_nothing(page, live_server, demo_county):
     sign_in(page, live_server, User.objects.get(email=f"analyst@{DEMO_EMAIL_DOMAIN}"), DEMO_PASSWORD)
     page.goto(f"{live_server.url}/matrix/arson/backtest/")
-    page.get_by_label("Build the list from data up to (YYYY-MM)").fill("Sept")
+    page.get_by_label("Forecast from data up to (YYYY-MM)").fill("Sept")
     page.get_by_label("Months to look ahead").fill("99")
+    page.get_by_label("How many months to forecast from").fill("0")
     page.get_by_role("button", name="Run the back-test").click()
 
     summary = page.locator(".govuk-error-summary")
     expect(summary.get_by_role("link")).to_have_text(["Enter a month as YYYY-MM, for example 2018-12",
-                                                      "Look ahead at most 24 months"])
+                                                      "Look ahead at most 24 months",
+                                                      "Forecast from at least 1 month"])
+    # Nothing typed is lost.
+    expect(page.get_by_label("How many months to forecast from")).to_have_value("0")
     assert not BacktestRun.objects.exists()
     assert_accessible(page, "matrix-backtest-errors")

@@ -1,16 +1,18 @@
 """The one reader of officers' diaries: each officer's hours, base, sessions and leave, and every
 visit that holds their time, read from the database into `routing.diary.Diary` for slot offers,
-the term planner, the officer's week, applying a plan and every re-check."""
+the term planner, the officer's week, applying a plan and every re-check; and of what a school
+already hosts, day by day, read into `routing.diary.SchoolDay` the same way."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
 from safereach.bookings.models import Visit
-from safereach.routing.diary import Diary, Stop
+from safereach.routing.diary import Diary, Hosting, SchoolDay, Stop
 from safereach.workforce.models import BusyTime, Leave, Officer
 
 
@@ -120,3 +122,32 @@ def read_diaries(
             stops={day: tuple(sorted(day_stops)) for day, day_stops in stops[o.pk].items()},
         )
     return diaries
+
+
+def read_school_day(
+    booking, first_day: date, last_day: date, *, ignore_visit_ids: Iterable[int] = ()
+) -> SchoolDay:
+    """`booking`'s school day with what its school already hosts from `first_day` to
+    `last_day`: the booking's own live visits (its group of pupils) and every other live visit
+    at the school, in one query. `ignore_visit_ids` are read as if gone (a visit being moved)."""
+    school_day = booking.school_day()
+    visits = (
+        Visit.objects.filter(
+            school=booking.school_id,
+            status__in=Visit.LIVE,
+            starts_at__gte=at(first_day, 0),
+            starts_at__lt=at(last_day + timedelta(days=1), 0),
+        )
+        .exclude(pk__in=list(ignore_visit_ids))
+        .values_list("booking_id", "starts_at", "ends_at")
+    )
+    hosting: dict[date, Hosting] = {}
+    for booking_id, starts, ends in visits:
+        starts, ends = timezone.localtime(starts), timezone.localtime(ends)
+        day = starts.date()
+        here = hosting.get(day) or Hosting(at_once=school_day.at_once)
+        span = (minutes_of(starts.time()), minutes_of(ends.time()))
+        hosting[day] = here.with_session(
+            *span, same_group=booking.pk is not None and booking_id == booking.pk
+        )
+    return replace(school_day, hosting=hosting)

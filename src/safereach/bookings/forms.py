@@ -1,9 +1,11 @@
 from django import forms
 from django.utils import timezone
 
-from safereach.bookings.models import Booking
+from safereach.bookings.models import CANCEL_REASON_LENGTH, MOST_SESSIONS_AT_ONCE, Booking
 from safereach.bookings.offers import booking_settings
 from safereach.catalogue.models import Session
+from safereach.core.dates import latest
+from safereach.routing.diary import Fit, SchoolDay
 from safereach.schools.year_groups import YEAR_GROUPS, describe
 
 
@@ -30,6 +32,44 @@ class TimeField(forms.TimeField):
         return super().to_python(value)
 
 
+def first_day_field(help_text: str = "") -> forms.DateField:
+    return forms.DateField(
+        label="From",
+        help_text=help_text,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter the first day that suits",
+            "invalid": "Enter the first day as a real date",
+        },
+    )
+
+
+def last_day_field(help_text: str = "") -> forms.DateField:
+    return forms.DateField(
+        label="To",
+        help_text=help_text,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter the last day that suits",
+            "invalid": "Enter the last day as a real date",
+        },
+    )
+
+
+def check_dates_that_suit(form, cleaned: dict, today) -> None:
+    """The rule for the dates a school gives (`dates_from` to `dates_to`), on any form: after
+    today, not beyond the years SafeReach plans, forwards, and within 120 days."""
+    start, end = cleaned.get("dates_from"), cleaned.get("dates_to")
+    if start and start <= today:
+        form.add_error("dates_from", "The first day must be after today")
+    elif start and start > latest(today):
+        form.add_error("dates_from", f"The first day must be before {latest(today):%-d %B %Y}")
+    elif start and end and end < start:
+        form.add_error("dates_to", "The last day must be the same as or after the first day")
+    elif start and end and (end - start).days > 120:
+        form.add_error("dates_to", "Give dates within 120 days of each other")
+
+
 class RequestForm(forms.ModelForm):
     """Everything we need from a school to offer times, on one page."""
 
@@ -50,24 +90,8 @@ class RequestForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Select the year groups taking part"},
     )
-    dates_from = forms.DateField(
-        label="From",
-        help_text="The first day that suits, for example 2027-03-01.",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": "Enter the first day that suits",
-            "invalid": "Enter the first day as a real date",
-        },
-    )
-    dates_to = forms.DateField(
-        label="To",
-        help_text="The last day that suits.",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": "Enter the last day that suits",
-            "invalid": "Enter the last day as a real date",
-        },
-    )
+    dates_from = first_day_field("The first day that suits, for example 2027-03-01.")
+    dates_to = last_day_field("The last day that suits.")
     also_from = forms.DateField(
         label="From",
         required=False,
@@ -108,6 +132,23 @@ class RequestForm(forms.ModelForm):
         },
     )
 
+    sessions_at_once = forms.IntegerField(
+        label="Sessions you can host at the same time (optional)",
+        required=False,
+        min_value=1,
+        max_value=MOST_SESSIONS_AT_ONCE,
+        initial=1,
+        help_text=(
+            "If you ask for more than one session, one group of pupils only ever has one at a time. "
+            "Other groups can have sessions at the same time if you have the rooms: leave 1 if not."
+        ),
+        error_messages={
+            "invalid": "Enter the number of sessions you can host at the same time as a whole number, like 1",
+            "min_value": "Enter 1 or more sessions you can host at the same time",
+            "max_value": f"Enter {MOST_SESSIONS_AT_ONCE} or fewer sessions you can host at the same time",
+        },
+    )
+
     class Meta:
         model = Booking
         fields = [
@@ -119,6 +160,7 @@ class RequestForm(forms.ModelForm):
             "school_day_ends",
             "lunch_starts",
             "pupils",
+            "sessions_at_once",
             "year_groups",
             "access_needs",
             "contact_name",
@@ -171,6 +213,9 @@ class RequestForm(forms.ModelForm):
             f"{s.title}: {s.partner.name}, {s.length_minutes} minutes, {s.cost_text.lower()}"
         )
 
+    def clean_sessions_at_once(self):
+        return self.cleaned_data["sessions_at_once"] or 1
+
     def clean_pupils(self):
         pupils = self.cleaned_data["pupils"]
         if pupils < 1:
@@ -191,14 +236,9 @@ class RequestForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("dates_from"), cleaned.get("dates_to")
+        start = cleaned.get("dates_from")
         today = timezone.localdate()
-        if start and start <= today:
-            self.add_error("dates_from", "The first day must be after today")
-        elif start and end and end < start:
-            self.add_error("dates_to", "The last day must be the same as or after the first day")
-        elif start and end and (end - start).days > 120:
-            self.add_error("dates_to", "Give dates within 120 days of each other")
+        check_dates_that_suit(self, cleaned, today)
         also_from, also_to = cleaned.get("also_from"), cleaned.get("also_to")
         if also_from and not also_to and "also_to" not in self.errors:
             self.add_error("also_to", "Enter the last day of the other range, or leave both empty")
@@ -243,8 +283,10 @@ class RequestForm(forms.ModelForm):
 class ChooseTimesForm(forms.Form):
     """One choice of offered time for each session; built from the offers shown."""
 
-    def __init__(self, *args, offers_by_session, **kwargs):
+    def __init__(self, *args, offers_by_session, school_day: SchoolDay | None = None, **kwargs):
+        """`school_day`: the booking's, whose rule keeps one group's chosen sessions apart."""
         super().__init__(*args, **kwargs)
+        self.school_day = school_day
         for session, offers in offers_by_session:
             if offers:
                 self.fields[f"session_{session.pk}"] = forms.ChoiceField(
@@ -262,6 +304,7 @@ class ChooseTimesForm(forms.Form):
         # Each session's times are found on their own, so two chosen with the same officer may
         # overlap; say so here rather than lose one of them when they are held.
         arrive_before = booking_settings()["ARRIVE_BEFORE_MINUTES"]
+        school_day = self.school_day
         chosen = []
         for name, field in self.fields.items():
             offer = dict(field.choices).get(cleaned.get(name))
@@ -278,6 +321,20 @@ class ChooseTimesForm(forms.Form):
                 ),
                 None,
             )
+            slot = offer.slot
+            # One group, one place: the one rule says whether the school day has room for it
+            # beside the sessions chosen before it.
+            if clash is None and school_day is not None:
+                if school_day.on(slot.day).room_for(slot.start, slot.end) is Fit.GROUP_BUSY:
+                    clash = next(o for o in chosen if o.slot.day == slot.day and o.slot.start < slot.end
+                                 and slot.start < o.slot.end)
+                    self.add_error(
+                        name,
+                        f"Choose another time for {offer.session.title}: the same pupils have "
+                        f"{clash.session.title} then",
+                    )
+                    continue
+                school_day = school_day.with_session(slot.day, slot.start, slot.end, same_group=True)
             if clash is None:
                 chosen.append(offer)
             else:
@@ -289,5 +346,31 @@ class ChooseTimesForm(forms.Form):
         return cleaned
 
 
+class OtherDatesForm(forms.Form):
+    """Other dates a school gives to move a visit to, when none on its first dates suits."""
+
+    dates_from = first_day_field("For example, 2027-03-01.")
+    dates_to = last_day_field()
+
+    def __init__(self, *args, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+
+    def clean(self):
+        cleaned = super().clean()
+        check_dates_that_suit(self, cleaned, self.today)
+        return cleaned
+
+    @property
+    def ranges(self):
+        return [(self.cleaned_data["dates_from"], self.cleaned_data["dates_to"])]
+
+
 class CancelForm(forms.Form):
-    reason = forms.CharField(label="Reason (optional)", required=False, max_length=500, widget=forms.Textarea)
+    reason = forms.CharField(
+        label="Reason (optional)",
+        required=False,
+        max_length=CANCEL_REASON_LENGTH,
+        widget=forms.Textarea,
+        help_text=f"The school sees it in the email telling them. Up to {CANCEL_REASON_LENGTH} characters.",
+    )

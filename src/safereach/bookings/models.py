@@ -90,6 +90,10 @@ def is_known_address(school, email: str) -> bool:
     return KnownAddress.objects.filter(school=school).filter(Q(email=email) | Q(domain=domain)).exists()
 
 
+CANCEL_REASON_LENGTH = 500
+MOST_SESSIONS_AT_ONCE = 10
+
+
 class Booking(models.Model):
     """A school's request for one or more sessions, and what became of it."""
 
@@ -135,6 +139,13 @@ class Booking(models.Model):
     confirmed_by = models.CharField(
         max_length=200, blank=True, help_text="Who confirmed: the contact by email, or a coordinator."
     )
+    sessions_at_once = models.PositiveSmallIntegerField(
+        default=1,
+        help_text="How many sessions the school can host at the same time (halls, rooms).",
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.CharField(max_length=200, blank=True)
+    cancel_reason = models.CharField(max_length=CANCEL_REASON_LENGTH, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -154,7 +165,8 @@ class Booking(models.Model):
         return " and ".join(f"{a:%-d %B} to {b:%-d %B %Y}" for a, b in self.date_ranges)
 
     def school_day(self) -> SchoolDay:
-        """The part of the school's day the sessions may take, and its lunch to keep clear."""
+        """The part of the school's day the sessions may take, and its lunch to keep clear
+        (what the school already hosts each day is read by bookings.diary.read_school_day)."""
 
         def minutes(t: time) -> int:
             return t.hour * 60 + t.minute
@@ -164,6 +176,7 @@ class Booking(models.Model):
             minutes(self.school_day_ends),
             minutes(self.lunch_starts),
             self.part_of_day,
+            self.sessions_at_once,
         )
 
     @property
@@ -243,12 +256,20 @@ class Booking(models.Model):
                 visit.confirm(now)
         return True
 
-    def cancel(self, now=None) -> list["Visit"]:
-        """Cancel an open booking and its live visits; returns the visits cancelled (none if
-        the booking was no longer open)."""
+    def cancel(self, now=None, *, by: str = "", reason: str = "") -> list["Visit"]:
+        """Cancel an open booking and its live visits, keeping who cancelled and why; returns
+        the visits cancelled (none if the booking was no longer open)."""
         now = now or timezone.now()
+        if len(reason) > CANCEL_REASON_LENGTH:
+            raise ValueError("a cancellation reason is checked by its form before it gets here")
         with transaction.atomic():
-            if not self._change(self.OPEN, self.Status.CANCELLED):
+            if not self._change(
+                self.OPEN,
+                self.Status.CANCELLED,
+                cancelled_at=now,
+                cancelled_by=by[:200],
+                cancel_reason=reason,
+            ):
                 return []
             live = list(self.live_visits())
             return [visit for visit in live if visit.cancel(now)]

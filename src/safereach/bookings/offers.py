@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from safereach.bookings.calendar_days import open_days
-from safereach.bookings.diary import Places, at, minutes_of, read_diaries
+from safereach.bookings.diary import Places, at, minutes_of, read_diaries, read_school_day
 from safereach.bookings.models import Booking, Visit
 from safereach.routing.diary import Diary
 from safereach.routing.slots import Slot, SlotRequest, choose_offers, day_slots, find_slots
@@ -77,13 +77,15 @@ class Diaries:
         ignore_visit: Visit | None = None,
         officers=None,
         today: date | None = None,
+        date_ranges: list[tuple[date, date]] | None = None,
     ):
+        """`date_ranges`: other dates the school gives (to reschedule), instead of the booking's."""
         self.booking, self.session = booking, session
         self.config = booking_settings()
         self.today = today or timezone.localdate()
         tomorrow = self.today + timedelta(days=1)  # never today
         days = set()
-        for start, end in booking.date_ranges:
+        for start, end in date_ranges or booking.date_ranges:
             days.update(open_days(booking.school.la_code, max(start, tomorrow), end))
         self.days = sorted(days)
         school = booking.school
@@ -93,10 +95,13 @@ class Diaries:
         self.officers = {o.pk: o for o in officers if o.base is not None}
         self.places = Places()
         self.diaries: list[Diary] = []
+        self.school_day = booking.school_day()
         if not self.days or self.school_place is None or not self.officers:
             return
         self.school_index = self.places(*self.school_place)
         ignore = [ignore_visit.pk] if ignore_visit is not None else []
+        # What the school already hosts those days: the group's other sessions, and others.
+        self.school_day = read_school_day(booking, self.days[0], self.days[-1], ignore_visit_ids=ignore)
         self.diaries = list(
             read_diaries(self.officers.values(), self.days[0], self.days[-1], self.places,
                          ignore_visit_ids=ignore).values()
@@ -134,7 +139,7 @@ class Diaries:
         return SlotRequest(
             school=getattr(self, "school_index", 0),
             days=self.days,
-            school_day=self.booking.school_day(),
+            school_day=self.school_day,
             length=self.session.length_minutes,
             arrive_before=self.config["ARRIVE_BEFORE_MINUTES"],
             is_target=self.booking.is_target,
@@ -162,11 +167,16 @@ class Diaries:
 
 
 def offers_for(
-    booking: Booking, session, count: int | None = None, moving: Visit | None = None
+    booking: Booking,
+    session,
+    count: int | None = None,
+    moving: Visit | None = None,
+    date_ranges: list[tuple[date, date]] | None = None,
 ) -> list[Offer]:
-    """A few good choices on different days for the school; when `moving` a visit, its own
-    time counts as free and is not offered back."""
-    diaries = Diaries(booking, session, ignore_visit=moving)
+    """A few good choices on different days for the school (on `date_ranges` when given, else
+    the booking's dates); when `moving` a visit, its own time counts as free, and that time is
+    never offered back, with its officer or another: the school has it already."""
+    diaries = Diaries(booking, session, ignore_visit=moving, date_ranges=date_ranges)
     count = count or diaries.config["OFFERS_SHOWN"]
     slots = diaries.slots()
     planned = (
@@ -179,11 +189,7 @@ def offers_for(
     joint_days = {timezone.localtime(t).date() for t in planned.values_list("starts_at", flat=True)}
     if moving is not None:
         now_at = timezone.localtime(moving.starts_at)
-        slots = [
-            s
-            for s in slots
-            if (s.officer_id, s.day, s.start) != (moving.officer_id, now_at.date(), minutes_of(now_at.time()))
-        ]
+        slots = [s for s in slots if (s.day, s.start) != (now_at.date(), minutes_of(now_at.time()))]
     return diaries.offers(choose_offers(slots, count, prefer_days=joint_days))
 
 

@@ -10,16 +10,18 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from safereach.accounts.models import Role, User
 from safereach.bookings.calendar_file import booking_calendar
-from safereach.bookings.diary import at
-from safereach.bookings.links import confirm_url, manage_url
+from safereach.bookings.diary import at, minutes_of, read_school_day
+from safereach.bookings.links import confirm_url, make_token, manage_url
 from safereach.bookings.models import Booking, ChangeEmail, Visit, is_known_address
 from safereach.bookings.offers import Diaries, booking_settings
 from safereach.bookings.priority import target_school_ids
 from safereach.core.database import when_unlocked
+from safereach.routing.diary import Fit
 from safereach.workforce.models import Officer
 
 
@@ -59,7 +61,9 @@ class SlotTaken(Exception):
     """Someone else booked that officer's time first."""
 
 
-def take_slot(booking: Booking, choice: Choice, *, ignore_visit: Visit | None = None) -> Visit:
+def take_slot(
+    booking: Booking, choice: Choice, *, ignore_visit: Visit | None = None, date_ranges=None
+) -> Visit:
     """Put a visit in the officer's diary if the slot is still open, or raise SlotTaken.
 
     Runs in a transaction that first writes the officer's row: on PostgreSQL that write
@@ -73,7 +77,9 @@ def take_slot(booking: Booking, choice: Choice, *, ignore_visit: Visit | None = 
         officer = Officer.objects.select_related("base").get(pk=choice.officer_id)
         if not officer.sessions.filter(pk=choice.session.pk).exists():
             raise SlotTaken
-        diaries = Diaries(booking, choice.session, ignore_visit=ignore_visit, officers=[officer])
+        diaries = Diaries(
+            booking, choice.session, ignore_visit=ignore_visit, officers=[officer], date_ranges=date_ranges
+        )
         slot = diaries.still_open(choice.officer_id, choice.day, choice.start)
         if slot is None:
             raise SlotTaken
@@ -154,6 +160,21 @@ def queue(booking: Booking, site_url: str) -> None:
     tell_staff(booking, "queued", site_url)
 
 
+def school_clashes(booking: Booking) -> list[tuple[Visit, Fit]]:
+    """The booking's live visits that the one rule refuses beside everything else the school
+    hosts that day (the group's other sessions, and the school's sessions at once): what a
+    coordinator must move before approving."""
+    clashes = []
+    for visit in booking.live_visits():
+        starts, ends = timezone.localtime(visit.starts_at), timezone.localtime(visit.ends_at)
+        day = starts.date()
+        school_day = read_school_day(booking, day, day, ignore_visit_ids=[visit.pk])
+        verdict = school_day.on(day).room_for(minutes_of(starts.time()), minutes_of(ends.time()))
+        if verdict is not Fit.FITS:
+            clashes.append((visit, verdict))
+    return clashes
+
+
 def confirm(booking: Booking, by: str, site_url: str) -> bool:
     """Confirm a held booking; False when it has gone (released or cancelled) in the meantime."""
     if not when_unlocked(lambda: booking.confirm(by)):
@@ -168,7 +189,7 @@ def cancel(booking: Booking, by: str, site_url: str, reason: str = "") -> None:
     withdrawn = list(booking.waiting_sessions())  # leave the queue with the booking
     if not booking.is_open:
         return
-    visits = when_unlocked(lambda: booking.cancel())
+    visits = when_unlocked(lambda: booking.cancel(by=by, reason=reason))
     if booking.status != Booking.Status.CANCELLED:
         return  # cancelled or released by another request meanwhile
     send_to_school(
@@ -193,9 +214,51 @@ def cancel_visit(visit: Visit, by: str, site_url: str) -> None:
         cancel(booking, by, site_url)
 
 
-def move(visit: Visit, choice: Choice, by: str, site_url: str) -> Visit:
-    """Move a visit to another slot (another time or another officer); raises SlotTaken."""
-    moved = when_unlocked(lambda: take_slot(visit.booking, choice, ignore_visit=visit))
+def back_to_queue(visit: Visit, by: str, site_url: str) -> None:
+    """The officer cannot come (leave): the visit is cancelled and its session waits in the
+    queue, part of the same booking, for a coordinator to find a new time; the school is told."""
+    if not when_unlocked(lambda: visit.cancel()):
+        return  # cancelled meanwhile
+    booking = visit.booking
+    if booking is None:
+        return
+    send_to_school(
+        booking, "back_to_queue", site_url, attach_calendar=False, visits=[visit], extra={"by": by}
+    )
+    tell_staff(booking, "cancelled", site_url, visits=[visit])
+
+
+def ask_for_a_new_time(visit: Visit, by: str, site_url: str) -> None:
+    """The officer cannot come (leave): the school is emailed a link to choose a new time for
+    the visit (the days away are never offered); the visit stays until it does."""
+    booking = visit.booking
+    if booking is None:
+        back_to_queue(visit, by, site_url)
+        return
+    link = site_url + reverse("bookings:reschedule", args=[make_token(booking, "manage"), visit.pk])
+    send_to_school(
+        booking, "choose_new_time", site_url, attach_calendar=False, visits=[visit],
+        extra={"by": by, "reschedule_link": link},
+    )
+
+
+def move(visit: Visit, choice: Choice, by: str, site_url: str, date_ranges=None) -> Visit:
+    """Move a visit to another slot (another time or another officer), on the booking's dates
+    or on other `date_ranges` the school gave (kept with the booking's dates that suit);
+    raises SlotTaken."""
+
+    def take() -> Visit:
+        with transaction.atomic():
+            moved = take_slot(visit.booking, choice, ignore_visit=visit, date_ranges=date_ranges)
+            booking = visit.booking
+            given = [(a, b) for a, b in date_ranges or [] if (a, b) not in booking.date_ranges]
+            new = [[a.isoformat(), b.isoformat()] for a, b in given]
+            if new:
+                booking.more_dates = [*(booking.more_dates or []), *new]
+                booking.save(update_fields=["more_dates"])
+            return moved
+
+    moved = when_unlocked(take)
     send_to_school(visit.booking, "moved", site_url, extra={"by": by, "visit": moved})
     tell_staff(visit.booking, "moved", site_url, visits=[moved])
     return moved
@@ -227,6 +290,8 @@ SUBJECTS = {
     "cancelled": "Booking cancelled {ref}",
     "visit_cancelled": "A session was cancelled {ref}",
     "moved": "Booking changed {ref}",
+    "back_to_queue": "A visit needs a new time {ref}",
+    "choose_new_time": "Please choose a new time {ref}",
     "released": "Booking not confirmed in time {ref}",
 }
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safereach.bookings import invitations, views
+from safereach.bookings import invitations, leave, views
 
 app_name = "bookings"
 urlpatterns = [
@@ -16,4 +16,5 @@ urlpatterns = [
     path("invite/", invitations.invite, name="invite"),
     path("queue/<int:pk>/", views.coordinator_booking, name="coordinator-booking"),
     path("queue/<int:pk>/action/", views.coordinator_action, name="coordinator-action"),
+    path("officers/<int:pk>/leave/", leave.add_leave, name="add-leave"),
 ]

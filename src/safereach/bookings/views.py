@@ -1,6 +1,7 @@
 """Choose-and-book for schools (no password: signed links), and the coordinator's queue."""
 
 from collections import defaultdict
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -15,7 +16,7 @@ from safereach.accounts.audit import record
 from safereach.accounts.models import Role
 from safereach.accounts.permissions import role_required
 from safereach.bookings import services
-from safereach.bookings.forms import CancelForm, ChooseTimesForm, FindSchoolForm, RequestForm
+from safereach.bookings.forms import CancelForm, ChooseTimesForm, FindSchoolForm, OtherDatesForm, RequestForm
 from safereach.bookings.links import BadLink, choose_url, manage_url, read_token
 from safereach.bookings.models import Booking, KnownAddress, Visit, is_known_address
 from safereach.bookings.offers import all_options_for, booking_settings, offers_for, parse_offer_key
@@ -29,9 +30,8 @@ def site_url(request) -> str:
 
 
 def bookable_sessions():
-    return (
-        Session.objects.filter(is_published=True, officers__isnull=False).distinct().select_related("partner")
-    )
+    """What a school books here; the rest it books directly with the partner (Session.booked_here)."""
+    return Session.objects.filter(is_published=True).booked_here().select_related("partner")
 
 
 # The school's side ------------------------------------------------------------------------
@@ -73,10 +73,15 @@ def request_form(request, urn):
     bookable = bookable_sessions()
     # A school is offered only the sessions for the year groups it teaches.
     sessions = bookable.filter(pk__in=[s.pk for s in bookable if s.suits(school)])
-    initial, unsuited = {}, None
+    booked_directly = list(
+        Session.objects.filter(is_published=True).exclude(pk__in=bookable).select_related("partner")
+    )
+    initial, unsuited, direct = {}, None, None
     if request.GET.get("session"):
         initial["sessions"] = sessions.filter(slug=request.GET["session"])
         unsuited = bookable.exclude(pk__in=sessions).filter(slug=request.GET["session"]).first()
+        # Booked with the partner, not here: say so, with their contact, rather than drop it.
+        direct = next((s for s in booked_directly if s.slug == request.GET["session"]), None)
     if request.method == "POST" and over_limit(request):
         return too_many(request)
     form = RequestForm(
@@ -96,6 +101,8 @@ def request_form(request, urn):
             "school": school,
             "planned": partner_visits,
             "unsuited": unsuited,
+            "direct": direct,
+            "booked_directly": [s for s in booked_directly if s.suits(school)],
             "offered": sessions.exists(),
         },
     )
@@ -151,7 +158,7 @@ def times(request, token):
     if request.method == "POST":
         form = ChooseTimesForm(
             None if taken else request.POST,
-            offers_by_session=offers_by_session,
+            offers_by_session=offers_by_session, school_day=booking.school_day(),
             initial=_choices_still_offered(request.POST, offers_by_session, taken),
         )
         if form.is_valid():
@@ -171,11 +178,11 @@ def times(request, token):
             if not any(offers for _, offers in offers_by_session):
                 return _queue_whole_request(request, booking, sessions, taken)
             form = ChooseTimesForm(
-                offers_by_session=offers_by_session,
+                offers_by_session=offers_by_session, school_day=booking.school_day(),
                 initial=_choices_still_offered(request.POST, offers_by_session, taken),
             )
     else:
-        form = ChooseTimesForm(offers_by_session=offers_by_session)
+        form = ChooseTimesForm(offers_by_session=offers_by_session, school_day=booking.school_day())
     planned, planned_days = _joint_visits(booking, offers_by_session)
     fields = {name: form[name] for name in form.fields}
     return render(
@@ -241,6 +248,11 @@ def confirm(request, token):
         ):
             return render(request, "bookings/confirm.html", {"booking": booking, "gone": True})
         return redirect(manage_url(booking) + "?confirmed=1")
+    if booking.status == Booking.Status.CONFIRMED:
+        return redirect(manage_url(booking))
+    if booking.status != Booking.Status.HELD:
+        # Cancelled, released or waiting for a coordinator: an old link says so, never "Confirm".
+        return render(request, "bookings/confirm.html", {"booking": booking, "gone": True})
     return render(
         request,
         "bookings/confirm.html",
@@ -279,7 +291,10 @@ def reschedule(request, token, visit_id):
         booking=booking,
         status__in=Visit.LIVE,
     )
-    offers = offers_for(booking, visit.session, moving=visit)
+    # Other dates the school gives, when none of the first suits (a GET form above the times).
+    dates_form = OtherDatesForm(request.GET if "dates_from" in request.GET else None)
+    ranges = dates_form.ranges if dates_form.is_bound and dates_form.is_valid() else None
+    offers = offers_for(booking, visit.session, moving=visit, date_ranges=ranges)
     offers_by_session = [(visit.session, offers)]
     taken = False
     if request.method == "POST":
@@ -295,19 +310,29 @@ def reschedule(request, token, visit_id):
                     services.Choice(visit.session, officer_id, day, start_minute),
                     by=f"rescheduled by {booking.contact_email}",
                     site_url=site_url(request),
+                    date_ranges=ranges,
                 )
                 messages.success(request, "Your visit has been moved. We have emailed you the new time.")
                 return redirect(manage_url(booking))
             except services.SlotTaken:
                 taken = True
-                offers = offers_for(booking, visit.session, moving=visit)
+                offers = offers_for(booking, visit.session, moving=visit, date_ranges=ranges)
                 form = ChooseTimesForm(offers_by_session=[(visit.session, offers)])
     else:
         form = ChooseTimesForm(offers_by_session=offers_by_session)
     return render(
         request,
         "bookings/reschedule.html",
-        {"booking": booking, "visit": visit, "form": form, "offers": offers, "token": token, "taken": taken},
+        {
+            "booking": booking,
+            "visit": visit,
+            "form": form,
+            "offers": offers,
+            "token": token,
+            "taken": taken,
+            "dates_form": dates_form,
+            "other_dates": ranges,
+        },
     )
 
 
@@ -345,6 +370,10 @@ def _coordinator_bookings(user):
     return bookings
 
 
+UPCOMING_LISTED = 50
+RECENTLY = timedelta(days=30)
+
+
 @role_required(Role.COORDINATOR)
 def coordinator_queue(request):
     bookings = _coordinator_bookings(request.user)
@@ -371,12 +400,17 @@ def coordinator_queue(request):
             _held_sessions,
         ),
     ]
-    upcoming = (
-        Visit.objects.filter(
-            status=Visit.Status.CONFIRMED, starts_at__gte=timezone.now(), booking__in=bookings
-        )
-        .select_related("school", "session", "officer", "booking")
-        .order_by("starts_at")[:50]
+    # Every confirmed visit ahead of the coordinator's partner (all partners' for an
+    # administrator), counted whole; the nearest are listed.
+    ahead = Visit.objects.filter(status=Visit.Status.CONFIRMED, starts_at__gte=timezone.now())
+    if request.user.agency_id and not request.user.has_role(Role.ADMINISTRATOR):
+        ahead = ahead.filter(session__partner=request.user.agency_id)
+    upcoming = list(ahead.select_related("school", "session", "officer", "booking").order_by("starts_at")[
+        :UPCOMING_LISTED
+    ])
+    cancelled = list(
+        bookings.filter(status=Booking.Status.CANCELLED, cancelled_at__gte=timezone.now() - RECENTLY)
+        .order_by("-cancelled_at")[:UPCOMING_LISTED]
     )
     shown = []
     for title, rows, sessions_of in sections:
@@ -390,7 +424,17 @@ def coordinator_queue(request):
             # Each section lists only the sessions it is about.
             booking.shown_sessions = sessions_of(booking)
         shown.append((title, rows))
-    return render(request, "bookings/coordinator_queue.html", {"sections": shown, "upcoming": upcoming})
+    return render(
+        request,
+        "bookings/coordinator_queue.html",
+        {
+            "sections": shown,
+            "upcoming": upcoming,
+            "upcoming_count": ahead.count(),
+            "cancelled": cancelled,
+            "recent_days": RECENTLY.days,
+        },
+    )
 
 
 def _held_sessions(booking) -> list:
@@ -406,6 +450,10 @@ def _waiting_sessions(booking) -> list:
 @role_required(Role.COORDINATOR)
 def coordinator_booking(request, pk):
     booking = get_object_or_404(_coordinator_bookings(request.user), pk=pk)
+    return _coordinator_booking_page(request, booking, CancelForm())
+
+
+def _coordinator_booking_page(request, booking, cancel_form):
     visits = list(booking.live_visits())
     # Every option with its added travel: for each visit (to move it), and for each session
     # not yet in a visit (to book it).
@@ -426,7 +474,8 @@ def coordinator_booking(request, pk):
             "unbooked": [(s, options[f"session-{s.pk}"]) for s in unbooked],
             "emails": booking.emails.all()[:20],
             "contact_known": is_known_address(booking.school, booking.contact_email),
-            "cancel_form": CancelForm(),
+            "cancel_form": cancel_form,
+            "form": cancel_form,  # for the error summary
         },
     )
 
@@ -439,6 +488,16 @@ def coordinator_action(request, pk):
     by = f"{request.user.get_full_name() or request.user.email} (booking coordinator)"
     url = site_url(request)
     if action == "approve" and booking.status in {Booking.Status.AWAITING_APPROVAL, Booking.Status.HELD}:
+        clashes = services.school_clashes(booking)
+        if clashes:
+            visit, why = clashes[0]
+            when = timezone.localtime(visit.starts_at)
+            messages.error(
+                request,
+                f"Not confirmed: {visit.session.title} on {when:%a %-d %b at %H:%M} cannot stay where "
+                f"it is, as {why.sentence}. Move it to another time first.",
+            )
+            return redirect("bookings:coordinator-booking", pk=booking.pk)
         if request.POST.get("verify_contact"):
             # The coordinator has checked with the school: next time this contact confirms by email.
             KnownAddress.objects.get_or_create(
@@ -449,9 +508,12 @@ def coordinator_action(request, pk):
         messages.success(request, f"{booking.reference} is confirmed and the school has been emailed.")
     elif action == "cancel" and booking.is_open:
         form = CancelForm(request.POST)
-        reason = form.cleaned_data["reason"] if form.is_valid() else ""
-        services.cancel(booking, by=by, site_url=url, reason=reason)
-        record("booking.cancel", user=request.user, target=booking.reference, reason=reason)
+        if not form.is_valid():
+            # Nothing changes: the page again, with what was typed and why it was refused.
+            return _coordinator_booking_page(request, booking, form)
+        services.cancel(booking, by=by, site_url=url, reason=form.cleaned_data["reason"])
+        record("booking.cancel", user=request.user, target=booking.reference,
+               reason=form.cleaned_data["reason"])
         messages.success(request, f"{booking.reference} is cancelled and the school has been emailed.")
     elif action in {"move", "book"}:
         parsed = parse_offer_key(request.POST.get("option", ""))

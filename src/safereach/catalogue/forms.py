@@ -80,6 +80,8 @@ class SessionForm(forms.ModelForm):
             "delivery_place",
             "tiers_served",
             "is_published",
+            "contact_email",
+            "contact_phone",
         ]
         labels = {
             "length_minutes": "Length, in minutes",
@@ -87,6 +89,14 @@ class SessionForm(forms.ModelForm):
             "delivery_place": "Where it is delivered",
             "cost_note": "About the cost",
             "is_published": "Show it in the catalogue",
+            "contact_email": "Email for booking it directly (optional)",
+            "contact_phone": "Phone for booking it directly (optional)",
+        }
+        help_texts = {
+            "contact_email": (
+                "While no officer here delivers the session, schools are told to book it with you at "
+                "this email or phone. Leave both empty and their requests come to your booking queue."
+            ),
         }
         widgets = {"delivery_place": forms.RadioSelect}
         error_messages = {

@@ -7,6 +7,7 @@ never disagree.
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 
 from safereach.schools.models import School
@@ -43,6 +44,18 @@ def age_range_of(year_groups) -> tuple[int, int] | None:
     return min(year_groups) + 4, max(year_groups) + 5
 
 
+class SessionQuerySet(models.QuerySet):
+    def booked_here(self):
+        """Sessions a school books through SafeReach: an officer delivers it (the slot search
+        offers times), or none does yet and the partner gave no contact of its own (a request
+        joins the partner coordinator's queue, who finds a time). The rest, with no officer
+        and a contact, the school books directly with the partner. The one rule for both."""
+        has_officer = models.Exists(
+            Session.officers.through.objects.filter(session=models.OuterRef("pk"))
+        )
+        return self.filter(has_officer | (Q(contact_email="") & Q(contact_phone="")))
+
+
 class Session(models.Model):
     """A session a partner offers to schools, delivering one of the matrix's programmes within
     the year groups that programme serves."""
@@ -68,13 +81,28 @@ class Session(models.Model):
         default=list, help_text="Tiers of need served: 1 universal, 2 enhanced, 3 complex."
     )
     is_published = models.BooleanField(default=True)
+    contact_email = models.EmailField(
+        blank=True, help_text="Where a school books the session directly when no officer here delivers it."
+    )
+    contact_phone = models.CharField(max_length=40, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SessionQuerySet.as_manager()
 
     class Meta:
         ordering = ["programme__name", "title"]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_booked_directly(self) -> bool:
+        """The school books it with the partner, not here (see SessionQuerySet.booked_here)."""
+        return not Session.objects.filter(pk=self.pk).booked_here().exists()
+
+    @property
+    def has_officer(self) -> bool:
+        return self.officers.exists()
 
     def clean(self):
         years = self.year_groups

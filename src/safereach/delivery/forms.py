@@ -55,9 +55,11 @@ class OutcomeForm(forms.Form):
         error_messages={"max_length": "Officer's notes must be 5,000 characters or fewer"},
     )
 
-    def __init__(self, *args, year_groups: list[int], **kwargs):
+    def __init__(self, *args, year_groups: list[int], most_pupils: int | None = None, **kwargs):
+        """`most_pupils`: the most one visit can reach (the session's group at most)."""
         super().__init__(*args, **kwargs)
         self.year_groups = year_groups
+        self.most_pupils = most_pupils
         # Text, not IntegerField: what was typed comes back as typed, and a count is only
         # checked when the session was delivered.
         for year in year_groups:
@@ -112,6 +114,14 @@ class OutcomeForm(forms.Form):
                 self.add_error(
                     count_field_name(self.year_groups[0]),
                     "Enter the number of pupils reached in at least one year group",
+                )
+            total = sum(n for n in counts.values() if n)
+            if None not in counts.values() and self.most_pupils is not None and total > self.most_pupils:
+                first_counted = next(y for y in self.year_groups if counts[y])
+                self.add_error(
+                    count_field_name(first_counted),
+                    f"The session is for a group of up to {self.most_pupils} pupils: the numbers add up "
+                    f"to {total}. Enter the pupils who took part in this visit",
                 )
             cleaned["pupils_by_year_group"] = {YEAR_LABEL[y]: n for y, n in counts.items() if n}
             cleaned["reason"] = cleaned["reason_other"] = ""

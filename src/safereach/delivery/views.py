@@ -44,7 +44,7 @@ def outcome(request, visit_id):
     recorded = VisitOutcome.objects.filter(visit=visit).select_related("recorded_by").first()
     years = year_groups_of(visit, recorded)
     if request.method == "POST":
-        form = OutcomeForm(request.POST, year_groups=years)
+        form = OutcomeForm(request.POST, year_groups=years, most_pupils=visit.session.group_size)
         if form.is_valid():
             saved, created = record_outcome(visit, request.user, form.cleaned_data)
             verb = "Recorded" if created else "Changed"

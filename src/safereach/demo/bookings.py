@@ -239,6 +239,9 @@ def add_demo_bookings(county, agencies: dict[str, Agency], today: date | None = 
                 cost_pence=pence,
                 delivery_place=place,
                 tiers_served=tiers,
+                # Away from the school, no officer here delivers it: schools book it with the
+                # partner directly (.test: no mail can go there).
+                contact_email="" if place == Session.Place.SCHOOL else f"schools@{agencies[slug].slug}.test",
             )
         )
     Session.objects.bulk_create(sessions)
@@ -332,53 +335,27 @@ def add_queue(rng, schools, sessions, today: date) -> None:
 
 
 def book_existing_visits(rng, schools, sessions, today: date, count: int) -> int:
-    """Visits already in officers' diaries, put there by the same slot search schools use, so
-    they are reachable in turn; each at the offer with the least added travel, and each a
-    school's confirmed booking (the queue and the school's manage link show them)."""
-    from safereach.bookings.diary import at
-    from safereach.bookings.offers import Diaries
-
-    # Contacts from their own generator (spawning does not draw from `rng`), so the diary is
-    # the one the seed always gave.
-    contacts = rng.spawn(1)[0]
+    """Visits already in officers' diaries, each part of a school's confirmed booking (so the
+    queue, the school's manage page and the case systems see them as any other), put there by
+    the same slot search schools use, at the offer with the least added travel."""
     bookable = [s for s in sessions if s.is_visit and s.officers.exists()]
-    suited = {s.pk: [school for school in schools if s.suits(school)] for s in bookable}
+    suited = {s.pk: [school for school in schools if _booked_years(school, s)] for s in bookable}
     bookable = [s for s in bookable if suited[s.pk]]
-    made = 0
+    booked: list[Booking] = []
     for _ in range(count * 3):
-        if made >= count or not bookable:
+        if len(booked) >= count or not bookable:
             break
         session = bookable[int(rng.integers(0, len(bookable)))]
         school = suited[session.pk][int(rng.integers(0, len(suited[session.pk])))]
         start = today + timedelta(days=int(rng.integers(3, 60)))
-        booking = Booking(school=school, dates_from=start, dates_to=start + timedelta(days=6), pupils=30)
-        diaries = Diaries(booking, session)
-        slots = diaries.slots()
-        if not slots:
-            continue
-        slot = slots[0]
-        first_name, last_name = person_name(contacts)
-        booking.contact_name = f"{first_name} {last_name}"
-        booking.contact_role = CONTACT_ROLES[int(contacts.integers(0, len(CONTACT_ROLES)))]
-        domain = f"{slugify(school.name)}{DEMO_DOMAIN_SUFFIX}"
-        booking.contact_email = f"{first_name[0]}.{last_name}@{domain}".lower()
-        booking.year_groups = sorted(school.year_groups_taught & set(session.year_groups))[:2]
-        booking.save()
-        booking.sessions.add(session)
-        Visit.objects.hold(
-            booking=booking,
-            school=school,
-            session=session,
-            officer_id=slot.officer_id,
-            starts_at=at(slot.day, slot.start),
-            ends_at=at(slot.day, slot.end),
-            added_travel_minutes=slot.added_travel,
-            is_fictional=True,
-        )
-        booking.hold(until=timezone.now() + timedelta(hours=1))
-        booking.confirm(f"{booking.contact_email} (by email link)")
-        made += 1
-    return made
+        last = start + timedelta(days=6)
+        tomorrow = today + timedelta(days=1)
+        yesterday = today - timedelta(days=1)
+        booking = _past_booking(rng, school, session, start, last, tomorrow, asked_by=yesterday)
+        if booking is not None:
+            booked.append(booking)
+    Booking.objects.bulk_update(booked, ["created_at", "confirmed_at"])
+    return len(booked)
 
 
 def recent_school_days(la_code: str, today: date, weeks: int = PAST_WEEKS) -> list[date]:
@@ -475,9 +452,11 @@ def _booked_years(school: School, session: Session) -> list[int]:
 CONTACT_ROLES = ["PSHE lead", "Safeguarding lead", "Deputy headteacher", "Head of year", "Class teacher"]
 
 
-def _past_booking(rng, school, session, first: date, last: date, weeks_start: date, officer=None):
+def _past_booking(rng, school, session, first: date, last: date, weeks_start: date, officer=None,
+                  asked_by: date | None = None):
     """A confirmed booking for one class of the school, and its visit at the best time the slot
-    search found from before `weeks_start`; None when no officer was free."""
+    search found from before `weeks_start`; None when no officer was free. `asked_by`: the
+    booking was asked for and confirmed by the end of that day at the latest."""
     from safereach.bookings.diary import at
     from safereach.bookings.offers import Diaries
 
@@ -529,6 +508,8 @@ def _past_booking(rng, school, session, first: date, last: date, weeks_start: da
     )
     # Asked for two to six weeks ahead, and confirmed by the contact within the hour.
     booking.created_at = at(slot.day, 600) - timedelta(days=int(rng.integers(14, 43)))
+    if asked_by is not None:
+        booking.created_at = min(booking.created_at, at(asked_by, 14 * 60))
     confirmed_at = booking.created_at + timedelta(minutes=int(rng.integers(5, 60)))
     booking.hold(until=booking.created_at + timedelta(hours=1))
     booking.confirm(f"{email} (by email link)", now=confirmed_at)

@@ -148,24 +148,24 @@ def _write_visit(rng, school, session, officer, on: date, start: time) -> Visit:
         dates_to=on + timedelta(days=7),
         pupils=pupils,
         year_groups=[year],
-        status=Booking.Status.CONFIRMED,
-        confirmed_by=f"{email} (by email link)",
     )
     booking.sessions.add(session)
     created = starts_at - timedelta(days=int(rng.integers(14, 43)))
-    Booking.objects.filter(pk=booking.pk).update(
-        created_at=created, confirmed_at=created + timedelta(minutes=20)
-    )
-    return Visit.objects.create(
+    visit = Visit.objects.hold(
         booking=booking,
         school=school,
         session=session,
         officer=officer,
         starts_at=starts_at,
         ends_at=starts_at + timedelta(minutes=session.length_minutes),
-        status=Visit.Status.CONFIRMED,
         is_fictional=True,
     )
+    # Through the booking's own changes of status, as a school confirming by email would.
+    booking.hold(until=None)
+    booking.confirm(f"{email} (by email link)", now=created + timedelta(minutes=20))
+    Booking.objects.filter(pk=booking.pk).update(created_at=created)
+    visit.refresh_from_db()
+    return visit
 
 
 def _write_outcome(rng, visit: Visit, delivered: bool, recorded_by) -> None:

@@ -1,7 +1,15 @@
 from django.contrib import admin
 
 from safereach.accounts.admin import AdministratorAdmin, LoadedDataAdmin
-from safereach.evidence.models import AreaRate, Dataset, Deprivation, Incident, Notice, Place
+from safereach.evidence.models import (
+    AreaRate,
+    Dataset,
+    Deprivation,
+    Incident,
+    Notice,
+    OutputAreaClassification,
+    Place,
+)
 
 
 @admin.register(Dataset)
@@ -68,3 +76,9 @@ class AreaRateAdmin(LoadedDataAdmin):
     list_display = ["area_code", "level", "measure", "count", "rate_per_1000", "period", "dataset"]
     list_filter = ["measure", "level"]
     search_fields = ["area_code"]
+
+
+@admin.register(OutputAreaClassification)
+class OutputAreaClassificationAdmin(LoadedDataAdmin):
+    list_display = ["lsoa_code", "output_areas", "supergroups", "dataset"]
+    search_fields = ["lsoa_code"]

@@ -212,3 +212,22 @@ class AreaRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure} {self.area_code}"
+
+
+class OutputAreaClassification(models.Model):
+    """How the output areas of one LSOA fall into the eight supergroups of the 2011 Output Area
+    Classification (ONS): an open picture of who lives there, the counterpart of the commercial
+    segmentations fire services use. Output areas hold about the same number of people, so the
+    shares of output areas stand for shares of residents."""
+
+    lsoa_code = models.CharField(max_length=9, unique=True)
+    output_areas = models.PositiveIntegerField()
+    supergroups = models.JSONField(help_text="Supergroup code (1-8) → output areas in it.")
+    dataset = models.ForeignKey(Dataset, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+")
+
+    class Meta:
+        ordering = ["lsoa_code"]
+
+    def __str__(self) -> str:
+        return f"Output Area Classification 2011 of {self.lsoa_code}"

@@ -1,175 +1,159 @@
-"""Does the target list point where incidents happen next?
+"""Does the target list point where incidents happen next? A rolling back-test.
 
-Build the matrix from data up to month `until` only; count each school's incidents of the
-programme's categories within its radius in the `horizon` months after; compare. Beside the
-hand-set profile: IMD alone, last period's count alone, and a profile learned by Poisson
-regression on earlier windows only (fitted before `until`, never on the months it predicts).
+From each of several origins (months with data whose following `horizon` months all have data),
+the list is built again from the data up to that month only, and every ranking is compared with
+each school's count of the programme's incidents within its radius over the `horizon` months
+after. The rankings: the programme's list, the forecast alone, IMD alone, last period's count
+alone (the `horizon` months to the origin), and the ceiling (the schools that turned out
+highest, known only afterwards). With an area classification loaded, the forecast with the
+classification in its prior too, so the back-test says whether it helps.
+
+Measures (forecast.measures): Spearman's rank correlation; top-decile precision; exposure
+captured (the chosen tenth's share of all incidents near the schools), beside the ceiling's.
+Each is reported per origin and as the mean and spread over origins.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import replace
 
 import numpy as np
-from scipy.optimize import minimize
-from scipy.spatial import cKDTree
-from scipy.stats import spearmanr
 
+from safereach.matrix import forecast as fc
 from safereach.matrix import indicators as ind
 from safereach.matrix.compute import Evidence, Matrix
 from safereach.matrix.profiles import Profile
 
 # Told the fraction done (0 to 1) and what is being done now, between the steps of a back-test.
 Progress = Callable[[float, str], None]
+MEASURES = ("spearman", "top_decile_precision", "exposure_captured")
+RANKINGS = ("profile", "forecast", "imd_only", "last_period_count", "oracle")
+WITH_CLASSIFICATION = "forecast_with_area_classification"
 
 
 def _quiet(fraction: float, text: str) -> None:
     pass
 
 
-def spearman(score: np.ndarray, outcome: np.ndarray) -> float | None:
-    """Spearman's rank correlation; None when either side does not vary."""
-    if len(score) < 3 or np.ptp(score) == 0 or np.ptp(outcome) == 0:
-        return None
-    return float(spearmanr(score, outcome).statistic)
+def origins_available(months_present: set[int], horizon: int, *, until: int | None = None) -> list[int]:
+    """Months with data, on or before `until`, whose `horizon` months after all have data."""
+    return [m for m in sorted(months_present)
+            if (until is None or m <= until)
+            and all(m + k in months_present for k in range(1, horizon + 1))]
 
 
-def top_tenth(score: np.ndarray) -> np.ndarray:
-    """Indices of the top 10% of schools by score (at least one)."""
-    n = max(1, int(np.ceil(len(score) * 0.10)))
-    return np.argsort(-score, kind="stable")[:n]
+def _rounded(value):
+    return None if value is None else round(float(value), 4)
 
 
-def capture(chosen_xy: np.ndarray, chosen_radius: np.ndarray, incident_xy: np.ndarray) -> float | None:
-    """Share of the incidents that lie within the radius of at least one chosen school (an
-    incident near two of them counts once)."""
-    if len(incident_xy) == 0:
-        return None
-    tree = cKDTree(incident_xy)
-    near = np.zeros(len(incident_xy), bool)
-    # One query per distinct radius (one per phase group), each over all chosen schools.
-    for r in np.unique(chosen_radius):
-        for found in tree.query_ball_point(chosen_xy[chosen_radius == r], r):
-            near[found] = True
-    return float(near.mean())
+def _summary(per_origin: list[dict]) -> dict:
+    """Mean over origins of each measure, and its spread (standard deviation, lowest, highest)."""
+    out = {}
+    for measure in MEASURES:
+        values = [o[measure] for o in per_origin if o.get(measure) is not None]
+        out[measure] = _rounded(np.mean(values)) if values else None
+        out[f"{measure}_spread"] = ({"sd": _rounded(np.std(values)), "lowest": _rounded(min(values)),
+                                     "highest": _rounded(max(values))} if values else None)
+    out["origins_measured"] = len([o for o in per_origin if o.get("spearman") is not None])
+    return out
 
 
-def fit_poisson(features: np.ndarray, outcome: np.ndarray, ridge: float = 1.0) -> np.ndarray:
-    """Poisson regression (log link) with a small ridge penalty: coefficients with the
-    intercept first. Features are percentiles scaled 0-1, so the penalty treats them alike."""
-    x = np.column_stack([np.ones(len(features)), features])
-    y = np.asarray(outcome, float)
-
-    def loss(beta):
-        eta = np.clip(x @ beta, -30, 30)
-        mu = np.exp(eta)
-        value = np.sum(mu - y * eta) + 0.5 * ridge * np.sum(beta[1:] ** 2)
-        grad = x.T @ (mu - y)
-        grad[1:] += ridge * beta[1:]
-        return value, grad
-
-    start = np.zeros(x.shape[1])
-    start[0] = np.log(max(y.mean(), 1e-6))
-    return minimize(loss, start, jac=True, method="L-BFGS-B").x
-
-
-@dataclass
-class Ranking:
-    name: str
-    spearman: float | None
-    capture: float | None
-
-
-def _features(target) -> np.ndarray:
-    return np.column_stack([np.nan_to_num(p, nan=50.0) / 100
-                            for p in target.percentiles.values()])
-
-
-def backtest(evidence: Evidence, profile: Profile, *, until: int, horizon: int,
-             seed: int = 0, permutations: int = 99, progress: Progress | None = None) -> dict:
-    """The back-test's figures for one programme, as a dict ready for JSON. `progress` hears
-    of each step; building the two lists takes most of the time, so the fractions say so."""
+def backtest(evidence: Evidence, profile: Profile, *, horizon: int, origins: int = 6,
+             until: int | None = None, seed: int = 0, permutations: int = 99,
+             progress: Progress | None = None) -> dict:
+    """The rolling back-test's figures for one programme, as a dict ready for JSON: the latest
+    `origins` origins on or before `until` (default: the latest there can be)."""
     progress = progress or _quiet
     categories = profile.target_categories
-    columns = np.array([i for i, c in enumerate(evidence.categories) if c in set(categories)], int)
-    is_target = np.isin(evidence.incident_category, columns)
-    months = evidence.incident_month
-    after = is_target & (months > until) & (months <= until + horizon)
-    missing = [ind.month_label(m) for m in range(until - profile.window_months + 1, until + horizon + 1)
-               if m not in evidence.months_present()]
+    if not categories:
+        raise ValueError("This programme's profile counts no incidents, so there is nothing to "
+                         "compare its list with")
+    present = evidence.months_present()
+    possible = origins_available(present, horizon, until=until)
+    if not possible:
+        raise ValueError(f"The data loaded has no month followed by {horizon} month"
+                         f"{'s' if horizon != 1 else ''} with data"
+                         + (f" on or before {ind.month_label(until)}" if until is not None else ""))
+    chosen_origins = possible[-origins:]
+    profile = replace(profile, horizon_months=horizon)  # the list forecasts what is judged
+    shared: dict = {}
+    full = Matrix(evidence, seed=seed, permutations=permutations, monthly=shared)
+    monthly = full.monthly(profile, categories)  # counted once, on all the data, for every origin
+    classified = evidence.lsoa_groups is not None and np.isfinite(evidence.lsoa_groups).any()
 
-    # Only what was known at `until`: later incidents are not in the matrix's evidence.
-    known = months <= until
-    past = Evidence(**{**evidence.__dict__, "incident_xy": evidence.incident_xy[known],
-                       "incident_month": months[known],
-                       "incident_category": evidence.incident_category[known]})
-    matrix = Matrix(past, until=until, seed=seed, permutations=permutations)
-    progress(0.0, f"Building the list from data up to {ind.month_label(until)}")
-    target = matrix.target_list(profile)
-    chosen = target.school_index
-    xy = evidence.school_xy[chosen]
-    radius = matrix.radius(profile)[chosen]
+    per_origin = []
+    latest_fit = None
+    for k, origin in enumerate(chosen_origins):
+        progress(0.95 * k / len(chosen_origins),
+                 f"Building the list from data up to {ind.month_label(origin)} "
+                 f"({k + 1} of {len(chosen_origins)})")
+        known = evidence.incident_month <= origin
+        past = Evidence(**{**evidence.__dict__, "incident_xy": evidence.incident_xy[known],
+                           "incident_month": evidence.incident_month[known],
+                           "incident_category": evidence.incident_category[known]})
+        matrix = Matrix(past, until=origin, seed=seed, permutations=permutations, monthly=shared)
+        target = matrix.target_list(profile)
+        chosen = target.school_index
+        outcome, _ = monthly.window(origin + horizon, horizon)
+        outcome = outcome[chosen]
+        found, member = matrix.forecast(profile, categories, horizon=horizon)
+        position = {s: r for r, s in enumerate(member)}
+        rows = np.array([position[s] for s in chosen], int)
+        last = fc.last_period(monthly, origin, horizon)
+        imd = matrix.catchment(profile, "imd", "catchment")[chosen]
+        scores = {
+            "profile": target.score,
+            "forecast": found.expected[rows],
+            "imd_only": imd,
+            "last_period_count": (last[chosen] if last is not None else np.full(len(chosen), np.nan)),
+            "oracle": outcome,
+        }
+        if classified:
+            with_groups, _ = matrix.forecast(profile, categories, horizon=horizon, groups=True)
+            scores[WITH_CLASSIFICATION] = with_groups.expected[rows]
+        figures = {}
+        for name, score in scores.items():
+            score = np.asarray(score, float)
+            if np.isnan(score).all():
+                figures[name] = {m: None for m in MEASURES}
+                continue
+            # Schools without a figure (say, no IMD for their area) go to the bottom.
+            score = np.where(np.isnan(score), np.nanmin(score) - 1, score)
+            figures[name] = fc.measures(score, outcome)  # rounded once averaged
+        per_origin.append({
+            "until": ind.month_label(origin),
+            "incidents_near_schools_after": int(outcome.sum()),
+            "months_missing_before": [ind.month_label(m) for m in range(origin - profile.window_months + 1,
+                                                                         origin + 1) if m not in present],
+            "forecast_fit": found.describe_fit(),
+            "forecast_uses_prior": found.with_prior,
+            "rankings": figures,
+        })
+        latest_fit = found
 
-    # What happened next: the same radius counts over the horizon, from all the evidence.
-    progress(0.65, f"Counting incidents near each school in the {horizon} month{'s' if horizon != 1 else ''} "
-             f"after {ind.month_label(until)}")
-    outcome_counts = ind.incident_counts(
-        xy, radius, evidence.incident_xy[after], months[after],
-        evidence.incident_category[after], len(evidence.categories),
-        until=until + horizon, window=horizon)
-    outcome = outcome_counts.total[:, columns].sum(axis=1)
-    last_period = matrix.counts(profile, until=until, window=horizon).total[chosen][:, columns].sum(axis=1)
-    imd_values, _ = evidence.lsoa_deprivation.get("imd", (None, ""))
-    imd = (matrix.catchment(profile, "imd", "catchment")[chosen] if imd_values is not None
-           else np.full(len(chosen), np.nan))
-    incident_xy = evidence.incident_xy[after]
-
-    def judge(name: str, score: np.ndarray) -> Ranking:
-        score = np.asarray(score, float)
-        # Schools without a figure (say, no IMD for their area) go to the bottom.
-        floor = np.nanmin(score) - 1 if np.isfinite(score).any() else 0.0
-        score = np.where(np.isnan(score), floor, score)
-        top = top_tenth(score)
-        return Ranking(name, spearman(score, outcome), capture(xy[top], radius[top], incident_xy))
-
-    progress(0.68, "Comparing the profile, IMD alone and last period's count with what happened")
-    rankings = [judge("profile", target.score), judge("imd_only", imd),
-                judge("last_period_count", last_period)]
-
-    # Learned profile: fitted where both features and outcome lie before `until`.
-    learned = {"fitted": False}
-    fit_until = until - horizon
-    trained_on = is_target & (months > fit_until) & (months <= until)
-    if trained_on.any() and len(chosen) > 5:
-        earlier_known = months <= fit_until
-        progress(0.7, f"Building the list from data up to {ind.month_label(fit_until)}, "
-                 "to learn a profile from")
-        earlier = Evidence(**{**evidence.__dict__, "incident_xy": evidence.incident_xy[earlier_known],
-                              "incident_month": months[earlier_known],
-                              "incident_category": evidence.incident_category[earlier_known]})
-        train_matrix = Matrix(earlier, until=fit_until, seed=seed, permutations=permutations)
-        train = train_matrix.target_list(profile)
-        train_outcome = matrix.counts(profile, until=until, window=horizon).total[
-            train.school_index][:, columns].sum(axis=1)
-        progress(0.97, "Fitting the learned profile and comparing it with what happened")
-        beta = fit_poisson(_features(train), train_outcome)
-        predicted = np.exp(np.column_stack([np.ones(len(chosen)), _features(target)]) @ beta)
-        rankings.append(judge("learned_poisson", predicted))
-        learned = {"fitted": True, "fitted_on": f"indicators up to {ind.month_label(fit_until)}, "
-                   f"incidents {ind.month_label(fit_until + 1)} to {ind.month_label(until)}",
-                   "coefficients": {"intercept": round(float(beta[0]), 4),
-                                    **{name: round(float(b), 4)
-                                       for name, b in zip(target.percentiles, beta[1:])}}}
-
+    is_target = np.isin(evidence.incident_category, full.category_columns(categories))
+    after = (is_target & (evidence.incident_month > chosen_origins[0])
+             & (evidence.incident_month <= chosen_origins[-1] + horizon))
+    names = [*RANKINGS, *([WITH_CLASSIFICATION] if classified else [])]
+    rankings = {name: _summary([o["rankings"][name] for o in per_origin]) for name in names}
+    for o in per_origin:
+        o["rankings"] = {name: {m: _rounded(v) for m, v in figures.items()}
+                         for name, figures in o["rankings"].items()}
+    progress(0.98, "Comparing the rankings with what happened")
     return {
-        "until": ind.month_label(until),
+        "until": ind.month_label(chosen_origins[-1]),
+        "first_origin": ind.month_label(chosen_origins[0]),
+        "origins_asked": origins,
+        "origins_used": len(chosen_origins),
         "horizon_months": horizon,
         "categories": list(categories),
         "schools": int(len(chosen)),
+        # Incidents of the categories in the months the forecasts cover, each counted once.
         "incidents_after": int(after.sum()),
-        "incidents_near_schools_after": int(outcome.sum()),
-        "months_missing": missing,
-        "rankings": {r.name: {"spearman": None if r.spearman is None else round(r.spearman, 4),
-                              "capture_top_10pc": None if r.capture is None else round(r.capture, 4)}
-                     for r in rankings},
-        "learned_profile": learned,
+        "rankings": rankings,
+        "origins": per_origin,
+        "forecast": {
+            "fitted_on": latest_fit.describe_fit(),
+            "uses_prior": latest_fit.with_prior,
+            "weights": {name: _rounded(w) for name, w in zip(latest_fit.terms.names, latest_fit.weights)},
+        },
     }

@@ -4,9 +4,10 @@ import numpy as np
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from safereach.areas.models import Area
-from safereach.evidence.models import AreaRate, Deprivation, Incident, Place
+from safereach.evidence.models import AreaRate, Deprivation, Incident, OutputAreaClassification, Place
 from safereach.matrix import indicators as ind
 from safereach.matrix.compute import AreaFigures, Evidence
+from safereach.matrix.forecast import SUPERGROUPS
 from safereach.schools.models import School
 
 # The English Indices of Deprivation 2019 rank 32,844 LSOAs: the rank's denominator.
@@ -82,8 +83,25 @@ def load_evidence(schools=None) -> tuple[Evidence, list[int]]:
         school_areas={level: np.array([r[k] or "" for r in rows], dtype=object).astype(str)
                       for level, k in zip(ind.AREA_LEVELS, (4, 7, 8, 9), strict=True)},
         area_figures=_area_figures(),
+        lsoa_groups=_area_classes([code for code, _, _ in lsoas]),
+        group_names=list(SUPERGROUPS.values()),
     )
     return evidence, [r[0] for r in rows]
+
+
+def _area_classes(codes: list[str]) -> np.ndarray | None:
+    """Each LSOA's share of output areas in each 2011 OAC supergroup (NaN rows where none is
+    loaded); None when no classification is loaded at all."""
+    if not OutputAreaClassification.objects.exists():
+        return None
+    at = {code: k for k, code in enumerate(codes)}
+    shares = np.full((len(codes), len(SUPERGROUPS)), np.nan)
+    keys = list(SUPERGROUPS)
+    for code, total, groups in OutputAreaClassification.objects.values_list(
+            "lsoa_code", "output_areas", "supergroups"):
+        if code in at and total:
+            shares[at[code]] = [groups.get(k, 0) / total for k in keys]
+    return shares
 
 
 def _area_figures() -> dict[str, AreaFigures]:

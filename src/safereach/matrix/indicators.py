@@ -156,6 +156,23 @@ def catchment_mean(school_xy: np.ndarray, radius: np.ndarray, area_xy: np.ndarra
         return np.where(weights > 0, sums / weights, np.nan)
 
 
+def catchment_total(school_xy: np.ndarray, radius: np.ndarray, area_xy: np.ndarray,
+                    area_value: np.ndarray, own_area: np.ndarray) -> np.ndarray:
+    """Sum of area values (say, residents) over the areas whose centroid lies within
+    radius[i] of school i, always including the school's own area; areas without a value
+    count 0."""
+    value = np.nan_to_num(np.asarray(area_value, float), nan=0.0)
+    n = len(school_xy)
+    total = np.zeros(n)
+    if len(area_xy) and n:
+        i, j, d = _pairs(cKDTree(school_xy), area_xy, float(np.max(radius)))
+        inside = (d <= radius[i]) & (j != own_area[i])
+        total += np.bincount(i[inside], weights=value[j[inside]], minlength=n)
+    has_own = own_area >= 0
+    total[has_own] += value[own_area[has_own]]
+    return total
+
+
 def area_value(own_area: np.ndarray, values: np.ndarray) -> np.ndarray:
     """The value of each school's own area (NaN when the school has none)."""
     out = np.full(len(own_area), np.nan)

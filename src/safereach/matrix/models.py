@@ -165,6 +165,15 @@ class Score(models.Model):
     score = models.FloatField()
     rank = models.PositiveIntegerField()
     decile = models.PositiveSmallIntegerField(help_text="1 is the tenth of schools most in need.")
+    need = models.FloatField(null=True, blank=True,
+                             help_text="0-100 from the need indicators (about the children); empty "
+                                       "when none has a figure.")
+    risk = models.FloatField(null=True, blank=True,
+                             help_text="0-100 from the risk indicators (what happens around the "
+                                       "school); empty when none has a figure.")
+    expected = models.FloatField(null=True, blank=True,
+                                 help_text="Incidents the forecast expects near the school over "
+                                           "the profile's horizon; empty without a forecast.")
     contributions = models.JSONField(help_text="One entry per indicator, biggest first.")
 
     class Meta:
@@ -180,13 +189,17 @@ class Score(models.Model):
         than 5", for partners; indicators of `hidden` kinds (data withheld from the reader's
         agency, matrix.sharing) are left out."""
         key = "reason_shared" if shared else "reason"
-        return [c.get(key, c["reason"]) for c in self.contributions
-                if c["points"] > 0 and c.get("kind") not in hidden][:n]
+        reasons = [c.get(key, c["reason"]) for c in self.contributions
+                   if c["points"] > 0 and c.get("kind") not in hidden][:n]
+        # A school at the foot of a list ranked by its forecast still says what is expected.
+        return reasons or [c.get(key, c["reason"]) for c in self.contributions
+                           if c["kind"] == "forecast" and "forecast" not in hidden][:1]
 
     def shared_contributions(self) -> list[dict]:
         """Contributions as a partner sees them: small counts suppressed."""
         return [{**c, "reason": c.get("reason_shared", c["reason"]),
-                 "display": c.get("display_shared", c["display"])} for c in self.contributions]
+                 "display": c.get("display_shared", c["display"]),
+                 "parts": c.get("parts_shared", c.get("parts"))} for c in self.contributions]
 
 
 class Backtest(models.Model):
@@ -214,6 +227,7 @@ class BacktestRun(BackgroundRun):
     was asked, how far it has got, and its figures (kept as a Backtest too) or why it has none."""
 
     MAX_HORIZON = 24
+    MAX_ORIGINS = 24
     FINISHED_TEXT = "Results ready"
     NEVER_STARTED = ("The back-test never started. The background worker may not be running: "
                      "tell your administrator.")
@@ -224,6 +238,8 @@ class BacktestRun(BackgroundRun):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="backtest_runs")
     until = models.DateField(help_text="Last month of data the list is built from.")
     horizon_months = models.PositiveSmallIntegerField()
+    origins = models.PositiveSmallIntegerField(
+        default=6, help_text="How many months, up to `until`, forecasts are made from.")
     result = models.JSONField(null=True, blank=True, help_text="The back-test's figures.")
     backtest = models.OneToOneField(Backtest, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="run", help_text="The figures as kept with the others.")
@@ -238,3 +254,22 @@ class BacktestRun(BackgroundRun):
     def __str__(self) -> str:
         return (f"{self.programme} back-test to {self.until:%Y-%m} + {self.horizon_months} months "
                 f"({self.get_state_display()})")
+
+
+class BuildRun(BackgroundRun):
+    """One rebuild of a programme's target list asked for on its profile page (after the
+    profile changed, say) and carried out as a background task."""
+
+    FINISHED_TEXT = "List rebuilt"
+    NEVER_STARTED = ("The rebuild never started. The background worker may not be running: "
+                     "tell your administrator.")
+    STOPPED = "The rebuild stopped without finishing, perhaps because the server restarted."
+
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="build_runs")
+    target_list = models.ForeignKey(TargetList, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", help_text="The list the rebuild made.")
+
+    def __str__(self) -> str:
+        return f"{self.programme} rebuild ({self.get_state_display()})"

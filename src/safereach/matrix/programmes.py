@@ -1,9 +1,10 @@
 """The programmes SafeReach starts with: six with the profile each starts with, and those
 partners teach that no profile targets yet; each with the year groups it serves.
 
-The data migrations seed these once; analysts then edit the profiles, and every edit is kept
-as a new version. Categories are the police.uk crime types and the fire incident types the
-importers load; an indicator whose categories are absent from the data counts nothing.
+The data migrations seed these (0002, then the forecast profiles of 0010); analysts then edit
+the profiles, and every edit is kept as a new version. Categories are the police.uk crime types
+and the fire incident types the importers load; an indicator whose categories have no incident
+near any school of a list is left out of that list and named on its page.
 """
 
 CRIMINAL_DAMAGE = "Criminal damage and arson"
@@ -34,6 +35,15 @@ def _deprivation(weight, measure="imd"):
             "scope": "catchment", "weight": weight}
 
 
+def _forecast(label, categories, weight=1):
+    return {"name": "forecast", "kind": "forecast", "weight": weight, "label": label,
+            "categories": categories}
+
+
+FSM = {"name": "fsm", "kind": "fsm", "weight": 1}
+NEED_TIER = {"name": "need", "kind": "need", "weight": 1}
+
+# Crime-led programmes rank by the forecast alone (need_weight 0): need is shown beside it.
 PROGRAMMES = [
     {
         "slug": "home-fire-safety",
@@ -43,14 +53,15 @@ PROGRAMMES = [
         "profile": {
             "phases": ["primary", "secondary", "special and other"],
             "window_months": 12,
+            "horizon_months": 3,
+            "need_weight": 0.5,
             "indicators": [
-                {"name": "dwelling_fires", "kind": "incidents", "weight": 3,
-                 "label": "accidental dwelling fires", "categories": [DWELLING_FIRE]},
+                _forecast("accidental dwelling fires", [DWELLING_FIRE], 3),
                 DWELLING_FIRE_RATE,
                 _deprivation(2),
                 _deprivation(1, "idaci"),
-                {"name": "fsm", "kind": "fsm", "weight": 1},
-                {"name": "need", "kind": "need", "weight": 1},
+                FSM,
+                NEED_TIER,
             ],
         },
     },
@@ -62,18 +73,13 @@ PROGRAMMES = [
         "profile": {
             "phases": ["primary", "secondary"],
             "window_months": 12,
+            "horizon_months": 3,
+            "need_weight": 0,
             "indicators": [
-                {"name": "arson", "kind": "incidents", "weight": 3,
-                 "label": "criminal damage and arson crimes and deliberate fires",
-                 "categories": [CRIMINAL_DAMAGE, SECONDARY_FIRE, PRIMARY_FIRE]},
-                {"name": "arson_trend", "kind": "trend", "weight": 1,
-                 "label": "Criminal damage, arson and deliberate fires",
-                 "categories": [CRIMINAL_DAMAGE, SECONDARY_FIRE, PRIMARY_FIRE]},
-                {"name": "arson_hot_spot", "kind": "hotspot", "weight": 1,
-                 "label": "criminal damage, arson and deliberate fires",
-                 "categories": [CRIMINAL_DAMAGE, SECONDARY_FIRE, PRIMARY_FIRE]},
+                _forecast("criminal damage and arson crimes and deliberate fires",
+                          [CRIMINAL_DAMAGE, SECONDARY_FIRE, PRIMARY_FIRE]),
                 _deprivation(1),
-                {"name": "fsm", "kind": "fsm", "weight": 1},
+                FSM,
             ],
         },
     },
@@ -85,14 +91,13 @@ PROGRAMMES = [
         "profile": {
             "phases": ["primary", "secondary"],
             "window_months": 12,
+            "horizon_months": 3,
+            "need_weight": 0,
             "indicators": [
-                {"name": "false_alarms", "kind": "incidents", "weight": 3,
-                 "label": "malicious false alarms", "categories": [FALSE_ALARM]},
-                {"name": "disorder", "kind": "incidents", "weight": 1,
-                 "label": "anti-social behaviour incidents and public order crimes",
-                 "categories": [ASB, PUBLIC_ORDER]},
+                _forecast("malicious false alarms, anti-social behaviour incidents and public "
+                          "order crimes", [FALSE_ALARM, ASB, PUBLIC_ORDER]),
                 _deprivation(1),
-                {"name": "fsm", "kind": "fsm", "weight": 1},
+                FSM,
             ],
         },
     },
@@ -104,21 +109,14 @@ PROGRAMMES = [
         "profile": {
             "phases": ["secondary", "special and other"],
             "window_months": 12,
+            "horizon_months": 3,
+            "need_weight": 0,
             "indicators": [
-                {"name": "weapons_violence", "kind": "incidents", "weight": 3,
-                 "label": "weapons, robbery and violence crimes",
-                 "categories": [WEAPONS, ROBBERY, VIOLENCE]},
-                {"name": "weapons_hot_spot", "kind": "hotspot", "weight": 1,
-                 "label": "weapons, robbery and violence crimes",
-                 "categories": [WEAPONS, ROBBERY, VIOLENCE]},
-                {"name": "weapons_trend", "kind": "trend", "weight": 1,
-                 "label": "Weapons, robbery and violence crimes",
-                 "categories": [WEAPONS, ROBBERY, VIOLENCE]},
+                _forecast("weapons, robbery and violence crimes", [WEAPONS, ROBBERY, VIOLENCE]),
                 _deprivation(1, "idaci"),
-                {"name": "vulnerable_places", "kind": "places", "weight": 1,
-                 "label": "places where vulnerable young people may be",
-                 "kinds": VULNERABLE_PLACES},
-                {"name": "need", "kind": "need", "weight": 1},
+                _deprivation(1),
+                FSM,
+                NEED_TIER,
             ],
         },
     },
@@ -130,18 +128,13 @@ PROGRAMMES = [
         "profile": {
             "phases": ["primary", "secondary"],
             "window_months": 12,
+            "horizon_months": 3,
+            "need_weight": 0,
             "indicators": [
-                {"name": "asb", "kind": "incidents", "weight": 3,
-                 "label": "anti-social behaviour incidents, public order crimes and secondary fires",
-                 "categories": [ASB, PUBLIC_ORDER, SECONDARY_FIRE]},
-                {"name": "asb_trend", "kind": "trend", "weight": 1,
-                 "label": "Anti-social behaviour, public order and secondary fires",
-                 "categories": [ASB, PUBLIC_ORDER, SECONDARY_FIRE]},
-                {"name": "asb_hot_spot", "kind": "hotspot", "weight": 1,
-                 "label": "anti-social behaviour and public order",
-                 "categories": [ASB, PUBLIC_ORDER, SECONDARY_FIRE]},
-                _deprivation(1, "crime"),
-                {"name": "fsm", "kind": "fsm", "weight": 1},
+                _forecast("anti-social behaviour incidents, public order crimes and secondary fires",
+                          [ASB, PUBLIC_ORDER, SECONDARY_FIRE]),
+                _deprivation(1),
+                FSM,
             ],
         },
     },
@@ -153,15 +146,17 @@ PROGRAMMES = [
         "profile": {
             "phases": ["primary", "secondary", "special and other"],
             "window_months": 12,
+            "horizon_months": 3,
+            "need_weight": 0.6,
             "indicators": [
                 _deprivation(2, "idaci"),
+                _deprivation(1),
+                FSM,
+                {**NEED_TIER, "weight": 2},
                 {"name": "vulnerable_places", "kind": "places", "weight": 2,
                  "label": "places where vulnerable young people may be",
                  "kinds": VULNERABLE_PLACES},
-                {"name": "drugs_weapons", "kind": "incidents", "weight": 1,
-                 "label": "drugs and weapons crimes", "categories": [DRUGS, WEAPONS]},
-                {"name": "fsm", "kind": "fsm", "weight": 1},
-                {"name": "need", "kind": "need", "weight": 2},
+                _forecast("drugs and weapons crimes", [DRUGS, WEAPONS]),
             ],
         },
     },

@@ -15,6 +15,9 @@ SOURCES = {
     "hotspot": ("crime", "fire-incidents"),
     "places": ("places",),
     "area_rate": ("area-rates",),
+    # The forecast's parts name the incidents near the school and the people living there.
+    "forecast": ("crime", "fire-incidents", "deprivation"),
+    "classification": ("lookups",),
 }
 WITHHELD = "Withheld: the sharing agreement for the data behind it is not in force for your agency"
 

@@ -17,23 +17,22 @@ from safereach.accounts.models import AuditEvent, Role
 from safereach.accounts.permissions import role_required
 from safereach.areas.basemap import basemap_around
 from safereach.areas.models import Area
+from safereach.core.small_counts import shared_count
 from safereach.governance.gate import sensitive_gate
 from safereach.matrix import indicators as ind
-from safereach.matrix.forms import SORTS, BacktestForm, ProfileForm, TargetListFilter
-from safereach.matrix.models import BacktestRun, Programme, Score, TargetList
+from safereach.matrix.forms import SORTS, BacktestForm, ProfileForm, ProfileNumbersForm, TargetListFilter
+from safereach.matrix.models import BacktestRun, BuildRun, Programme, Score, TargetList
 from safereach.matrix.profiles import Profile
 from safereach.matrix.sharing import hidden_kinds, sensitive_behind, without_hidden
-from safereach.matrix.tasks import back_test
+from safereach.matrix.tasks import back_test, rebuild_list
+from safereach.matrix.wording import BASELINE_NAMES, backtest_rows, backtest_verdict, weighting_sentence
 from safereach.schools.models import School
 
 logger = logging.getLogger(__name__)
 
 ROLES = (Role.ANALYST, Role.COORDINATOR, Role.PARTNER)
-PAGE_SIZE = 50
+PAGE_SIZE = 20  # schools a page: each row carries up to three reasons
 RECENT_RUNS = 10
-BASELINE_NAMES = {"profile": "This programme's profile", "imd_only": "IMD alone",
-                  "last_period_count": "Last period's count alone",
-                  "learned_poisson": "Learned profile (Poisson regression on earlier months)"}
 
 
 def _programme(request, slug) -> Programme:
@@ -135,16 +134,24 @@ def target_list(request, slug):
     query = request.GET.copy()
     query.pop("page", None)
     page = paginator.page(number)
+    pages = list(paginator.get_elided_page_range(number, on_each_side=1, on_ends=1))
     for score in page:
         score.reasons = score.top_reasons(shared=_shared(request.user), hidden=hidden)
+    details = current.details or {}
     return render(request, "matrix/target_list.html", {
         "programme": programme, "list": current, "form": form, "page": page,
         "query": query.urlencode(), "first_field": form["q"], "area": area,
+        "pages": pages, "ellipsis": paginator.ELLIPSIS,
+        "weighting": weighting_sentence(details.get("need_weight", 0.0), details.get("has_need", True),
+                                        details.get("has_risk", True)),
+        "forecast": details.get("forecast"),
+        "left_out": details.get("left_out") or [],
         "withheld_here": sorted(hidden & _indicator_kinds(current)),
     })
 
 
 EXPORT_HEADER = ["Rank", "URN", "School", "Phase", "District", "Ward", "Score", "Decile",
+                 "Need (0-100)", "Risk (0-100)", "Incidents expected",
                  "Reason 1", "Reason 2", "Reason 3"]
 
 
@@ -155,6 +162,7 @@ def _export_rows(scores, shared: bool, hidden=frozenset()):
         yield [s.rank, s.school.urn, s.school.name, s.school.phase,
                lsoa.district.name if lsoa and lsoa.district else s.school.la_name,
                lsoa.parent.name if lsoa and lsoa.parent else "", s.score, s.decile,
+               s.need, s.risk, s.expected,
                *(reasons + [""] * (3 - len(reasons)))]
 
 
@@ -243,6 +251,21 @@ def school(request, urn):
 
 
 @role_required(*ROLES)
+def district_summary(request, slug):
+    """One programme's list by district: what happened there beside its top-decile schools."""
+    programme = _programme(request, slug)
+    current = _current(programme)
+    rows = (current.details or {}).get("districts", []) if current else []
+    # Partners see counts of 1 to 4 as "fewer than 5".
+    rows = [{**r, "incidents_shown": None if r["incidents"] is None
+             else shared_count(r["incidents"], _shared(request.user))} for r in rows]
+    return render(request, "matrix/district_summary.html", {
+        "programme": programme, "list": current, "rows": rows,
+        "categories": programme.parsed_profile().target_categories,
+    })
+
+
+@role_required(*ROLES)
 def districts(request):
     visible = list(Programme.visible(request.user).targeted().order_by("name"))
     current = {t.programme_id: t for t in TargetList.objects.filter(is_current=True, area=None,
@@ -272,9 +295,11 @@ def _backtest_page(request, programme, form, *, run=None, status=200):
     under_way = list(others[:RECENT_RUNS])
     for other in under_way:
         other.give_up_if_stalled()
+    result = run.result if run and run.state == BacktestRun.State.DONE else None
     return render(request, "matrix/backtest.html", {
         "programme": programme, "form": form, "run": run,
-        "result": run.result if run and run.state == BacktestRun.State.DONE else None,
+        "result": result, "rows": backtest_rows(result) if result else [],
+        "verdict": backtest_verdict(result) if result else "",
         "under_way": [r for r in under_way if not r.is_finished],
         "earlier": programme.backtests.select_related("profile_version", "run")[:20],
         "names": BASELINE_NAMES,
@@ -284,9 +309,9 @@ def _backtest_page(request, programme, form, *, run=None, status=200):
 def _backtest_form(request, programme, run=None) -> BacktestForm:
     """The form as the person last filled it in for this programme (or as `run` was asked)."""
     run = run or programme.backtest_runs.filter(asked_by=request.user).first()
-    initial = {"programme": programme.slug, "horizon": 3}
+    initial = {"programme": programme.slug, "horizon": 3, "origins": 6}
     if run:
-        initial.update(until=f"{run.until:%Y-%m}", horizon=run.horizon_months)
+        initial.update(until=f"{run.until:%Y-%m}", horizon=run.horizon_months, origins=run.origins)
     return BacktestForm(initial=initial, programmes=Programme.visible(request.user).targeted())
 
 
@@ -301,7 +326,8 @@ def backtest(request, slug):
         return _backtest_page(request, programme, form, status=400)
     run = BacktestRun.objects.create(asked_by=request.user, programme=form.cleaned_data["programme"],
                                      until=form.cleaned_data["until"],
-                                     horizon_months=form.cleaned_data["horizon"])
+                                     horizon_months=form.cleaned_data["horizon"],
+                                     origins=form.cleaned_data["origins"])
     try:
         back_test.enqueue(run.pk)
     except Exception as exc:
@@ -336,28 +362,111 @@ def backtest_progress(request, slug, pk):
     return response
 
 
+def _profile_page(request, programme, *, form=None, status=200):
+    """The profile page: its numbers (a form for analysts), the list's latest rebuild, and
+    every version."""
+    can_edit = request.user.has_role(Role.ANALYST)
+    problem = _profile_problem(programme)
+    if form is None and can_edit and programme.has_profile and not problem:
+        form = ProfileNumbersForm(profile=programme.profile)
+    rebuild = programme.build_runs.first()
+    if rebuild is not None:
+        rebuild.give_up_if_stalled()
+    return render(request, "matrix/profile.html", {
+        "programme": programme, "form": form, "can_edit": can_edit,
+        "first_field": form[form.weight_fields[0]] if form else None,
+        "profile_json": "" if programme.profile is None else json.dumps(
+            programme.profile, indent=2, ensure_ascii=False),
+        "versions": programme.versions.select_related("created_by"),
+        "current": _current(programme), "rebuild": rebuild, "problem": problem,
+    }, status=status)
+
+
+def _profile_problem(programme) -> str:
+    """What is wrong with a saved profile no list can be built from (written before its numbers
+    had bounds, or past them), or ''."""
+    if not programme.has_profile:
+        return ""
+    try:
+        programme.parsed_profile()
+    except ValueError as error:
+        return str(error)
+    return ""
+
+
+def _save_profile(request, programme, profile: dict, note: str):
+    version = programme.change_profile(profile, user=request.user, note=note)
+    record("matrix.profile.change", user=request.user, target=programme.slug,
+           version=version.version, note=note)
+
+
 @role_required(*ROLES)
 def profile(request, slug):
-    """The programme's targeting profile and every earlier version; analysts change it."""
+    """The programme's targeting profile and every earlier version; analysts change its numbers."""
     programme = _programme(request, slug)
-    can_edit = request.user.has_role(Role.ANALYST)
+    if request.method != "POST":
+        return _profile_page(request, programme)
+    if not request.user.has_role(Role.ANALYST):
+        raise PermissionDenied
+    if not programme.has_profile or _profile_problem(programme):
+        return redirect("matrix:profile-indicators", slug=programme.slug)
+    form = ProfileNumbersForm(request.POST, profile=programme.profile)
+    if not form.is_valid():
+        return _profile_page(request, programme, form=form, status=400)
+    _save_profile(request, programme, form.cleaned_data["profile"], form.cleaned_data["note"])
+    return redirect("matrix:profile", slug=programme.slug)
+
+
+@role_required(Role.ANALYST)
+def profile_indicators(request, slug):
+    """Which indicators count (and every number) as JSON: for a programme's first profile, or
+    an indicator added or taken out."""
+    programme = _programme(request, slug)
     status = 200
     if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied
         form = ProfileForm(request.POST)
         if form.is_valid():
-            version = programme.change_profile(form.cleaned_data["profile"], user=request.user,
-                                               note=form.cleaned_data["note"])
-            record("matrix.profile.change", user=request.user, target=programme.slug,
-                   version=version.version, note=form.cleaned_data["note"])
+            _save_profile(request, programme, form.cleaned_data["profile"], form.cleaned_data["note"])
             return redirect("matrix:profile", slug=programme.slug)
         status = 400
     else:
         form = ProfileForm(initial={"profile": "" if programme.profile is None else json.dumps(
             programme.profile, indent=2, ensure_ascii=False)})
-    return render(request, "matrix/profile.html", {
-        "programme": programme, "form": form, "can_edit": can_edit, "first_field": form["profile"],
-        "versions": programme.versions.select_related("created_by"),
-        "current": _current(programme),
-    }, status=status)
+    return render(request, "matrix/profile_indicators.html", {
+        "programme": programme, "form": form, "first_field": form["profile"]}, status=status)
+
+
+@role_required(Role.ANALYST)
+def rebuild(request, slug):
+    """Rebuild the programme's list in the background; its state shows on the profile page."""
+    programme = _programme(request, slug)
+    if request.method != "POST":
+        return redirect("matrix:profile", slug=programme.slug)
+    if not programme.has_profile:
+        raise Http404("This programme has no profile to build a list from")
+    under_way = programme.build_runs.filter(state__in=[BuildRun.State.WAITING, BuildRun.State.RUNNING])
+    for run in under_way:
+        run.give_up_if_stalled()
+    if not under_way.exists():  # one rebuild at a time: a second click waits for the first
+        run = BuildRun.objects.create(asked_by=request.user, programme=programme)
+        try:
+            rebuild_list.enqueue(run.pk)
+        except Exception as exc:
+            logger.exception("Rebuild %s could not be enqueued", run.pk)
+            run.fail(f"The rebuild could not be started: {exc}")
+    return redirect(reverse("matrix:profile", args=[programme.slug]) + "#rebuild")
+
+
+@role_required(*ROLES)
+def rebuild_progress(request, slug, pk):
+    """How far a rebuild has got, for the profile page's script."""
+    programme = _programme(request, slug)
+    run = get_object_or_404(programme.build_runs, pk=pk)
+    run.give_up_if_stalled()
+    # A URL of its own (not only a new #fragment), so the script's move to it loads the page.
+    response = JsonResponse({**run.progress_report(),
+                             "url": reverse("matrix:profile", args=[programme.slug])
+                             + f"?rebuild={run.pk}#rebuild"})
+    response["Cache-Control"] = "no-store"
+    return response
+

@@ -22,7 +22,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from safereach.bookings.calendar_days import open_days
-from safereach.bookings.diary import Places, at, minutes_of, read_diaries
+from safereach.bookings.diary import Places, at, minutes_of, read_diaries, read_school_day
 from safereach.bookings.models import Booking, Visit
 from safereach.bookings.offers import booking_settings
 from safereach.bookings.priority import target_school_ids
@@ -131,7 +131,8 @@ def gather(
                 if a <= last_day and b >= first_day:
                     days.update(open_days(booking.school.la_code, max(a, first_day), min(b, last_day)))
             days_for[cache_key] = tuple(sorted(days))
-        school_day = booking.school_day()
+        # What the school already hosts (the group's booked sessions too), as slot offers see it.
+        school_day = read_school_day(booking, first_day, max(first_day, last_day))
         for session in booking.sessions.all():
             # A session for year groups the school does not teach is never planned there.
             if not session.is_visit or (booking.pk, session.pk) in taken or not session.suits(booking.school):
@@ -157,6 +158,8 @@ def gather(
                     prize=PRIZE["target" if is_target else "other"],
                     is_target=is_target,
                     pinned=pinned.get(key),
+                    school=booking.school_id,
+                    group=booking.pk,
                 )
             )
     lonlat = places.lonlat
@@ -355,7 +358,6 @@ def _book(booking_id: int, rows: list[dict], log: ApplyLog) -> Booking:
         planned = {parse_request_key(row["request"])[1] for row in rows}
         if planned != asked:
             raise NoLongerFits("only some of the request's sessions are in the plan")
-        school_day = booking.school_day()
         arrive_before = booking_settings()["ARRIVE_BEFORE_MINUTES"]
         for row in rows:
             session = Session.objects.get(pk=parse_request_key(row["request"])[1])
@@ -375,6 +377,8 @@ def _book(booking_id: int, rows: list[dict], log: ApplyLog) -> Booking:
             places = Places()
             school = places(booking.school.lon, booking.school.lat)
             diary = read_diaries([officer], day, day, places)[officer.pk]
+            # And the school's day as it is now, with the request's sessions booked so far.
+            school_day = read_school_day(booking, day, day)
             minutes = travel_provider().table(places.lonlat, places.lonlat)
             verdict = fit(
                 diary.day(day),
@@ -386,6 +390,8 @@ def _book(booking_id: int, rows: list[dict], log: ApplyLog) -> Booking:
                 school=school_day,
                 school_closed=day not in open_days(booking.school.la_code, day, day),
             )
+            if verdict in (Fit.GROUP_BUSY, Fit.SCHOOL_FULL):
+                raise NoLongerFits(f"at {booking.school.name} on {day:%-d %B}, {verdict.sentence}")
             if verdict is not Fit.FITS:
                 raise NoLongerFits(f"{officer.name}'s diary on {day:%-d %B} has changed: {verdict.sentence}")
             try:

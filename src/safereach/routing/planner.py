@@ -16,7 +16,10 @@ it) and calls `plan(...)`. The model is built for the solving core in `routing.s
   to its officer at its time.
 
 Each planned visit is then put on the five-minute grid and checked with the one rule for what
-fits (`routing.diary.fit`), so the plan never proposes a time the slot search would refuse.
+fits (`routing.diary.fit`), so the plan never proposes a time the slot search would refuse. The
+solver sees each request alone; that check also sees the sessions planned before it at the same
+school that day, so two sessions of one group never overlap and a school never hosts more at
+once than it said (a visit that would is moved on the grid, or left out).
 
 Times are minutes. A visit's service in the model starts when the officer arrives at reception,
 `arrive_before` minutes before the session, as the slot search does; travel times are rounded
@@ -117,6 +120,10 @@ class PlanRequest:
     prize: float  # minutes of travel the request is worth
     is_target: bool = False
     pinned: tuple[int, date, int] | None = None  # (officer, day, session start): keep it there
+    # The school (any key) and the group of pupils (the request it came in): a group is in one
+    # place at a time, and a school hosts only so many sessions at once (`school_day.at_once`).
+    school: int | None = None
+    group: int | None = None
 
 
 @dataclass(frozen=True)
@@ -526,7 +533,7 @@ def _chunk_model(by_officer, requests, fixed, minutes, start: date, end: date, a
         for d in r.days:
             if d not in offset:
                 continue
-            for low, high in r.school_day.windows(r.length):
+            for low, high in r.school_day.windows(r.length, d):
                 windows.append((offset[d] + low - arrive_before, offset[d] + high - arrive_before))
                 days.append(d)
         windows_of[r.key] = tuple(days)
@@ -603,10 +610,13 @@ def _plan_chunk(
         placed_nowhere = x.why is solver.Why.NOT_PLACED
         reasons[x.visit] = LeftOut.UNREACHABLE if placed_nowhere else LeftOut.NO_OFFICER_WORKS
     days = []
+    hosted = _Hosted()
     for route in solution.routes:
         officer_id, _, iso = route.vehicle.partition("@")
         diary, day = by_officer[int(officer_id)], date.fromisoformat(iso)
-        stops, off_grid = _on_the_grid(diary, day, route, chunk, requested, minutes, arrive_before, step)
+        stops, off_grid = _on_the_grid(
+            diary, day, route, chunk, requested, minutes, arrive_before, step, hosted
+        )
         reasons.update(dict.fromkeys(off_grid, LeftOut.UNREACHABLE))  # `_explain` says which
         days.append(_planned_day(diary, day, stops, minutes))
     return Plan(
@@ -624,14 +634,45 @@ def _window_of(chunk: _Chunk, request: PlanRequest | None, visit: PlannedVisit) 
     if len(days) == 1 or request is None:
         return 0
     first = days.index(visit.day)
-    for i, (low, high) in enumerate(request.school_day.windows(request.length)):
+    for i, (low, high) in enumerate(request.school_day.windows(request.length, visit.day)):
         if low <= visit.start <= high and first + i < len(days) and days[first + i] == visit.day:
             return first + i
     return first
 
 
-def _on_the_grid(diary: Diary, day: date, route, chunk: _Chunk, requested, minutes, arrive_before: int,
-                 step: int):
+class _Hosted:
+    """The sessions planned so far at each school, day by day, so the one rule sees them: one
+    group's sessions never overlap, and a school hosts only as many at once as it can."""
+
+    def __init__(self):
+        self.at: dict[tuple[int, date], list[tuple[int, int, int | None]]] = {}
+
+    def school_day(self, r: PlanRequest, day: date) -> SchoolDay:
+        school_day = r.school_day
+        if r.school is None:
+            return school_day
+        for start, end, group in self.at.get((r.school, day), ()):
+            school_day = school_day.with_session(
+                day, start, end, same_group=group is not None and group == r.group
+            )
+        return school_day
+
+    def add(self, r: PlanRequest, day: date, start: int) -> None:
+        if r.school is not None:
+            self.at.setdefault((r.school, day), []).append((start, start + r.length, r.group))
+
+
+def _on_the_grid(
+    diary: Diary,
+    day: date,
+    route,
+    chunk: _Chunk,
+    requested,
+    minutes,
+    arrive_before: int,
+    step: int,
+    hosted: _Hosted,
+):
     """The route's stops at times the one rule accepts: each planned visit put at the earliest
     time on the `step` grid near the solver's that fits the day so far (the diary's own stops,
     and the planned visits before it). Returns the stops as (key, start, end, place, fixed) and the keys
@@ -656,13 +697,16 @@ def _on_the_grid(diary: Diary, day: date, route, chunk: _Chunk, requested, minut
             low = solver_start - GRID_REACH
             near = range(low - low % step, solver_start + GRID_REACH + 1, step)
             # Failing that, any time of the school's day: the visit keeps its officer and day.
-            rest = (t for a, b in r.school_day.windows(r.length) for t in range(a - a % step, b + 1, step))
+            windows = r.school_day.windows(r.length, day)
+            rest = (t for a, b in windows for t in range(a - a % step, b + 1, step))
             candidates = itertools.chain(near, rest)
+        school_day = hosted.school_day(r, day)
         for start in candidates:
             verdict = fit(today, start, start + r.length, r.place, travel, arrive_before=arrive_before,
-                          school=r.school_day)
+                          school=school_day)
             if verdict is Fit.FITS:
                 today = today.with_stop(Stop(start, start + r.length, r.place, r.key))
+                hosted.add(r, day, start)
                 placed.append(r.key)
                 break
         else:
@@ -700,11 +744,15 @@ def _insert_greedily(by_officer, requests, minutes, chunk: _Chunk, arrive_before
             days[officer_id, day] = day_of(by_officer[officer_id], day).with_stop(
                 Stop(at, at + r.length, r.place, r.key)
             )
+    hosted = _Hosted()
+    for r in requests:
+        if r.pinned is not None and r.key in modelled:
+            hosted.add(r, r.pinned[1], r.pinned[2])
     order = sorted((r for r in requests if r.pinned is None), key=lambda r: (not r.is_target, len(r.days)))
     for r in order:
-        ask = SlotRequest(r.place, (), r.school_day, r.length, arrive_before, step)
         best = None
         for day in set(chunk.windows[r.key]):
+            ask = SlotRequest(r.place, (), hosted.school_day(r, day), r.length, arrive_before, step)
             for officer in by_officer.values():
                 if r.session_id not in officer.sessions or not officer.works_on(day):
                     continue
@@ -714,6 +762,7 @@ def _insert_greedily(by_officer, requests, minutes, chunk: _Chunk, arrive_before
         if best is not None:
             key = (best.officer_id, best.day)
             days[key] = days[key].with_stop(Stop(best.start, best.end, r.place, r.key))
+            hosted.add(r, best.day, best.start)
     return [
         PlannedDay(
             officer_id,
@@ -726,3 +775,4 @@ def _insert_greedily(by_officer, requests, minutes, chunk: _Chunk, arrive_before
         for (officer_id, day), d in days.items()
         if any(s.key in modelled for s in d.stops)
     ]
+

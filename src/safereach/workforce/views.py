@@ -34,21 +34,13 @@ def officer(request, pk):
     this = get_object_or_404(_officers(request.user), pk=pk)
     posted = request.POST if request.method == "POST" else None
     form = OfficerForm(posted if posted and "save_officer" in posted else None, instance=this)
-    leave_form = LeaveForm(posted if posted and "add_leave" in posted else None)
+    leave_form = LeaveForm()  # posted to the bookings (bookings.leave), which move visits it falls on
     if form.is_bound and form.is_valid():
         calendar_changed = "own_calendar_url" in form.changed_data
         form.save()
         if calendar_changed and this.own_calendar_url:
             read_an_own_calendar.enqueue(this.pk)
         messages.success(request, f"Saved {this.name}'s sessions and hours.")
-        return redirect("workforce:officer", pk=this.pk)
-    if leave_form.is_bound and leave_form.is_valid():
-        leave = leave_form.save(commit=False)
-        leave.officer = this
-        leave.save()
-        record("leave.add", user=request.user, target=this.name, starts_on=leave.starts_on.isoformat(),
-               ends_on=leave.ends_on.isoformat())
-        messages.success(request, f"Added leave for {this.name}: no visits will be offered those days.")
         return redirect("workforce:officer", pk=this.pk)
     return render(
         request,

@@ -116,3 +116,17 @@ def test_the_database_refuses_an_outcome_that_contradicts_itself(county, visit):
         VisitOutcome.objects.create(visit=visit, delivered=True, pupils_by_year_group={})
     with pytest.raises(IntegrityError), transaction.atomic():
         VisitOutcome.objects.create(visit=visit, delivered=False, reason="")
+
+
+def test_pupils_delivered_cannot_be_more_than_the_session_takes(client, county, visit):
+    client.force_login(county["owen"].user)
+    response = post(client, visit, {"pupils_5": "460"})
+    assert_error_page(
+        response,
+        "pupils_5",
+        "The session is for a group of up to 30 pupils: the numbers add up to 460. "
+        "Enter the pupils who took part in this visit",
+    )
+    assert 'value="460"' in response.content.decode()
+    assert not VisitOutcome.objects.exists() and not AuditEvent.objects.exists()
+    assert post(client, visit, {"pupils_5": "30"}).status_code == 302

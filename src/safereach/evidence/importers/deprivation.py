@@ -79,6 +79,9 @@ def _check(name: str, text: str):
     value = text.strip()
     if not value:
         return None, "is empty"
+    if not name.endswith("_score"):
+        # File 6 for England writes 1,000 and over with a thousands separator: "1,296".
+        value = value.replace(",", "")
     try:
         number = float(value)
     except ValueError:

@@ -5,6 +5,10 @@ LAD19CD/LAD19NM and so on. Each row names an LSOA, its ward and its district; lo
 creates the areas that do not exist yet (without boundaries) and sets their names and
 links. Other columns (FID, county, electoral division) are read past.
 
+An Output Area Classification column (OAC11CD), as in ONS's "OA to LSOA to MSOA to LAD
+(December 2017) with area classifications", gives each LSOA the share of its output areas in
+each supergroup of the 2011 classification (`OutputAreaClassification`).
+
 An MSOA code column (MSOA11CD) beside the LSOA codes, as in ONS's "LSOA to MSOA" and
 "OA to LSOA to MSOA to LAD" lookups, sets each LSOA's `msoa_code`: what attaches figures
 published per MSOA (dwelling fires, say) to the schools of its LSOAs. MSOAs are not areas
@@ -32,6 +36,7 @@ from safereach.evidence.importers.base import (
     require_whole_rows,
 )
 from safereach.evidence.importers.bulk import checked, insert_rows
+from safereach.evidence.models import OutputAreaClassification
 
 LEVELS = ("lsoa", "ward", "district")  # finest first
 LEVEL_LABEL = {"lsoa": "LSOA", "ward": "ward", "district": "district"}
@@ -39,7 +44,8 @@ LEVEL_LABEL = {"lsoa": "LSOA", "ward": "ward", "district": "district"}
 # The first three characters of a GSS code say what it is: E01 an English LSOA, E05 a
 # ward, E06–E09 a district… Scotland and Northern Ireland appear in UK-wide files.
 CODE_PREFIXES = {
-    "lsoa": ("E01", "W01"),
+    # Scotland's data zones stand in the LSOA column of ONS's Great Britain lookups.
+    "lsoa": ("E01", "W01", "S01"),
     "ward": ("E05", "W05", "S13", "N08"),
     "district": ("E06", "E07", "E08", "E09", "W06", "S12", "N09"),
 }
@@ -49,7 +55,8 @@ PREFIX_LEVEL = {"lsoa": "lsoa", "wd": "ward", "lad": "district"}
 # 'LSOA11CD', 'wd19nm', 'LAD19CD' once normalised: level, two-digit year, code or name.
 LOOKUP_COLUMN = re.compile(r"^(lsoa|wd|lad)(\d{2})?(cd|nm)$")
 MSOA_COLUMN = re.compile(r"^msoa(\d{2})?cd$")
-MSOA_CODE = re.compile(r"^[EW]02\d{6}$")
+OAC_CODE = re.compile(r"^[1-8][a-z]\d$")
+MSOA_CODE = re.compile(r"^([EW]02|S02)\d{6}$")  # S02: Scotland's intermediate zones
 
 
 def code_problem(level: str, code: str) -> str | None:
@@ -220,6 +227,9 @@ class LookupImporter(Importer):
         msoa = self._msoa_column(header) if "lsoa" in columns else None
         if msoa is not None:
             self._read_msoas(rows, lines, header, columns["lsoa"][0], msoa, areas, problems)
+        oac = self._oac_column(header) if "lsoa" in columns else None
+        classes = (self._read_classes(rows, lines, header, columns["lsoa"][0], oac, problems)
+                   if oac is not None else None)
         problems.raise_if_any()
         progress(len(rows))
         described = " → ".join(
@@ -229,7 +239,32 @@ class LookupImporter(Importer):
             described += f" lookup, with each LSOA's MSOA{f' ({msoa[1]})' if msoa[1] else ''}"
         else:
             described += " lookup"
-        return Parsed(source=source, row_count=len(rows), name=described, payload=areas)
+        if classes is not None:
+            described += " and the 2011 Output Area Classification"
+        return Parsed(source=source, row_count=len(rows), name=described,
+                      payload={"areas": areas, "classes": classes})
+
+    @staticmethod
+    def _oac_column(header) -> int | None:
+        """The 2011 Output Area Classification code column (OAC11CD), or None."""
+        return next((i for i, name in enumerate(header) if normalise_header(name) == "oac11cd"), None)
+
+    @staticmethod
+    def _read_classes(rows, lines, header, lsoa_index, index, problems) -> dict[str, dict[str, int]]:
+        """LSOA → supergroup (the code's first digit, 1-8) → output areas in it: one row per
+        output area, as ONS's OA → LSOA lookups have."""
+        classes: dict[str, dict[str, int]] = {}
+        for i, row in enumerate(rows):
+            code = row[index].strip()
+            if not OAC_CODE.match(code):
+                problems.add(lines[i], header[index],
+                             "is empty" if not code else
+                             f"{code!r} is not an Output Area Classification code (a digit 1-8, "
+                             "a letter and a digit, as 7d1)")
+                continue
+            groups = classes.setdefault(row[lsoa_index].strip(), {})
+            groups[code[0]] = groups.get(code[0], 0) + 1
+        return classes
 
     @staticmethod
     def _msoa_column(header) -> tuple[int, int | None] | None:
@@ -249,7 +284,7 @@ class LookupImporter(Importer):
             if not MSOA_CODE.match(code):
                 problems.add(lines[i], header[index],
                              "is empty" if not code else
-                             f"{code!r} is not an MSOA code (E02 or W02 and six digits)")
+                             f"{code!r} is not an MSOA code (E02, W02 or S02 and six digits)")
                 continue
             earlier = seen.setdefault(lsoa, (code, lines[i]))
             if earlier[0] != code:
@@ -290,5 +325,15 @@ class LookupImporter(Importer):
         return columns
 
     def write(self, parsed, dataset, progress) -> None:
-        save_areas(parsed.payload, dataset.pk)
+        save_areas(parsed.payload["areas"], dataset.pk)
+        classes = parsed.payload["classes"]
+        if classes:
+            # A newer classification of an LSOA replaces the old one.
+            codes = list(classes)
+            for start in range(0, len(codes), 900):
+                OutputAreaClassification.objects.filter(lsoa_code__in=codes[start:start + 900]).delete()
+            OutputAreaClassification.objects.bulk_create([
+                OutputAreaClassification(lsoa_code=code, output_areas=sum(groups.values()),
+                                         supergroups=groups, dataset=dataset)
+                for code, groups in classes.items()], batch_size=2000)
         progress(parsed.row_count)

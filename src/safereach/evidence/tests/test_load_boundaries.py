@@ -186,7 +186,7 @@ BOWTIE = {"type": "Polygon", "coordinates": [[[0.45, 51.74], [0.46, 51.75], [0.4
     ([{"LSOA11CD": "E01021596"}, {"LSOA11NM": "Nameless"}],
      "7: LSOA11CD: feature 2: has no code"),
     ([{"LSOA11CD": "E01021596"}, {"LSOA11CD": "E0102159"}],
-     "7: LSOA11CD: feature 2: 'E0102159' is not an LSOA code (E01, W01 and six digits)"),
+     "7: LSOA11CD: feature 2: 'E0102159' is not an LSOA code (E01, W01, S01 and six digits)"),
     ([{"LSOA11CD": "E01021596"}, {"LSOA11CD": "E01021596"}],
      "7: LSOA11CD: feature 2: E01021596 appears again (first on line 6)"),
     ([{"LSOA11CD": "E01021596", "LADCD_ACTIVE": "E0700007"}],
@@ -263,7 +263,7 @@ def test_a_minified_file_names_features_by_number(tmp_path):
     path = tmp_path / "one-line.geojson"
     path.write_text(text)
     assert problems_of([path]) == [
-        f"{path}:1: LSOA11CD: feature 2: 'X' is not an LSOA code (E01, W01 and six digits)"]
+        f"{path}:1: LSOA11CD: feature 2: 'X' is not an LSOA code (E01, W01, S01 and six digits)"]
 
 
 def test_real_essex_lsoa_2011_boundaries(shared_data, capsys):

@@ -100,6 +100,28 @@ def test_file_7_gives_every_score_rank_decile_and_population(tmp_path):
         "English Indices of Deprivation 2019: IMD and 8 domains (score, rank, decile), population")
 
 
+FILE_6 = [*IDS, "Total population: mid 2015 (excluding prisoners)",
+          "Dependent Children aged 0-15: mid 2015 (excluding prisoners)",
+          "Population aged 16-59: mid 2015 (excluding prisoners)"]
+
+
+def test_file_6_populations_with_thousands_separators(tmp_path, table_counts):
+    # MHCLG's File 6 for England writes 1,000 and over as "1,296".
+    path = write_csv(tmp_path, "file6.csv", FILE_6,
+                     ["E01021596", "Chelmsford 006E", "E07000070", "Chelmsford", "1,296", "175", "656"])
+    load("deprivation", [path])
+    assert Deprivation.objects.values_list("population", "children_population").get() == (1296, 175)
+    # A separator does not make a count of people out of anything else.
+    before = table_counts()
+    bad = write_csv(tmp_path, "bad.csv", FILE_6,
+                    ["E01021597", "Chelmsford 006F", "E07000070", "Chelmsford", "1,2x6", "175", "656"])
+    with pytest.raises(LoadFailed) as failed:
+        load("deprivation", [bad])
+    assert [str(p) for p in failed.value.problems] == [
+        f"{bad}:2: Total population: mid 2015 (excluding prisoners): '1,2x6' is not a count of people"]
+    assert table_counts() == before
+
+
 def test_file_1_then_file_2_fills_more_columns_without_erasing(tmp_path):
     load("deprivation", [write_csv(tmp_path, "file7.csv", FILE_7, file_7_row(CITY_001A, 1))])
     load("deprivation", [write_csv(tmp_path, "file1.csv", FILE_1, CITY_001A + ["29199", "9"],

@@ -106,9 +106,9 @@ def test_loading_the_same_file_twice_adds_nothing(tmp_path, capsys):
 
 @pytest.mark.parametrize("lines, expected", [
     (["1,E0101581,Southend-on-Sea 003A,E05002212,Belfairs,E06000033,Southend-on-Sea"],
-     "3: LSOA11CD: 'E0101581' is not an LSOA code (E01, W01 and six digits)"),
+     "3: LSOA11CD: 'E0101581' is not an LSOA code (E01, W01, S01 and six digits)"),
     (["1,E02001234,Southend-on-Sea 003A,E05002212,Belfairs,E06000033,Southend-on-Sea"],
-     "3: LSOA11CD: 'E02001234' is not an LSOA code (E01, W01 and six digits)"),
+     "3: LSOA11CD: 'E02001234' is not an LSOA code (E01, W01, S01 and six digits)"),
     (["1,E01015815,Southend-on-Sea 003B,E05002212,Belfairs,E10000012,Essex"],
      "3: LAD19CD: 'E10000012' is not a district code (E06, E07, E08, E09, W06, S12, N09 "
      "and six digits)"),
@@ -206,7 +206,7 @@ def test_an_lsoa_to_msoa_lookup_sets_each_lsoas_msoa(tmp_path):
 
 
 @pytest.mark.parametrize("lines, expected", [
-    (["E01021597,E0200446"], "3: MSOA11CD: 'E0200446' is not an MSOA code (E02 or W02 and six digits)"),
+    (["E01021597,E0200446"], "3: MSOA11CD: 'E0200446' is not an MSOA code (E02, W02 or S02 and six digits)"),
     (["E01021597,"], "3: MSOA11CD: is empty"),
     (["E01021596,E02004464"], "3: MSOA11CD: E01021596 is in E02004464 here but in E02004463 on line 2"),
 ])
@@ -214,4 +214,47 @@ def test_bad_msoa_codes_are_named_and_nothing_is_loaded(tmp_path, table_counts, 
     before = table_counts()
     path = write(tmp_path, "bad.csv", "E01021596,E02004463", *lines, header="LSOA11CD,MSOA11CD")
     assert problems_of([path]) == [f"{path}:{expected}"]
+    assert table_counts() == before
+
+
+OAC_HEADER = ("OA11CD,OAC11CD,OAC11NM,LSOA11CD,LSOA11NM,MSOA11CD,MSOA11NM,LAD17CD,LAD17NM,"
+              "CTRY11NM")
+OAC_ROWS = [
+    "E00120001,7d1,Ageing Communities and Families,E01021596,Chelmsford 006E,E02004463,"
+    "Chelmsford 006,E07000070,Chelmsford,England",
+    "E00120002,8a2,Hard-Pressed Ageing Workers,E01021596,Chelmsford 006E,E02004463,"
+    "Chelmsford 006,E07000070,Chelmsford,England",
+    "E00120003,8b1,Industrious Transitions,E01021596,Chelmsford 006E,E02004463,"
+    "Chelmsford 006,E07000070,Chelmsford,England",
+    # Great Britain files carry Scotland's data zones and intermediate zones in the same columns.
+    "S00088956,1a1,Rural Workers and Families,S01006506,Culter - 01,S02001236,Culter,"
+    "S12000033,Aberdeen City,Scotland",
+]
+
+
+def test_an_output_area_lookup_with_classifications_gives_each_lsoas_supergroups(tmp_path):
+    from safereach.evidence.models import OutputAreaClassification
+
+    [outcome] = load("lookups", [write(tmp_path, "oa.csv", *OAC_ROWS, header=OAC_HEADER)])
+    chelmsford = OutputAreaClassification.objects.get(lsoa_code="E01021596")
+    assert (chelmsford.output_areas, chelmsford.supergroups) == (3, {"7": 1, "8": 2})
+    assert OutputAreaClassification.objects.get(lsoa_code="S01006506").supergroups == {"1": 1}
+    assert Area.objects.get(code="S01006506").msoa_code == "S02001236"
+    assert Area.objects.get(code="E01021596").district.code == "E07000070"
+    assert outcome.dataset.name.endswith("and the 2011 Output Area Classification")
+    # A newer classification of the same LSOA replaces the old one.
+    load("lookups", [write(tmp_path, "again.csv", OAC_ROWS[0], header=OAC_HEADER)])
+    assert OutputAreaClassification.objects.get(lsoa_code="E01021596").supergroups == {"7": 1}
+
+
+@pytest.mark.parametrize("code, expected", [
+    ("9z1", "'9z1' is not an Output Area Classification code (a digit 1-8, a letter and a digit, "
+            "as 7d1)"),
+    ("", "is empty"),
+])
+def test_bad_classification_codes_are_named_and_nothing_is_loaded(tmp_path, table_counts, code, expected):
+    before = table_counts()
+    bad = OAC_ROWS[1].replace("8a2", code)
+    path = write(tmp_path, "bad.csv", OAC_ROWS[0], bad, header=OAC_HEADER)
+    assert problems_of([path]) == [f"{path}:3: OAC11CD: {expected}"]
     assert table_counts() == before

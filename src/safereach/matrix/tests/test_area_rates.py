@@ -94,7 +94,11 @@ def test_counts_are_ranked_when_the_measure_has_no_rates_and_small_ones_are_hidd
 
 def test_a_measure_nobody_loaded_leaves_every_school_without_it():
     result = Matrix(_evidence({})).target_list(Profile.from_json(PROFILE))
-    assert np.isnan(result.values["fire_rate"]).all()
+    # Left out of the list and named, never given as a reason.
+    assert "fire_rate" not in result.values
+    assert {"name": "fire_rate", "why": "no dwelling fires figures are loaded for these schools' areas",
+            "label": "dwelling fires"} in result.left_out
+    assert all(c["name"] != "fire_rate" for row in result.contributions for c in row)
 
 
 def test_an_area_rate_indicator_needs_a_measure():
@@ -109,9 +113,11 @@ def test_home_fire_safety_gained_the_area_rate_as_a_new_version():
     programme = Programme.objects.get(slug="home-fire-safety")
     kinds = {v.version: [i["kind"] for i in v.profile["indicators"]]
              for v in programme.versions.all()}
-    assert programme.version == 2 and programme.current_version().profile == programme.profile
+    assert programme.current_version().profile == programme.profile
     assert "area_rate" not in kinds[1] and kinds[2] == [*kinds[1], "area_rate"]
-    rate = programme.parsed_profile().indicators[-1]
+    # Version 3 (migration 0008) puts the forecast of dwelling fires in place of their count.
+    assert programme.version == 3 and kinds[3][:2] == ["forecast", "area_rate"]
+    rate = programme.parsed_profile().indicators[1]
     assert (rate.kind, rate.measure, rate.weight) == ("area_rate", "dwelling fires", 2)
 
 
@@ -120,11 +126,10 @@ def test_the_build_attaches_msoa_and_lsoa_rates_through_each_schools_lsoa(small_
     from safereach.matrix.build import build
     from safereach.matrix.models import Programme, Score
 
-    # Before any area figure is loaded every school goes without, and says so.
+    # Before any area figure is loaded the indicator is left out of the list, and named there.
     before = Score.objects.filter(programme__slug="home-fire-safety", target_list__is_current=True)
-    for score in before:
-        rate = next(c for c in score.contributions if c["name"] == "dwelling_fire_rate")
-        assert rate["reason"] == "Dwelling fires in the school's area: no figure loaded for its area"
+    assert all(c["name"] != "dwelling_fire_rate" for s in before for c in s.contributions)
+    assert "dwelling_fire_rate" in [item["name"] for item in before[0].target_list.details["left_out"]]
 
     # LSOAs 0-3 lie in one MSOA, 4-5 in another; nobody says where 6 and 7 lie.
     lookup = tmp_path / "lsoa_msoa.csv"

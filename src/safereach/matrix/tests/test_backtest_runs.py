@@ -15,7 +15,7 @@ from safereach.matrix.tasks import back_test
 
 pytestmark = pytest.mark.django_db
 
-ASKED = {"programme": "arson", "until": "2024-09", "horizon": "3"}
+ASKED = {"programme": "arson", "until": "2024-09", "horizon": "3", "origins": "6"}
 
 
 @pytest.fixture(autouse=True)
@@ -59,17 +59,15 @@ def test_the_task_stores_the_figures_and_its_progress(small_county, monkeypatch)
     assert run.state == BacktestRun.State.DONE and run.error == ""
     assert run.progress == 1.0 and run.progress_text == "Results ready"
     assert run.started_at <= run.finished_at
-    assert run.result["incidents_after"] == 21 and run.result["until"] == "2024-09"
+    assert run.result["incidents_after"] == 56 and run.result["until"] == "2024-09"
+    assert run.result["origins_used"] == 6
     # The figures are kept with the earlier back-tests too.
     assert run.backtest == Backtest.objects.get() and run.backtest.result == run.result
     assert run.backtest.ran_by == "analyst@example.org"
     assert [text for _, text in written] == [
         "Reading the schools, areas and incidents loaded",
-        "Building the list from data up to 2024-09",
-        "Counting incidents near each school in the 3 months after 2024-09",
-        "Comparing the profile, IMD alone and last period's count with what happened",
-        "Building the list from data up to 2024-06, to learn a profile from",
-        "Fitting the learned profile and comparing it with what happened",
+        *(f"Building the list from data up to 2024-{m:02d} ({m - 3} of 6)" for m in range(4, 10)),
+        "Comparing the rankings with what happened",
     ]
     fractions = [f for f, _ in written]
     assert fractions == sorted(fractions) and fractions[0] == 0.0 and fractions[-1] < 1
@@ -82,12 +80,15 @@ def test_asking_on_the_page_runs_it_and_shows_the_figures(analyst):
     assert response.status_code == 302 and response["Location"] == run_page(run)
     page = analyst.get(run_page(run))
     html = page.content.decode()
-    assert page.context["result"]["incidents_after"] == 21
-    assert "Rankings compared" in html and "Last period&#x27;s count alone" in html
-    assert "fitted on indicators up to 2024-06, incidents 2024-07 to 2024-09" in html
+    assert page.context["result"]["incidents_after"] == 56
+    assert "Rankings compared, averaged over the origins" in html
+    assert "Last period&#x27;s count alone" in html and "The ceiling" in html
+    assert "What the figures mean" in html and "Top-decile precision" in html
+    assert "6 origins from 2024-04 to 2024-09" in html
     assert "run-progress.js" not in html  # nothing left to wait for
     # The form is filled in as it was asked, to change and run again.
-    assert page.context["form"].initial == {"programme": "arson", "until": "2024-09", "horizon": 3}
+    assert page.context["form"].initial == {"programme": "arson", "until": "2024-09", "horizon": 3,
+                                            "origins": 6}
 
     # Back on the programme's page, the run is among those kept, with a link to it.
     analyst.post("/matrix/arson/backtest/", {**ASKED, "until": "2024-08", "horizon": "2"})
@@ -253,6 +254,10 @@ def test_who_may_ask_for_and_see_a_back_test(client, small_county):
     ({"horizon": "0"}, "Look ahead at least 1 month"),
     ({"horizon": "25"}, "Look ahead at most 24 months"),
     ({"horizon": "three"}, "Months to look ahead must be a whole number"),
+    ({"origins": "0"}, "Forecast from at least 1 month"),
+    ({"origins": "25"}, "Forecast from at most 24 months"),
+    ({"origins": "six"}, "How many months to forecast from must be a whole number"),
+    ({"origins": ""}, "Enter how many months to forecast from"),
 ])
 def test_bad_input_is_explained_and_runs_nothing(analyst, change, message):
     response = analyst.post("/matrix/arson/backtest/", {**ASKED, **change})

@@ -143,6 +143,58 @@ def test_reason_wording():
         "children's homes", "B&Bs", "semi-independent accommodation"]
 
 
+def test_numbers_in_reasons_read_as_a_person_says_them():
+    from safereach.matrix.compute import (
+        _about,
+        _article,
+        _comparison,
+        _kind_count,
+        _list_comparison,
+        _plural,
+    )
+
+    # Never 'more than 100%' nor 'more than 0%'.
+    assert _comparison(99.7, "primary") == "more than 99% of primary schools in the area"
+    assert _comparison(0.7, "primary") == "among the lowest of the primary schools in the area"
+    assert _list_comparison(99.9) == "more than 99% of schools on this list"
+    # Not '1 bu stations' nor "1 children' homes".
+    assert _kind_count(1, "Bus station", False) == "1 bus station"
+    assert _kind_count(1, "Children's home", False) == "1 children's home"
+    assert _kind_count(2, "Bus station", False) == "2 bus stations"
+    assert _kind_count(3, "Bus station", True) == "fewer than 5 bus stations"
+    assert _plural(1, "criminal damage and arson crimes") == "1 criminal damage and arson crime"
+    # Not 'an crime domain score'.
+    assert [_article(w) for w in ["IMD", "IDACI", "crime domain"]] == [
+        "an IMD", "an IDACI", "a crime domain"]
+    assert [_about(x) for x in [0.01, 0.4, 2.0, 2.46, 14.3, 1658.2]] == [
+        "almost none", "less than 1", "about 2", "about 2.5", "about 14", "about 1,658"]
+
+
+def test_a_trend_with_no_data_in_its_earlier_half_is_left_out_not_a_rise():
+    from safereach.matrix.compute import Evidence, Matrix
+    from safereach.matrix.profiles import Profile
+
+    # Six months of data after a long gap: the earlier half of the 12-month window has none.
+    month = np.repeat(np.arange(JAN + 6, JAN + 12), 30)
+    evidence = Evidence(
+        school_xy=np.array([[0.0, 0.0], [50_000.0, 0.0]]),
+        school_phase_group=np.array(["primary", "primary"]), school_lsoa=np.array([-1, -1]),
+        school_fsm=np.array([10.0, 20.0]), school_need_tier=np.array([np.nan, np.nan]),
+        lsoa_xy=np.empty((0, 2)), lsoa_deprivation={}, lsoa_population=np.empty(0),
+        incident_xy=np.zeros((len(month), 2)), incident_month=month,
+        incident_category=np.zeros(len(month), int), categories=["Burglary"])
+    profile = Profile.from_json({"indicators": [
+        {"name": "trend", "kind": "trend", "weight": 1, "categories": ["Burglary"]},
+        {"name": "fsm", "kind": "fsm", "weight": 1}]})
+    result = Matrix(evidence).target_list(profile)
+    assert [item["name"] for item in result.left_out] == ["trend"]
+    assert "no data for the earlier 6 months" in result.left_out[0]["why"]
+    assert all("up " not in c["reason"] for row in result.contributions for c in row)
+    assert all(c["name"] != "trend" for row in result.contributions for c in row)
+    # Free school meals has no default label to capitalise as 'Fsm'.
+    assert result.contributions[0][0]["label"] == "free school meals"
+
+
 def test_trend_allows_for_months_missing_from_the_data():
     from safereach.matrix.compute import Evidence, Matrix
     from safereach.matrix.profiles import Profile

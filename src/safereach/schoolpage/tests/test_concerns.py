@@ -88,13 +88,13 @@ def test_a_concern_is_routed_acknowledged_and_stored_as_written(
     ({"reporter_email": "jo@"}, "Enter an email address like"),
     ({"is_safeguarding_lead": ""}, "Confirm that you are the designated safeguarding lead"),
     ({"topic": ""}, "Select what the concern is about"),
-    ({"topic": "aliens"}, "Select a valid choice"),
+    ({"topic": "aliens"}, "from the list"),
     ({"area": ""}, "Select where it is happening"),
     ({"area": "E99999999"}, "Select an area from the list"),
     ({"what_was_seen": "   \n "}, "Describe what was seen or heard"),
     ({"what_was_seen": "x" * 5001}, "Keep this to 5,000 characters or fewer"),
     ({"when_seen": "y" * 201}, "Keep this to 200 characters or fewer"),
-    ({"urgency": "yesterday"}, "Select a valid choice"),
+    ({"urgency": "yesterday"}, "from the list"),
 ])
 def test_bad_input_is_named_keeps_what_was_typed_and_sends_nothing(
         client, setup, change, message, table_counts):

@@ -70,9 +70,9 @@ def test_the_school_gives_feedback_without_signing_in(client, county):
 
 @pytest.mark.parametrize("change, message", [
     ({"usefulness": ""}, "Select how useful the session was"),
-    ({"usefulness": "9"}, "Select a valid choice"),
+    ({"usefulness": "9"}, "from the list"),
     ({"fit": ""}, "Select whether it was right for the year group"),
-    ({"officer_rating": "x"}, "Select a valid choice"),
+    ({"officer_rating": "x"}, "from the list"),
     ({"comments": "z" * 3001}, "Keep this to 3,000 characters or fewer"),
 ])
 def test_bad_feedback_is_named_and_kept(client, county, change, message, table_counts):

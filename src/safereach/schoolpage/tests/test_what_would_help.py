@@ -50,11 +50,11 @@ def test_not_sure_leaves_no_tier(client, county, page):
 
 @pytest.mark.parametrize("change, message", [
     ({"topics": [], "in_own_words": ""}, "Select at least one topic, or say in your own words"),
-    ({"topics": ["not-a-topic"]}, "Select a valid choice"),
-    ({"year_groups": ["12"]}, "Select a valid choice"),  # a primary school has no Year 12
+    ({"topics": ["not-a-topic"]}, "from the list"),
+    ({"year_groups": ["12"]}, "from the list"),  # a primary school has no Year 12
     ({"urgency": ""}, "Select how urgent it is"),
     ({"own_tier": ""}, "Select the tier that best describes your school"),
-    ({"own_tier": "7"}, "Select a valid choice"),
+    ({"own_tier": "7"}, "from the list"),
     ({"contact_name": ""}, "Enter your name"),
     ({"contact_email": "sam at school"}, "Enter an email address like"),
     ({"in_own_words": "x" * 2001}, "Keep this to 2,000 characters or fewer"),
@@ -94,7 +94,7 @@ def test_a_coordinator_confirms_or_changes_the_tier_with_a_reason(client, county
 
 @pytest.mark.parametrize("data, message", [
     ({"tier": "", "reason": "x"}, "Select the school&#x27;s tier of need"),
-    ({"tier": "4", "reason": "x"}, "Select a valid choice"),
+    ({"tier": "4", "reason": "x"}, "from the list"),
     ({"tier": "1", "reason": "   "}, "Say why you confirm or change the tier"),
 ])
 def test_a_tier_decision_needs_a_tier_and_a_reason(client, county, sign_in_as, data, message,

@@ -74,9 +74,8 @@ def test_leave_stops_offers_on_those_days(client, county):
     assert any(o.officer == county["owen"] for o in offers_for(booking, county["hoax"]))
 
     client.post(
-        reverse("workforce:officer", args=[county["owen"].pk]),
+        reverse("bookings:add-leave", args=[county["owen"].pk]),
         {
-            "add_leave": "1",
             "starts_on": monday.isoformat(),
             "ends_on": (monday + timedelta(days=4)).isoformat(),
             "reason": "Training",
@@ -92,9 +91,8 @@ def test_backwards_leave_is_refused_in_plain_words(client, county):
     monday = quiet_monday()
 
     page = client.post(
-        reverse("workforce:officer", args=[county["owen"].pk]),
+        reverse("bookings:add-leave", args=[county["owen"].pk]),
         {
-            "add_leave": "1",
             "starts_on": monday.isoformat(),
             "ends_on": (monday - timedelta(days=1)).isoformat(),
         },

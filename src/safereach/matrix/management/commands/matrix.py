@@ -53,8 +53,12 @@ class Command(BaseCommand):
         t.add_argument("--json", action="store_true")
         k = actions.add_parser("backtest", help="does the list point where incidents happen next?")
         k.add_argument("--programme", metavar="SLUG", required=True)
-        k.add_argument("--until", required=True, metavar="YYYY-MM")
+        k.add_argument("--until", metavar="YYYY-MM",
+                       help="the last month to forecast from (default: the latest there can be)")
         k.add_argument("--horizon", type=int, default=3, metavar="MONTHS")
+        k.add_argument("--origins", type=int, default=6, metavar="N",
+                       help="how many months to forecast from, each the horizon before the next "
+                            "data (default 6)")
         k.add_argument("--json", action="store_true")
 
     def handle(self, *args, action, **opts):
@@ -64,8 +68,8 @@ class Command(BaseCommand):
         programmes = [_programme(programme)] if programme else None
         try:
             built = build(programmes, area=_district(area), built_by=getpass.getuser())
-        except ValueError as error:  # a programme with no targeting profile yet
-            raise CommandError(f"{error}: write one on its profile page first") from None
+        except ValueError as error:  # no targeting profile yet, or one out of bounds
+            raise CommandError(f"{error}. Write or correct it on the programme's profile page") from None
         for target_list in built:
             self.stdout.write(f"{target_list.programme.slug}: {target_list.school_count:,} schools "
                               f"ranked (profile v{target_list.profile_version.version}, incidents "
@@ -94,31 +98,38 @@ class Command(BaseCommand):
             for reason in row["reasons"]:
                 self.stdout.write(f"        - {reason}")
 
-    def _backtest(self, programme, until, horizon, json=False, **opts):
+    def _backtest(self, programme, until=None, horizon=3, origins=6, json=False, **opts):
         p = _programme(programme)
         if not 1 <= horizon <= 24:
             raise CommandError("--horizon must be from 1 to 24 months")
-        month = _month(until)
+        if not 1 <= origins <= 24:
+            raise CommandError("--origins must be from 1 to 24")
+        month = _month(until) if until else None
         try:
-            result = run_backtest(p, until=month, horizon=horizon, ran_by=getpass.getuser()).result
+            result = run_backtest(p, until=month, horizon=horizon, origins=origins,
+                                  ran_by=getpass.getuser()).result
         except ValueError as error:
             raise CommandError(str(error)) from None
         if json:
             self.stdout.write(_json(result))
             return
-        self.stdout.write(f"{p.name}: built to {result['until']}, next {horizon} months, "
-                          f"{result['incidents_after']:,} incidents of {', '.join(result['categories'])}")
+        self.stdout.write(f"{p.name}: {result['origins_used']} origins from {result['first_origin']} "
+                          f"to {result['until']}, each {horizon} month{'s' if horizon != 1 else ''} "
+                          f"ahead; {result['incidents_after']:,} incidents of "
+                          f"{', '.join(result['categories'])} in the months forecast")
+        if result["origins_used"] < origins:
+            self.stdout.write(f"  Only {result['origins_used']} of the {origins} origins asked for: "
+                              f"the data has no more months followed by {horizon} with data.")
         if result["incidents_after"] == 0:
             self.stdout.write("  No incidents of these categories in the months after: the data "
                               "loaded cannot test this programme's list.")
             return
+        self.stdout.write(f"  {'ranking':<34} {'Spearman':>9} {'top-decile precision':>21} "
+                          f"{'exposure captured':>18}   (means over origins)")
         for name, figures in result["rankings"].items():
-            rho, share = figures["spearman"], figures["capture_top_10pc"]
-            self.stdout.write(f"  {name:<18} Spearman {'not defined' if rho is None else f'{rho:.3f}'}"
-                              f"  capture by the top 10%: "
-                              f"{'not defined' if share is None else f'{100 * share:.1f}%'}")
-        if result["months_missing"]:
-            self.stdout.write("  months with no data: " + ", ".join(result["months_missing"]))
+            cells = [("–" if figures[m] is None else f"{figures[m]:.3f}")
+                     for m in ("spearman", "top_decile_precision", "exposure_captured")]
+            self.stdout.write(f"  {name:<34} {cells[0]:>9} {cells[1]:>21} {cells[2]:>18}")
 
 
 def _json(data) -> str:
