@@ -9,12 +9,13 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from safereach.accounts.models import Role
+from safereach.accounts.models import Role, User
 from safereach.accounts.tests.factories import make_user
 from safereach.bookings.models import Booking, Visit
 from safereach.bookings.tests.factories import quiet_monday
 from safereach.bookings.tests.test_book_a_session import book
 from safereach.bookings.tests.test_coordinator_queue import new_request
+from safereach.bookings.tests.test_leave_over_booked_visits import leave_data, three_visits
 from safereach.matrix.tests.factories import programme
 from safereach.planning.tests.test_term_plan_page import ask, form, plan
 from safereach.workforce.models import Leave
@@ -24,7 +25,8 @@ pytestmark = pytest.mark.django_db
 
 def audit_log(client, **filters) -> list[dict]:
     """The entries on the audit log page, newest first, as an administrator reads them."""
-    client.force_login(make_user(Role.ADMINISTRATOR, email="admin@county.example"))
+    admin = User.objects.filter(email="admin@county.example").first()
+    client.force_login(admin or make_user(Role.ADMINISTRATOR, email="admin@county.example"))
     page = client.get(reverse("governance:audit"), filters)
     assert page.status_code == 200
     return [dict(zip(["when", "who", "action", "what", "reason", "details"], row, strict=True))
@@ -100,9 +102,7 @@ def test_adding_and_removing_leave_are_audited(client, county):
     client.force_login(county["coordinator"])
     monday = quiet_monday()
     owen = county["owen"]
-    client.post(reverse("workforce:officer", args=[owen.pk]), {
-        "add_leave": "1", "starts_on": monday.isoformat(),
-        "ends_on": (monday + timedelta(days=4)).isoformat(), "reason": "Training"})
+    client.post(reverse("bookings:add-leave", args=[owen.pk]), leave_data(monday))
     leave = Leave.objects.get(officer=owen)
     client.post(reverse("workforce:remove-leave", args=[owen.pk, leave.pk]))
     assert not Leave.objects.exists()
@@ -111,32 +111,59 @@ def test_adding_and_removing_leave_are_audited(client, county):
     assert [e["action"] for e in entries] == ["Removed leave", "Added leave"]
     assert {(e["who"], e["what"]) for e in entries} == {(county["coordinator"].email, owen.name)}
     assert all(f"starts_on: {monday.isoformat()}" in e["details"] for e in entries)
+    assert "visits: 0" in entries[1]["details"]
+
+
+def test_leave_over_booked_visits_is_audited_with_what_became_of_them(client, county):
+    monday = quiet_monday()
+    three_visits(county, monday)
+    client.force_login(county["coordinator"])
+    url = reverse("bookings:add-leave", args=[county["owen"].pk])
+
+    client.post(url, leave_data(monday))  # asked what happens to the visits: nothing yet
+    assert not Leave.objects.exists()
+    client.post(url, leave_data(monday, decide="1", visits_go="queue"))
+
+    (entry,) = audit_log(client, area="leave")
+    assert entry["action"] == "Added leave" and entry["what"] == county["owen"].name
+    assert "visits: 3" in entry["details"] and "visits_went: queue" in entry["details"]
 
 
 def test_leave_refused_as_backwards_leaves_no_entry(client, county):
     client.force_login(county["coordinator"])
     monday = quiet_monday()
-    client.post(reverse("workforce:officer", args=[county["owen"].pk]), {
-        "add_leave": "1", "starts_on": monday.isoformat(),
-        "ends_on": (monday - timedelta(days=1)).isoformat()})
+    client.post(reverse("bookings:add-leave", args=[county["owen"].pk]), {
+        "starts_on": monday.isoformat(), "ends_on": (monday - timedelta(days=1)).isoformat()})
 
+    assert not Leave.objects.exists()
     assert not [e for e in audit_log(client) if "leave" in e["action"]]
 
 
-def test_a_profile_change_is_audited_with_its_version_and_note(client):
+def test_profile_changes_are_audited_with_their_version_and_note(client):
     arson = programme("arson")
     analyst = make_user(Role.ANALYST, email="analyst@county.example")
     client.force_login(analyst)
-    profile = dict(arson.profile, window_months=6)
 
+    # The numbers, as the profile page's form has them, with a note.
+    form = client.get(reverse("matrix:profile", args=["arson"])).context["form"]
+    numbers = {f.html_name: f.value() for f in form if f.value() is not None}
     response = client.post(reverse("matrix:profile", args=["arson"]),
+                           {**numbers, "note": "Reviewed the weights"})
+    assert response.status_code == 302
+    # The indicators, as JSON.
+    profile = dict(arson.profile, window_months=6)
+    response = client.post(reverse("matrix:profile-indicators", args=["arson"]),
                            {"profile": json.dumps(profile), "note": "Last six months only"})
     assert response.status_code == 302
-    refused = client.post(reverse("matrix:profile", args=["arson"]),
+    refused = client.post(reverse("matrix:profile-indicators", args=["arson"]),
                           {"profile": '{"indicators": [', "note": "x"})
     assert refused.status_code == 400
 
-    (entry,) = audit_log(client, area="matrix")
-    assert entry["action"] == "Changed a targeting profile" and entry["what"] == "arson"
-    assert entry["who"] == analyst.email
-    assert "version: 2" in entry["details"] and "note: Last six months only" in entry["details"]
+    arson.refresh_from_db()
+    entries = audit_log(client, area="matrix")
+    assert [e["action"] for e in entries] == ["Changed a targeting profile"] * 2
+    assert {(e["who"], e["what"]) for e in entries} == {(analyst.email, "arson")}
+    assert f"version: {arson.version}" in entries[0]["details"]
+    assert "note: Last six months only" in entries[0]["details"]
+    assert f"version: {arson.version - 1}" in entries[1]["details"]
+    assert "note: Reviewed the weights" in entries[1]["details"]
