@@ -75,7 +75,7 @@ def agreements_for(today: date) -> list[dict]:
          "kinds": [SENSITIVE_KIND], "legal_basis": LegalBasis.PUBLIC_TASK,
          "sensitive_roles": SENSITIVE_ROLES,
          "purpose": "Where looked-after children and other vulnerable young people live or gather, "
-                    "for the exploitation and knife crime target lists. The council marks the "
+                    "for the exploitation target list. The council marks the "
                     "points OFFICIAL-SENSITIVE: partners' analysts only, each view with a reason.",
          "starts_on": places_from, "ends_on": _years_on(places_from, 2),
          "review_on": _years_on(places_from, 1)},

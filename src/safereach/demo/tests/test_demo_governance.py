@@ -54,15 +54,16 @@ def test_the_administrator_sees_the_agreements_their_warnings_and_the_inventory(
 def test_the_ended_pilot_withholds_crime_from_the_charity_and_the_analyst_gives_a_reason(
         run_demo, client, fixed_today):
     run_demo()
-    build([Programme.objects.get(slug="knife-crime")], built_by="demo test")
-    url = reverse("matrix:target-list", args=["knife-crime"])
+    build([Programme.objects.get(slug="exploitation")], built_by="demo test")
+    url = reverse("matrix:target-list", args=["exploitation"])
 
-    # The charity's pilot has ended: its knife crime list withholds what crime data says.
+    # The charity's pilot has ended: its exploitation list withholds what crime data says (the
+    # forecast is drawn from it), and the places, sensitive, are for analysts only.
     signed_in(client, "partner")
     page = client.get(url).content.decode()
     assert WITHHELD_NOTE in page
     note = page.split(WITHHELD_NOTE, 1)[1].split("</div>", 1)[0]
-    assert "incidents" in note and "places" in note
+    assert "forecast" in note and "places" in note
     assert WITHHELD in client.get(reverse("matrix:school", args=[_top_school(page)])).content.decode()
 
     # Fire is a party to the crime agreement in force: crime shows; the sensitive places do not,
@@ -70,7 +71,7 @@ def test_the_ended_pilot_withholds_crime_from_the_charity_and_the_analyst_gives_
     signed_in(client, "coordinator")
     page = client.get(url).content.decode()
     note = page.split(WITHHELD_NOTE, 1)[1].split("</div>", 1)[0]
-    assert "places" in note and "incidents" not in note
+    assert "places" in note and "forecast" not in note
 
     # The police analyst may see the places, after saying why; the view is audited.
     analyst = signed_in(client, "analyst")
