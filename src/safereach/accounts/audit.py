@@ -12,6 +12,7 @@ LABELS = {
     "booking.approve": "Approved a visit",
     "booking.cancel": "Cancelled a visit",
     "booking.move": "Moved a visit to another officer",
+    "booking.book": "Booked a visit for a request",
     "booking.decline": "Declined a request",
     "plan.apply": "Applied a term plan",
     "leave.add": "Added leave",

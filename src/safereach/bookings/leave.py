@@ -75,8 +75,10 @@ def add_leave(request, pk):
         # Say which visits it falls on, and ask what happens to them before anything changes.
         return render(request, "bookings/add_leave.html", {**context, "touched": touched, "form": choice})
     when_unlocked(lambda: leave.save())
+    # The entry says what became of the visits, so the log answers "why was my visit moved?".
     record("leave.add", user=request.user, target=officer.name, starts_on=leave.starts_on.isoformat(),
-           ends_on=leave.ends_on.isoformat(), visits=len(touched))
+           ends_on=leave.ends_on.isoformat(), visits=len(touched),
+           **({"visits_went": choice.cleaned_data["visits_go"]} if touched else {}))
     if not touched:
         messages.success(request, f"Added leave for {officer.name}. No visits were booked those days.")
         return redirect("workforce:officer", pk=officer.pk)

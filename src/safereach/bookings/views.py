@@ -582,6 +582,8 @@ def coordinator_action(request, pk):
                 if not may_act_on_session(user, session):
                     raise PermissionDenied("This session is another partner's.")
                 services.take_slot(booking, services.Choice(session, officer_id, day, start_minute))
+                record("booking.book", user=request.user, target=booking.reference, session=session.pk,
+                       officer=officer_id, day=day.isoformat(), minute=start_minute)
                 booked = set(
                     booking.visits.filter(status__in=Visit.LIVE).values_list("session_id", flat=True)
                 )

@@ -19,6 +19,7 @@ from django.db.models import Q
 from safereach.accounts.models import Agency, User
 from safereach.areas.models import Area
 from safereach.demo import bookings, history, outcomes, school_contacts, schools_side
+from safereach.demo.agreements import add_demo_agreements, clear_demo_agreements
 from safereach.demo.county import DemoCounty
 from safereach.demo.partners import CHARITY, COUNCIL, DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, FIRE, POLICE
 from safereach.demo.register import add_demo_register, clear_demo_register
@@ -48,6 +49,7 @@ def clear_demo(keep_areas: bool = False) -> None:
     outcomes.clear_demo_outcomes()
     bookings.clear_demo_bookings()
     clear_demo_register()
+    clear_demo_agreements()
     fictional = Dataset.objects.filter(is_fictional=True)
     Incident.objects.filter(dataset__in=fictional).delete()
     Place.objects.filter(dataset__in=fictional).delete()
@@ -127,6 +129,7 @@ def write_demo(county: DemoCounty) -> dict[str, int]:
     added.update(history.add_demo_history(county, agencies))
     added.update(schools_side.add_demo_schools_side(county, agencies))
     added.update(add_demo_register(county, agencies))
+    added.update(add_demo_agreements(agencies))
     return {
         **added,
         "districts": sum(a["level"] == "district" for a in county.areas),

@@ -84,6 +84,12 @@ class Command(BaseCommand):
         if "register notices" in counts:
             out.write(f"  Register of fire-safety notices: {counts['register notices']} notices, "
                       f"{counts['register entries']} on the public register today")
+        if counts.get("agreements"):
+            out.write(f"  Sharing agreements: {counts['agreements']} between the partners "
+                      f"({counts['agreements in force']} in force, {counts['agreements ended']} ended "
+                      f"with its data withheld, {counts['agreements due for review']} due for review); "
+                      f"{counts['sensitive data']} are OFFICIAL-SENSITIVE, for analysts who give a reason: "
+                      f"{options['site_url'].rstrip('/')}{reverse('governance:agreements')}")
         out.write("")
         out.write(f"Demo sign-ins (every one has the password {DEMO_PASSWORD}):")
         width = max(len(u["email"]) for u in county.users)
