@@ -30,7 +30,10 @@ CRIME_ISA = f"{COUNTY_NAME} street-level crime for school safety"
 FIRE_ISA = f"{COUNTY_NAME} fire incidents for prevention"
 PILOT = f"{COUNTY_NAME} Youth Safety Trust knife crime pilot"
 PLACES_ISA = f"{COUNTY_NAME} vulnerable places, including children's homes"
-SENSITIVE_KIND = "places"  # the dataset the council marks OFFICIAL-SENSITIVE
+NOTICES_ISA = f"{COUNTY_NAME} police notices, including child abduction warning notices"
+# The datasets their providers mark OFFICIAL-SENSITIVE: the council's vulnerable places, and the
+# police's notices (child abduction warning notices name the street a child is kept from).
+SENSITIVE_KINDS = ("places", "notices")
 SENSITIVE_ROLES = [Role.ANALYST.value]
 
 
@@ -72,11 +75,18 @@ def agreements_for(today: date) -> list[dict]:
          "starts_on": pilot_from, "ends_on": _months_back(today, 1) - timedelta(days=1),
          "review_on": pilot_from + timedelta(days=182)},
         {"title": PLACES_ISA, "provider": COUNCIL, "parties": [POLICE, FIRE, CHARITY],
-         "kinds": [SENSITIVE_KIND], "legal_basis": LegalBasis.PUBLIC_TASK,
+         "kinds": ["places"], "legal_basis": LegalBasis.PUBLIC_TASK,
          "sensitive_roles": SENSITIVE_ROLES,
          "purpose": "Where looked-after children and other vulnerable young people live or gather, "
                     "for the exploitation target list. The council marks the "
                     "points OFFICIAL-SENSITIVE: partners' analysts only, each view with a reason.",
+         "starts_on": places_from, "ends_on": _years_on(places_from, 2),
+         "review_on": _years_on(places_from, 1)},
+        {"title": NOTICES_ISA, "provider": POLICE, "parties": [FIRE, COUNCIL], "kinds": ["notices"],
+         "legal_basis": LegalBasis.PUBLIC_TASK, "sensitive_roles": SENSITIVE_ROLES,
+         "purpose": "Closure orders, dispersal notices and child abduction warning notices near "
+                    "schools, for the multi-agency map and meeting. OFFICIAL-SENSITIVE: partners' "
+                    "analysts only, each view with a reason.",
          "starts_on": places_from, "ends_on": _years_on(places_from, 2),
          "review_on": _years_on(places_from, 1)},
     ]
@@ -86,7 +96,7 @@ def add_demo_agreements(agencies: dict[str, Agency], today: date | None = None) 
     """Record the demo's agreements over the demo's datasets; how many of each state."""
     today = today or timezone.localdate()
     datasets = {d.kind: d for d in Dataset.objects.filter(is_fictional=True)}
-    Dataset.objects.filter(pk=datasets[SENSITIVE_KIND].pk).update(
+    Dataset.objects.filter(pk__in=[datasets[kind].pk for kind in SENSITIVE_KINDS]).update(
         classification=Classification.OFFICIAL_SENSITIVE)
     made = []
     for row in agreements_for(today):
@@ -102,7 +112,7 @@ def add_demo_agreements(agencies: dict[str, Agency], today: date | None = None) 
         "agreements in force": sum(a.in_force(today) for a in made),
         "agreements ended": sum(a.ends_on < today for a in made),
         "agreements due for review": sum(today <= a.review_on <= today + WARN_AHEAD for a in made),
-        "sensitive data": "the council's vulnerable places",
+        "sensitive data": "the council's vulnerable places and the police's notices",
     }
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from safereach.accounts.models import AuditEvent, User
-from safereach.demo.agreements import CRIME_ISA, FIRE_ISA, PILOT, PLACES_ISA
+from safereach.demo.agreements import CRIME_ISA, FIRE_ISA, NOTICES_ISA, PILOT, PLACES_ISA
 from safereach.demo.partners import DEMO_EMAIL_DOMAIN
 from safereach.matrix.build import build
 from safereach.matrix.models import Programme
@@ -26,19 +26,20 @@ def signed_in(client, role: str) -> User:
 def test_the_administrator_sees_the_agreements_their_warnings_and_the_inventory(
         run_demo, client, fixed_today):
     output = run_demo()
-    assert ("Sharing agreements: 4 between the partners (3 in force, 1 ended with its data withheld, "
-            "1 due for review); the council's vulnerable places are OFFICIAL-SENSITIVE, for analysts "
-            "who give a reason: http://127.0.0.1:8000/governance/agreements/") in output
+    assert ("Sharing agreements: 5 between the partners (4 in force, 1 ended with its data withheld, "
+            "1 due for review); the council's vulnerable places and the police's notices are "
+            "OFFICIAL-SENSITIVE, for analysts who give a reason: "
+            "http://127.0.0.1:8000/governance/agreements/") in output
 
     signed_in(client, "administrator")
     page = client.get(reverse("governance:agreements")).content.decode()
-    for title in (CRIME_ISA, FIRE_ISA, PILOT, PLACES_ISA):
+    for title in (CRIME_ISA, FIRE_ISA, PILOT, PLACES_ISA, NOTICES_ISA):
         assert escape(title) in page
-    assert "4 agreements" in page
+    assert "5 agreements" in page
     # The warnings: the fire incidents' review is due, the pilot's crime data is withheld.
     assert f"“{FIRE_ISA}” is due for review by" in page
     assert f"“{PILOT}” ended on" in page and "its 1 dataset is withheld from other agencies" in page
-    assert page.count("govuk-tag--green") == 3 and page.count(">Ended<") == 1
+    assert page.count("govuk-tag--green") == 4 and page.count(">Ended<") == 1
 
     inventory = client.get(reverse("governance:inventory")).content.decode()
     assert "OFFICIAL-SENSITIVE" in inventory and "roles: Analyst" in inventory
@@ -48,7 +49,7 @@ def test_the_administrator_sees_the_agreements_their_warnings_and_the_inventory(
     run_demo()
     signed_in(client, "administrator")  # the demo's sign-ins are made afresh
     page = client.get(reverse("governance:agreements")).content.decode()
-    assert "4 agreements" in page
+    assert "5 agreements" in page
 
 
 def test_the_ended_pilot_withholds_crime_from_the_charity_and_the_analyst_gives_a_reason(

@@ -46,7 +46,8 @@ def test_every_demo_row_is_marked_fictional(run_demo):
         assert dataset.publisher == "SafeReach demo generator"
         assert dataset.licence == "Fictional data, no licence needed"
         # The council marks its vulnerable places (children's homes among them) sensitive.
-        assert dataset.classification == ("OFFICIAL-SENSITIVE" if dataset.kind == "places" else "OFFICIAL")
+        assert dataset.classification == ("OFFICIAL-SENSITIVE" if dataset.kind in {"places", "notices"}
+                                          else "OFFICIAL")
     assert all("(fictional)" in a.name for a in Agency.objects.all())
     counted = {d.kind: d.row_count for d in Dataset.objects.all()}
     assert counted["crime"] == Incident.objects.filter(source="police").count()

@@ -3,20 +3,19 @@ import json
 
 import numpy as np
 import pytest
-from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
 def forget_kept_views():
-    """Areas and hot spots are kept between requests; each test starts afresh."""
+    """Areas and hot spots are kept between requests; each test starts afresh (the root
+    conftest's fresh_cache empties the shared cache, which is a database table, for every test
+    that may use the database)."""
     from safereach.areas.basemap import _shape
     from safereach.maps.map_areas import _map_area
 
-    cache.clear()
     _map_area.cache_clear()
     _shape.cache_clear()
     yield
-    cache.clear()
     _map_area.cache_clear()
     _shape.cache_clear()
 
