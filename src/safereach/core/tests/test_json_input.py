@@ -18,7 +18,8 @@ def test_brackets_inside_strings_do_not_count_and_ordinary_json_parses():
     assert json_input.loads('{"a": "[[[[[[", "b": [1, [2, {"c": "\\"]]"}]]}') == {
         "a": "[[[[[[", "b": [1, [2, {"c": '"]]'}]]
     }
-    assert json_input.nesting_depth("[[[]]]") == 3
+    assert json_input.too_deep_at("[[[]]]", 3) is None
+    assert json_input.too_deep_at('{"x": "[", "y": [[[]]]}', 3) == 18  # the object, then the third "["
 
 
 def test_the_admin_json_field_refuses_deep_json_as_a_form_error():

@@ -12,6 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from safereach.core.json_input import too_deep_at
+
 MAX_SHOWN_PROBLEMS = 50
 
 
@@ -320,23 +322,14 @@ def nul_problems(label: str, text: str) -> list[Problem]:
 
 
 MAX_JSON_DEPTH = 500
-_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
 
 def too_deep(label: str, text: str, limit: int = MAX_JSON_DEPTH) -> Problem | None:
-    """A problem where JSON nests deeper than `limit` (no real file does; Python's parser would
-    give up with a RecursionError), or None."""
-    depth = 0
-    for match in _JSON_TOKENS.finditer(text):
-        token = match.group()
-        if token in "[{":
-            depth += 1
-            if depth > limit:
-                return Problem(label, text.count("\n", 0, match.start()) + 1, "(json)",
-                               f"JSON nested more than {limit} levels deep")
-        elif token in "]}":
-            depth -= 1
-    return None
+    """A problem where JSON nests deeper than `limit` (no real file does), or None."""
+    at = too_deep_at(text, limit)
+    if at is None:
+        return None
+    return Problem(label, text.count("\n", 0, at) + 1, "(json)", f"JSON nested more than {limit} levels deep")
 
 
 LSOA_CODE = re.compile(r"^[EW]01\d{6}$")
