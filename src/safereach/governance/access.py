@@ -22,10 +22,12 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from safereach.accounts.audit import record
+from safereach.accounts.roles import OFFICIAL_SENSITIVE_ROLES
 from safereach.evidence.models import Classification, Dataset
 from safereach.governance.models import SharingAgreement
 
 SENSITIVE = Classification.OFFICIAL_SENSITIVE.value
+TWO_STEP_ROLES = {role.value for role in OFFICIAL_SENSITIVE_ROLES}
 REASON_KEY = "sensitive_reason"
 REASON_LASTS = timedelta(minutes=30)
 
@@ -62,7 +64,8 @@ def _decide(user, dataset: Dataset, covering: list[SharingAgreement], today: dat
             continue
         if agency_id not in {p.pk for p in agreement.parties.all()}:
             continue
-        if not sensitive or held & set(agreement.sensitive_roles):
+        # Sensitive data: a role the agreement names, and one that signs in in two steps.
+        if not sensitive or held & set(agreement.sensitive_roles) & TWO_STEP_ROLES:
             return True
     return False
 

@@ -1,6 +1,7 @@
 from django import forms
 
 from safereach.accounts.models import Agency, Role
+from safereach.accounts.roles import OFFICIAL_SENSITIVE_ROLES
 from safereach.evidence.models import Dataset
 from safereach.governance.models import SharingAgreement
 
@@ -14,7 +15,10 @@ def _date_errors(what: str) -> dict:
 class AgreementForm(forms.ModelForm):
     sensitive_roles = forms.MultipleChoiceField(
         label="Roles that may see OFFICIAL-SENSITIVE datasets", required=False,
-        choices=[(r, label) for r, label in Role.choices if r != Role.ADMINISTRATOR],
+        # Only roles that sign in in two steps (accounts.roles): an agreement cannot open
+        # OFFICIAL-SENSITIVE data to someone a password alone lets in.
+        choices=[(r, label) for r, label in Role.choices
+                 if r in OFFICIAL_SENSITIVE_ROLES and r != Role.ADMINISTRATOR],
         widget=forms.CheckboxSelectMultiple,
         help_text="Staff of the parties holding one of these roles. None ticked: nobody but the provider.")
 

@@ -8,6 +8,7 @@ from safereach.accounts.models import Role
 from safereach.accounts.tests.factories import make_agency, make_user
 from safereach.evidence.tests.factories import make_dataset
 from safereach.governance.access import may_see, withheld
+from safereach.governance.forms import AgreementForm
 from safereach.governance.tests.factories import make_agreement
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +66,17 @@ def test_official_sensitive_data_is_seen_only_by_the_roles_the_agreement_names(p
     make_agreement(police, [fire], [notices], sensitive_roles=[Role.COORDINATOR])
     assert may_see(make_user(Role.COORDINATOR, agency=fire), notices, TODAY)
     assert not may_see(make_user(Role.PARTNER, agency=fire), notices, TODAY)
+
+
+def test_an_agreement_cannot_open_sensitive_data_to_a_role_a_password_alone_lets_in(police, fire):
+    # A partner signs in without a second step (accounts.roles), so naming partners in an
+    # agreement (an old record; the form no longer offers it) shows them nothing sensitive.
+    notices = loaded_by(police, kind="notices", classification="OFFICIAL-SENSITIVE")
+    make_agreement(police, [fire], [notices], sensitive_roles=[Role.PARTNER, Role.OFFICER])
+    assert not may_see(make_user(Role.PARTNER, agency=fire), notices, TODAY)
+    assert not may_see(make_user(Role.OFFICER, agency=fire), notices, TODAY)
+    offered = {value for value, _ in AgreementForm().fields["sensitive_roles"].choices}
+    assert offered == {Role.ANALYST, Role.COORDINATOR}
 
 
 def test_official_sensitive_data_under_no_agreement_stays_with_its_provider(police, fire):
