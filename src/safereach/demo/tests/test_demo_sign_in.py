@@ -3,6 +3,7 @@
 import re
 
 from django.contrib.auth import authenticate
+from django.http import HttpRequest
 
 from safereach.accounts.models import Role
 from safereach.workforce.models import Officer
@@ -16,12 +17,12 @@ def test_printed_sign_ins_authenticate_with_their_roles(run_demo):
     assert sorted(role for _, _, role in sign_ins) == sorted(Role.values)
     for email, printed, role in sign_ins:
         assert printed == password
-        user = authenticate(email=email, password=password)
+        user = authenticate(HttpRequest(), email=email, password=password)
         assert user is not None, email
         assert user.roles == [role]
         assert user.agency.is_fictional
         assert user.is_staff == (role == Role.ADMINISTRATOR)
-    assert authenticate(email=sign_ins[0][0], password="not-the-password") is None
+    assert authenticate(HttpRequest(), email=sign_ins[0][0], password="not-the-password") is None
 
 
 def test_the_officer_sign_in_is_an_officer(run_demo):
