@@ -42,7 +42,7 @@ assets:
 
 demo: install
 	$(RUN) safereach migrate --no-input
-	$(RUN) safereach demo
+	$(RUN) safereach demo --site-url http://$(HOST)
 	$(RUN) safereach matrix build
 	@echo "Serving SafeReach on http://$(HOST)/ (Ctrl-C to stop)"
 	$(RUN) safereach runserver $(HOST)

@@ -23,3 +23,12 @@ def parse_day(value: str, today: date) -> date | None:
     except ValueError:
         return None
     return day if earliest(today) <= day <= latest(today) else None
+
+
+def out_of_range(day: date, today: date, what: str = "the date") -> str | None:
+    """The error for a day outside the range around `today` (for a form field), or None."""
+    if day < earliest(today):
+        return f"{what[0].upper()}{what[1:]} must be on or after {earliest(today):%-d %B %Y}"
+    if day > latest(today):
+        return f"{what[0].upper()}{what[1:]} must be before {latest(today):%-d %B %Y}"
+    return None

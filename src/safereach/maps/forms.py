@@ -4,6 +4,7 @@ import re
 from datetime import date
 
 from django import forms
+from django.utils import timezone
 
 from safereach.maps import counts
 from safereach.maps.layers import DEFAULT_LAYERS, LAYER_TITLES, add_months, month_span
@@ -36,6 +37,10 @@ class MonthField(forms.Field):
         month = parse_month(value)
         if month is None:
             raise forms.ValidationError(f"Enter the {self.what} as a year and month, for example 2024-03")
+        this_month = timezone.localdate().replace(day=1)
+        if month > this_month:
+            # Nothing has happened yet then (and arithmetic on year 9999 would overflow).
+            raise forms.ValidationError(f"The {self.what} must be {this_month:%Y-%m} or before")
         return month
 
 

@@ -27,6 +27,7 @@ from safereach.accounts.models import Role
 from safereach.accounts.permissions import role_required
 from safereach.bookings.models import Term
 from safereach.bookings.views import site_url
+from safereach.core import dates
 from safereach.planning.models import PlanRun
 from safereach.planning.tasks import apply_the_plan, plan_the_term
 
@@ -78,7 +79,14 @@ class PlanForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        today = timezone.localdate()
+        for name, what in (("first_day", "the first day"), ("last_day", "the last day")):
+            problem = data.get(name) and dates.out_of_range(data[name], today, what)
+            if problem:
+                self.add_error(name, problem)
         first, last = data.get("first_day"), data.get("last_day")
+        if "first_day" in self.errors or "last_day" in self.errors:
+            return data
         if first and last and last < first:
             self.add_error("last_day", "The last day must be on or after the first day")
         elif first and last and (last - first).days > 120:

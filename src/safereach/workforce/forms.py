@@ -1,8 +1,10 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils import timezone
 
 from safereach.catalogue.models import Session
+from safereach.core import dates
 from safereach.workforce.models import Leave, Officer
 
 WEEKDAYS = [("1", "Monday"), ("2", "Tuesday"), ("3", "Wednesday"), ("4", "Thursday"), ("5", "Friday")]
@@ -132,6 +134,13 @@ class LeaveForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        today = timezone.localdate()
+        for name, what in (("starts_on", "the first day away"), ("ends_on", "the last day away")):
+            problem = cleaned.get(name) and dates.out_of_range(cleaned[name], today, what)
+            if problem:
+                self.add_error(name, problem)
+        if "starts_on" in self.errors or "ends_on" in self.errors:
+            return cleaned
         if cleaned.get("starts_on") and cleaned.get("ends_on") and cleaned["ends_on"] < cleaned["starts_on"]:
             self.add_error("ends_on", "The last day must be the same as or after the first day")
         return cleaned

@@ -68,6 +68,7 @@ def test_officers_and_visitors_cannot_open_the_map(client, mapped_county):
             "The first month must be the same as or before the last month",
         ),
         ("?start=2020-01&end=2024-03", "start", "Choose at most 36 months"),
+        ("?end=9999-12", "end", "The last month must be 2026-11 or before"),
         (
             "?area=E07999999",
             "area",

@@ -133,6 +133,17 @@ def test_the_form_explains_its_errors_and_plans_nothing(client, county):
     assert not PlanRun.objects.exists()
 
 
+def test_a_term_in_year_9999_is_refused_beside_the_field(client, county):
+    client.force_login(county["coordinator"])
+    response = client.post(
+        reverse("planning:term-plan"), {"first_day": "9999-12-30", "last_day": "9999-12-31", "seconds": "5"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<a href="#id_first_day">The first day must be before' in html
+    assert not PlanRun.objects.exists()
+
+
 def test_a_request_left_at_choose_a_time_is_not_planned(client, county):
     """The school never sent it: the planner books only requests in the queue."""
     monday = quiet_monday()

@@ -104,6 +104,20 @@ def test_backwards_leave_is_refused_in_plain_words(client, county):
     assert not Leave.objects.exists()
 
 
+def test_leave_far_in_the_future_or_past_is_refused_beside_the_field(client, county):
+    client.force_login(county["coordinator"])
+    url = reverse("bookings:add-leave", args=[county["owen"].pk])
+
+    page = client.post(url, {"starts_on": "9999-12-30", "ends_on": "9999-12-31"})
+    assert page.status_code == 200
+    assert page.context["leave_form"].errors["starts_on"][0].startswith("The first day away must be before")
+    assert page.context["leave_form"].errors["ends_on"][0].startswith("The last day away must be before")
+    page = client.post(url, {"starts_on": "2001-01-01", "ends_on": "2001-01-02"})
+    errors = page.context["leave_form"].errors
+    assert errors["starts_on"][0].startswith("The first day away must be on or after")
+    assert not Leave.objects.exists()
+
+
 def test_coordinators_of_another_agency_and_other_roles_cannot(client, county):
     client.force_login(make_user(Role.COORDINATOR, agency=county["police"]))
     assert client.get(reverse("workforce:officer", args=[county["owen"].pk])).status_code == 404
