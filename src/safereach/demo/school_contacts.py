@@ -107,7 +107,8 @@ def things_to_try(site_url: str, coordinator_email: str, plan_days: tuple[date, 
             f"Plan the term ahead: sign in as {coordinator_email}, "
             f"open {site}{reverse('planning:term-plan')}, "
             f"plan {day_text(plan_days[0].isoformat())} to {day_text(plan_days[1].isoformat())} "
-            f"({waiting} schools' requests wait in the queue), see the travel it saves, and apply it."
+            f"({waiting} schools' requests wait in the queue), see each officer's route and the "
+            "travel it adds, and apply it."
         )
     booking = school_to_book()
     if booking:

@@ -62,14 +62,18 @@ def who_may_see(dataset: Dataset, agreements: list[SharingAgreement], today: dat
         return "Every member of staff with an agency (open data)"
     parts = []
     for a in agreements:
-        state = "in force" if a.in_force(today) else ("ended" if a.ends_on < today else "not started")
+        if a.in_force(today):
+            state = f"in force until {a.ends_on:%-d %B %Y}"
+        elif a.ends_on < today:
+            state = f"ended {a.ends_on:%-d %B %Y}"
+        else:
+            state = f"from {a.starts_on:%-d %B %Y}"
         who = ", ".join(p.name for p in a.parties.all())
         roles = ""
         if sensitive:
             named = ", ".join(a.sensitive_role_names())
             roles = f"; roles: {named}" if named else "; no roles named"
-        parts.append(f"{a.provider.name} and {who} under “{a.title}” ({state} until "
-                     f"{a.ends_on:%-d %B %Y}{roles})")
+        parts.append(f"{a.provider.name} and {who} under “{a.title}” ({state}{roles})")
     return "; ".join(parts)
 
 
