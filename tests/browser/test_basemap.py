@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from safereach.accounts.models import Role
 from safereach.maps.tests.conftest import mapped_county  # noqa: F401 (a fixture)
 from tests.browser.conftest import ARTIFACTS, assert_accessible, sign_in
+from tests.browser.test_maps import _give_reason
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -60,6 +61,7 @@ def test_the_map_and_a_school_map_draw_boundaries_names_and_a_scale(page, live_s
     sign_in(page, live_server, mapped_county["users"][Role.ANALYST])
 
     page.goto(live_server.url + "/maps/?start=2024-01&end=2024-03")
+    _give_reason(page)
     _reads_without_tiles(page, "#map", {"district": ["Northvale", "Southmere"], "ward": ["Northvale Ward 1"]},
                         f"basemap-county-{width}")
     assert page.locator("#map .app-basemap-name--district").count() == 2
@@ -85,6 +87,7 @@ def test_a_site_with_a_tile_server_gets_its_tiles_under_the_boundaries(page, liv
     page.route("https://tiles.example.org/**", serve)
     sign_in(page, live_server, mapped_county["users"][Role.ANALYST])
     page.goto(live_server.url + "/maps/?start=2024-01&end=2024-03")
+    _give_reason(page)
     expect(page.locator("#map .leaflet-tile-loaded").first).to_be_attached()
     expect(page.locator("#map .leaflet-control-attribution")).to_contain_text("Example tiles")
     expect(page.locator("#map .app-basemap-name--district", has_text="Northvale")).to_be_visible()
