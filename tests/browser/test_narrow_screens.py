@@ -8,6 +8,8 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
+from safereach.accounts.models import Role
+from safereach.accounts.tests.factories import make_user
 from safereach.bookings.diary import at
 from safereach.bookings.links import manage_url
 from safereach.bookings.models import Booking, Visit
@@ -83,6 +85,28 @@ def test_the_coordinators_queue_and_projected_delivery_fit_a_phone(phone, live_s
     expect(phone.get_by_text("Calendar feed")).to_be_visible()
     assert_accessible(phone, "projected-delivery-375")
     assert fits_the_screen(phone)
+
+
+def test_staff_lists_fit_a_phone(phone, live_server, booked_county):
+    # Officers, the programmes' lists, an analyst's home and the queue's cancelled bookings:
+    # each wide table scrolls in its own region instead of widening the page.
+    cancelled = Booking.objects.create(
+        school=booked_county["other"], contact_name="Head", contact_email="head@school.example",
+        dates_from=quiet_monday(), dates_to=quiet_monday() + timedelta(days=4), pupils=25,
+        status=Booking.Status.QUEUED)
+    cancelled.sessions.add(booked_county["home_fire"])
+    cancelled.cancel(by="Casey Coordinator (booking coordinator)", reason="The hall is closed " * 8)
+    sign_in(phone, live_server, booked_county["coordinator"])
+    for path, seen in (("/officers/", "Owen"), ("/book/queue/", "The hall is closed"),
+                       ("/matrix/", "Home fire safety")):
+        phone.goto(live_server.url + path)
+        expect(phone.get_by_text(seen).first).to_be_attached()
+        assert fits_the_screen(phone), path
+    phone.context.clear_cookies()
+    sign_in(phone, live_server, make_user(Role.ANALYST, agency=booked_county["fire"]))
+    phone.goto(live_server.url + "/")
+    assert fits_the_screen(phone), "an analyst's home page"
+    assert_accessible(phone, "analyst-home-375")
 
 
 def test_the_calendar_feed_address_stays_beside_the_table(page, live_server, booked_county):
