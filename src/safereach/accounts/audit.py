@@ -36,7 +36,7 @@ AREAS = {
     "agreement": "Sharing agreements", "signin": "Sign-in", "sensitive": "Sensitive data",
     "retention": "Retention", "dataset": "Datasets", "schools": "Schools' side",
     "delivery": "Delivery", "register": "Fire safety register",
-    "inventory": "Data inventory", "audit": "Audit log",
+    "inventory": "Data inventory", "audit": "Audit log", "bookings": "Projected delivery exports",
 }
 
 
