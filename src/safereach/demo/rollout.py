@@ -143,7 +143,9 @@ def respond(
         if not effect or programme not in profiles:
             continue
         kinds = {
-            c for i in profiles[programme]["indicators"] if i["kind"] == "incidents" for c in i["categories"]
+            c for i in profiles[programme]["indicators"]
+            if i["kind"] in {"incidents", "forecast"}  # counted now, or forecast from their pace
+            for c in i["categories"]
         }
         radius = {**DEFAULT_RADIUS, **profiles[programme].get("radius_m", {})}
         of_kind = np.flatnonzero(np.isin(category, list(kinds)))

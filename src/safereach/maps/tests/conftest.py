@@ -109,7 +109,7 @@ def mapped_county(db):
             wards.append(ward)
             for k in range(2):
                 lx = x + 3_000 * k
-                code = f"E01009{d}{w}{k}0"
+                code = f"E0100{d}{w}{k}0"  # nine characters, as real LSOA codes
                 lsoa = make_area(
                     Area.Level.LSOA,
                     code=code,
