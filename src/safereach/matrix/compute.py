@@ -790,10 +790,14 @@ class Matrix:
                 if v.parts is not None:
                     item["parts"] = v.parts[school]
                     item["parts_shared"] = (v.shared_parts or v.parts)[school]
-                    # The reason names the two biggest parts of the forecast.
+                    # The reason names the two biggest parts of the forecast, and what the
+                    # others add, so the parts read add up to the total.
                     for key, many in (("reason", item["parts"]), ("reason_shared", item["parts_shared"])):
                         if many:
                             item[key] += ": " + "; ".join(p["text"] for p in many[:2])
+                            rest = (item["value"] or 0.0) - sum(p["incidents"] for p in many[:2])
+                            if len(many) > 2 and rest >= 0.05:
+                                item[key] += f"; {_amount(rest)} from the rest of the forecast"
                 items.append(item)
             items.sort(key=lambda item: -item["points"])
             contributions.append(items)

@@ -52,6 +52,11 @@ def test_the_school_beside_the_incidents_tops_the_primary_schools_of_the_arson_l
     assert sum(p["incidents"] for p in forecast["parts"]) == pytest.approx(top.expected, rel=0.02)
     assert any("from the pace of the last" in p["text"] or "from last month's" in p["text"]
                for p in forecast["parts"])
+    # The reason names the two biggest parts and what the others add.
+    if len(forecast["parts"]) > 2:
+        rest = top.expected - sum(p["incidents"] for p in forecast["parts"][:2])
+        if rest >= 0.05:
+            assert "from the rest of the forecast" in forecast["reason"]
     assert sum(c["points"] for c in top.contributions) == pytest.approx(top.score, abs=0.05)
     # Ivy Academy stands on the same spot with a secondary school's 3 km: more is expected
     # within its reach, and a list ranked by the forecast puts it first.
