@@ -34,6 +34,7 @@ from safereach.bookings.links import BadLink, choose_url, manage_url, read_token
 from safereach.bookings.models import Booking, KnownAddress, Visit, is_known_address
 from safereach.bookings.offers import all_options_for, booking_settings, offers_for, parse_offer_key
 from safereach.catalogue.models import Session
+from safereach.core.forms import as_id
 from safereach.core.rate_limit import over_limit, too_many
 from safereach.schools.models import School
 
@@ -455,12 +456,6 @@ def _waiting_sessions(booking) -> list:
     return [s for s in booking.sessions.all() if s.pk not in booked]
 
 
-def _whole_number(value) -> int | None:
-    """A form's id field as a number; None for anything else (never a 500 for `visit=abc`)."""
-    value = (value or "").strip()
-    return int(value) if value.isdigit() and len(value) < 19 else None
-
-
 @role_required(Role.COORDINATOR)
 def coordinator_booking(request, pk):
     booking = get_object_or_404(bookings_seen_by(request.user), pk=pk)
@@ -567,7 +562,7 @@ def coordinator_action(request, pk):
             if action == "move":
                 visit = get_object_or_404(
                     Visit.objects.select_related("session"),
-                    pk=_whole_number(request.POST.get("visit")), booking=booking, status__in=Visit.LIVE,
+                    pk=as_id(request.POST.get("visit")), booking=booking, status__in=Visit.LIVE,
                 )
                 if not may_act_on_visit(user, visit):
                     raise PermissionDenied("This visit is another partner's.")
@@ -578,7 +573,7 @@ def coordinator_action(request, pk):
                        visit=visit.pk, officer=officer_id, day=day.isoformat(), minute=start_minute)
                 messages.success(request, "The visit is moved and the school has been emailed.")
             else:
-                session = get_object_or_404(booking.sessions, pk=_whole_number(request.POST.get("session")))
+                session = get_object_or_404(booking.sessions, pk=as_id(request.POST.get("session")))
                 if not may_act_on_session(user, session):
                     raise PermissionDenied("This session is another partner's.")
                 services.take_slot(booking, services.Choice(session, officer_id, day, start_minute))

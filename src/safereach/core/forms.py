@@ -7,9 +7,14 @@ from django import forms
 LARGEST_ID = 2**63 - 1
 
 
+def as_id(value) -> int | None:
+    """`value` (a form's or a URL's text) as an id; None for anything no id can be."""
+    text = str(value if value is not None else "").strip()
+    return int(text) if text.isdigit() and int(text) <= LARGEST_ID else None
+
+
 def is_id(value) -> bool:
-    text = str(value).strip()
-    return text.isdigit() and int(text) <= LARGEST_ID
+    return as_id(value) is not None
 
 
 class ModelChoicesById(forms.ModelMultipleChoiceField):
