@@ -20,7 +20,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from safereach.matrix.indicators import phase_group
-from safereach.matrix.profiles import DEFAULT_RADIUS
+from safereach.matrix.profiles import DEFAULT_RADIUS, Profile
 from safereach.matrix.programmes import PROGRAMMES
 from safereach.schools import year_groups
 
@@ -142,11 +142,7 @@ def respond(
     for programme, (_, effect) in ROLL_OUT.items():
         if not effect or programme not in profiles:
             continue
-        kinds = {
-            c for i in profiles[programme]["indicators"]
-            if i["kind"] in {"incidents", "forecast"}  # counted now, or forecast from their pace
-            for c in i["categories"]
-        }
+        kinds = set(Profile.from_json(profiles[programme]).target_categories)
         radius = {**DEFAULT_RADIUS, **profiles[programme].get("radius_m", {})}
         of_kind = np.flatnonzero(np.isin(category, list(kinds)))
         if not len(of_kind):
