@@ -4,7 +4,7 @@ from django.utils import timezone
 from safereach.bookings.models import CANCEL_REASON_LENGTH, MOST_SESSIONS_AT_ONCE, Booking
 from safereach.bookings.offers import booking_settings
 from safereach.catalogue.models import Session
-from safereach.core.dates import latest
+from safereach.core.dates import out_of_range
 from safereach.core.forms import ModelChoicesById
 from safereach.routing.diary import Fit, SchoolDay
 from safereach.schools.year_groups import YEAR_GROUPS, describe
@@ -66,8 +66,8 @@ def check_dates_that_suit(form, cleaned: dict, today) -> None:
     start, end = cleaned.get("dates_from"), cleaned.get("dates_to")
     if start and start <= today:
         form.add_error("dates_from", "The first day must be after today")
-    elif start and start > latest(today):
-        form.add_error("dates_from", f"The first day must be before {latest(today):%-d %B %Y}")
+    elif start and (too_far := out_of_range(start, today, "the first day")):
+        form.add_error("dates_from", too_far)
     elif start and end and end < start:
         form.add_error("dates_to", "The last day must be the same as or after the first day")
     elif start and end and (end - start).days > 120:
