@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from safereach.bookings.models import CANCEL_REASON_LENGTH, MOST_SESSIONS_AT_ONCE, Booking
+from safereach.bookings.models import CANCEL_REASON_LENGTH, MOST_SESSIONS_AT_ONCE, Booking, already_asked
 from safereach.bookings.offers import booking_settings
 from safereach.catalogue.models import Session
 from safereach.core.dates import out_of_range
@@ -164,6 +164,11 @@ class RequestForm(forms.ModelForm):
         },
     )
 
+    book_again = forms.BooleanField(
+        label="Yes, book it again: this is for another group of pupils",
+        required=False,
+    )
+
     class Meta:
         model = Booking
         fields = [
@@ -204,6 +209,7 @@ class RequestForm(forms.ModelForm):
             "pupils": {
                 "required": "Enter the number of pupils",
                 "invalid": "Enter the number of pupils as a whole number",
+                "min_value": "Enter at least 1 pupil",
             },
             "contact_name": {"required": "Enter your name",
                              "max_length": "Your name must be 200 characters or fewer"},
@@ -217,6 +223,8 @@ class RequestForm(forms.ModelForm):
 
     def __init__(self, *args, sessions, school=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.school = school
+        self.repeats: list[str] = []  # what the school already has of the sessions it chose
         self.fields["sessions"].queryset = sessions
         if school is not None:
             # Only the year groups the school teaches are offered: it books for its own pupils.
@@ -293,6 +301,14 @@ class RequestForm(forms.ModelForm):
                     "pupils",
                     f"{too_big[0].title} takes up to {too_big[0].group_size} pupils "
                     "in a group: book it once for each group",
+                )
+        if sessions and self.school is not None:
+            self.repeats = already_asked(self.school, sessions)
+            if self.repeats and not cleaned.get("book_again"):
+                self.add_error(
+                    "book_again",
+                    f"{self.repeats[0]}. If this request is for another group of pupils, tick the box "
+                    "to book it again; if not, there is nothing more to do",
                 )
         return cleaned
 

@@ -311,6 +311,10 @@ class Booking(models.Model):
 
 
 class VisitQuerySet(models.QuerySet):
+    def coming_up(self, school, now=None) -> "VisitQuerySet":
+        """The school's visits still to come that take an officer's time."""
+        return self.filter(school=school, status__in=Visit.LIVE, starts_at__gte=now or timezone.now())
+
     def hold(self, **fields) -> "Visit":
         """A new visit holding an officer's time until its booking is confirmed or let go."""
         return self.create(status=Visit.Status.HELD, **fields)
@@ -536,3 +540,26 @@ class Invitation(models.Model):
 
     class Meta:
         ordering = ["-sent_at"]
+
+
+def already_asked(school, sessions, now=None) -> list[str]:
+    """What the school already has of these sessions, a sentence each: a visit to come, or
+    a request in the coordinator's queue. A second request for the same session is often a
+    slip (a form sent twice), sometimes another group of pupils: the school is asked which."""
+    now = now or timezone.now()
+    found = []
+    for visit in Visit.objects.coming_up(school, now).filter(session__in=sessions).select_related("session"):
+        when = timezone.localtime(visit.starts_at)
+        found.append(f"{visit.session.title} is already booked at {school.name} on {when:%a %-d %b %Y}")
+    queued = Booking.objects.filter(
+        school=school, status=Booking.Status.QUEUED, sessions__in=sessions
+    ).prefetch_related("sessions")
+    titles = {s.pk: s.title for s in sessions}
+    for booking in queued.distinct():
+        for session in booking.sessions.all():
+            if session.pk in titles:
+                found.append(
+                    f"{session.title} was already asked for by {school.name} "
+                    f"on {timezone.localtime(booking.created_at):%a %-d %b %Y}: it is in the coordinator's queue"
+                )
+    return found

@@ -104,9 +104,7 @@ def request_form(request, urn):
             return too_many(request)
         booking = services.make_request(form, school)
         return redirect(choose_url(booking))
-    partner_visits = Visit.objects.filter(
-        school=school, status__in=Visit.LIVE, starts_at__gte=timezone.now()
-    ).select_related("session__partner")[:10]
+    partner_visits = Visit.objects.coming_up(school).select_related("session__partner")[:10]
     return render(
         request,
         "bookings/request.html",
@@ -143,7 +141,7 @@ def _max_age(purpose: str) -> float:
 def _joint_visits(booking, offers_by_session):
     """Other partners' visits already planned at the school, and which offered days match them."""
     planned = list(
-        Visit.objects.filter(school=booking.school, status__in=Visit.LIVE, starts_at__gte=timezone.now())
+        Visit.objects.coming_up(booking.school)
         .exclude(booking=booking)
         .select_related("session__partner", "officer")
     )
