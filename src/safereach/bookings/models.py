@@ -558,8 +558,9 @@ def already_asked(school, sessions, now=None) -> list[str]:
     for booking in queued.distinct():
         for session in booking.sessions.all():
             if session.pk in titles:
+                asked = timezone.localtime(booking.created_at)
                 found.append(
-                    f"{session.title} was already asked for by {school.name} "
-                    f"on {timezone.localtime(booking.created_at):%a %-d %b %Y}: it is in the coordinator's queue"
+                    f"{session.title} was already asked for by {school.name} on {asked:%a %-d %b %Y}: "
+                    "it is in the coordinator's queue"
                 )
     return found

@@ -4,8 +4,8 @@ queue) is told so and asked whether it is for another group; nothing is saved un
 from django.urls import reverse
 
 from safereach.bookings.models import Booking
-from safereach.bookings.tests.test_book_a_session import book
 from safereach.bookings.tests.factories import request_data
+from safereach.bookings.tests.test_book_a_session import book
 
 
 def test_asking_again_for_a_booked_session_needs_a_yes(client, county):
@@ -17,7 +17,8 @@ def test_asking_again_for_a_booked_session_needs_a_yes(client, county):
     assert page.status_code == 200
     assert Booking.objects.count() == 1, "nothing saved while the school has not said"
     form = page.context["form"]
-    assert "Home fire safety for juniors is already booked at Oakfield Primary School on" in form.errors["book_again"][0]
+    said = form.errors["book_again"][0]
+    assert "Home fire safety for juniors is already booked at Oakfield Primary School on" in said
     assert "Yes, book it again" in page.content.decode()
     assert form.data["pupils"] == "28", "what the school typed is kept"
 
