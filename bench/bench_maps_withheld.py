@@ -16,7 +16,7 @@ from datetime import date
 
 import numpy as np
 
-from common import report, setup_django
+from common import report, setup_django, signed_in
 
 CRIMES, FIRES = 500_000, 50_000
 MONTHS = 12
@@ -56,7 +56,6 @@ def _write(dataset, source, categories, n, rng):
 
 def main() -> None:
     setup_django()
-    from django.test import Client
 
     from safereach.accounts.models import Agency, Role, User
     from safereach.areas.coordinates import to_wgs84
@@ -107,8 +106,7 @@ def main() -> None:
         timings = {}
         totals = {}
         for name, user in (("provider", coordinator), ("withheld", analyst)):
-            client = Client(HTTP_HOST="localhost")
-            client.force_login(user)
+            client = signed_in(user, HTTP_HOST="localhost")
             client.get(f"/maps/layers/incidents.json?area={area}")  # the view's cells, kept after the first
             seconds, total = [], []
             for q in queries:

@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 
 import numpy as np
 
-from common import report, setup_django, timed
+from common import report, setup_django, signed_in, timed
 
 SCHOOLS, VISITS, DISTRICTS, WARDS_PER_DISTRICT, RUNS = 1500, 30000, 12, 5, 5
 SCHOOL_YEAR = 2026
@@ -118,7 +118,6 @@ def main():
     setup_django()
     import time_machine
     from django.conf import settings
-    from django.test import Client
 
     from safereach.delivery.reach_data import report as reach_report
 
@@ -126,8 +125,7 @@ def main():
     rng = np.random.default_rng(2026)
     analyst, agencies = build(rng)
     with time_machine.travel(datetime(SCHOOL_YEAR + 1, 3, 1, 10), tick=True):
-        client = Client()
-        client.force_login(analyst)
+        client = signed_in(analyst)
         ours, csv_times, bare = [], [], []
         for _ in range(RUNS):
             with timed() as t:

@@ -42,3 +42,24 @@ def report(name: str, figures: dict, lines: list[str]) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{name}.json").write_text(json.dumps(figures, indent=2) + "\n")
     print(f"wrote {RESULTS.relative_to(ROOT) / (name + '.json')}")
+
+
+def signed_in(user, **client_options):
+    """A test client signed in as `user`, through the second step (a code from the user's
+    authenticator) where the user's roles need one, as a person would be: pages then answer as
+    they do for that person, not with the way to the second step."""
+    from django.test import Client
+    from django.urls import reverse
+    from django_otp.oath import TOTP
+
+    from safereach.accounts.two_step import device_for, required_for
+
+    client = Client(**client_options)
+    client.force_login(user)
+    page = client.get(reverse("accounts:two-step"))
+    if page.status_code == 200 and required_for(page.wsgi_request):
+        device = device_for(user)
+        code = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()
+        done = client.post(reverse("accounts:two-step"), {"code": f"{code:0{device.digits}d}"})
+        assert done.status_code == 302, "the second step of signing in did not take"
+    return client

@@ -15,9 +15,12 @@ while the agreement is not in force.
 """
 
 import threading
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
+import numpy as np
 from django.db import connection, transaction
 from django.db.models import Count, Max, Sum
 
@@ -66,13 +69,20 @@ class Category:
         return {"source": self.source, "category": self.category}
 
 
+def version() -> tuple | None:
+    """Which refresh of the kept counts is current: anything worked out from them is good until
+    this changes."""
+    state = IncidentCountsState.objects.filter(key=1).values_list("last_incident_id", "refreshed_at").first()
+    return (state[0], state[1].timestamp()) if state else None
+
+
 def _kept(name: str, compute):
     """A figure of the kept counts, remembered until they are next refreshed: the map's form asks
     for the categories and months on every request."""
     from django.core.cache import cache
 
-    state = IncidentCountsState.objects.filter(key=1).values_list("last_incident_id", "refreshed_at").first()
-    key = f"maps:{name}:{state[0]}:{state[1].timestamp()}" if state else None
+    state = version()
+    key = f"maps:{name}:{state[0]}:{state[1]}" if state else None
     found = cache.get(key) if key else None
     if found is None:
         found = compute()
@@ -301,6 +311,84 @@ def cell_counts(
         .order_by()
     )
     return {(c, r): n for c, r, n in found}
+
+
+def counts_in_cells(
+    size: int, cols: np.ndarray, rows: np.ndarray, first: date, last: date, category: Category, without=()
+) -> np.ndarray:
+    """Incidents in each of the cells (cols[i], rows[i]) of `size` over the months `first` to
+    `last` (inclusive), in the cells' order; leaving out the datasets `without` (ids)."""
+    if not without:
+        return monthly_cell_counts(size, cols, rows, category).between(first, last)
+    found = cell_counts(
+        size, first, last, category, (int(cols.min()), int(cols.max())), (int(rows.min()), int(rows.max())),
+        without=without,
+    )
+    return np.array([found.get((c, r), 0) for c, r in zip(cols.tolist(), rows.tolist())], dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class MonthlyCells:
+    """The incidents in each of a set of cells in every month with incidents: a months × cells
+    array, so any range of months is a sum of rows."""
+
+    months: tuple[date, ...]
+    counts: np.ndarray
+
+    def between(self, first: date, last: date) -> np.ndarray:
+        i, j = bisect_left(self.months, first), bisect_right(self.months, last)
+        return self.counts[i:j].sum(axis=0, dtype=np.int64)
+
+
+def monthly_cell_counts(size: int, cols: np.ndarray, rows: np.ndarray, category: Category) -> MonthlyCells:
+    """Every month's incidents in the cells (cols[i], rows[i]) of `size`, from the kept counts.
+
+    Someone looking at a map moves the months back and forth over the same area and category:
+    each process remembers a few areas' months (a county's are some hundreds of kilobytes) until
+    the kept counts are refreshed, so a change of months reads nothing from the database."""
+    cols = np.ascontiguousarray(cols, dtype=np.int64)
+    rows = np.ascontiguousarray(rows, dtype=np.int64)
+    return _monthly(size, cols.tobytes(), rows.tobytes(), category, version())
+
+
+def forget() -> None:
+    """Drop what this process remembers of the kept counts (tests start afresh with it)."""
+    _monthly.cache_clear()
+
+
+@lru_cache(maxsize=48)
+def _monthly(size: int, cols: bytes, rows: bytes, category: Category, state) -> MonthlyCells:
+    c, r = np.frombuffer(cols, dtype=np.int64), np.frombuffer(rows, dtype=np.int64)
+    months = tuple(months_present())
+    if not len(c) or not months:
+        return MonthlyCells(months, np.zeros((len(months), len(c)), dtype=np.int32))
+    c0, r0, r1 = int(c.min()), int(r.min()), int(r.max())
+    width = int(c.max()) - c0 + 1
+    # Where each cell of the box round the cells is in the given order (-1: not one of them).
+    position = np.full(width * (r1 - r0 + 1), -1, dtype=np.int64)
+    position[(r - r0) * width + (c - c0)] = np.arange(len(c))
+    q = connection.ops.quote_name
+    filters = {"size": size, **category.filters()}
+    # One month at a time, each an equality on the index down to the month, then the rows and a
+    # range of columns; each row read back as its place in the box and its count, two numbers.
+    sql = (
+        f"SELECT ({q('row')} - %s) * %s + ({q('col')} - %s), {q('count')} "
+        f"FROM {q(IncidentCellCount._meta.db_table)} WHERE "
+        + " AND ".join(f"{q(k)} = %s" for k in filters)
+        + f" AND {q('month')} = %s AND {q('row')} IN ({', '.join(['%s'] * (r1 - r0 + 1))}) "
+        f"AND {q('col')} >= %s AND {q('col')} <= %s"
+    )
+    counts = np.zeros((len(months), len(c)), dtype=np.int32)
+    with connection.cursor() as cursor:
+        for i, month in enumerate(months):
+            cursor.execute(
+                sql, [r0, width, c0, *filters.values(), month, *range(r0, r1 + 1), c0, c0 + width - 1]
+            )
+            found = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 2)
+            at = position[found[:, 0]]
+            inside = at >= 0
+            counts[i] = np.bincount(at[inside], weights=found[inside, 1], minlength=len(c))
+    return MonthlyCells(months, counts)
 
 
 def naive_cell_counts(

@@ -201,13 +201,6 @@ def count_classes(largest: int) -> list[tuple[int, int | None]]:
     return [(lo, hi - 1 if hi else None) for lo, hi in zip(breaks, breaks[1:] + [None])]
 
 
-def _class_of(n: int, classes) -> int:
-    for i, (lo, hi) in enumerate(classes):
-        if n >= lo and (hi is None or n <= hi):
-            return i
-    return 0
-
-
 def _class_label(lo, hi, shared: bool) -> str:
     if lo == 1 and hi == 4:
         return FEWER_THAN_SMALL.capitalize() if shared else "1 to 4"
@@ -246,12 +239,45 @@ def outline_features(rows: list[dict]) -> list[dict]:
     ]
 
 
-def _cell_features(size, cols, rows, properties: list[dict]) -> list[dict]:
-    rings = grid.corners_wgs84(size, cols, rows, decimals=5)  # about a metre
-    return [
-        {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [ring.tolist()]}, "properties": p}
-        for ring, p in zip(rings, properties)
-    ]
+@dataclass(frozen=True)
+class CellShapes:
+    """Each cell's outline as a GeoJSON geometry and the properties that name it, in the cells'
+    order; shared between answers, so nothing may change them."""
+
+    polygons: tuple[dict, ...]
+    names: tuple[dict, ...]
+
+
+@lru_cache(maxsize=32)
+def _shapes(size: int, cols: bytes, rows: bytes) -> CellShapes:
+    # Worked out once for a set of cells: a county has thousands, and transforming and naming
+    # them took longer than counting their incidents.
+    c, r = np.frombuffer(cols, dtype=np.int64).tolist(), np.frombuffer(rows, dtype=np.int64).tolist()
+    rings = grid.corners_wgs84(size, c, r, decimals=5).tolist()  # about a metre
+    return CellShapes(
+        tuple({"type": "Polygon", "coordinates": [ring]} for ring in rings),
+        tuple(
+            {"cell": grid.cell_reference(size, col, row), "easting": col * size, "northing": row * size,
+             "size_m": size}
+            for col, row in zip(c, r)
+        ),
+    )
+
+
+def cell_shapes(cells: grid.CellSet) -> CellShapes:
+    return _shapes(
+        cells.size,
+        np.ascontiguousarray(cells.cols, dtype=np.int64).tobytes(),
+        np.ascontiguousarray(cells.rows, dtype=np.int64).tobytes(),
+    )
+
+
+def _cell_features(cells: grid.CellSet, which, properties: list[dict]) -> list[dict]:
+    """Features for the cells at the positions `which` (all of them when None), with their
+    properties in the same order."""
+    polygons = cell_shapes(cells).polygons
+    chosen = polygons if which is None else [polygons[i] for i in which]
+    return [{"type": "Feature", "geometry": g, "properties": p} for g, p in zip(chosen, properties)]
 
 
 def _cache_key(*parts) -> str:
@@ -271,30 +297,18 @@ def area_cell_counts(q: MapQuery) -> tuple[grid.CellSet, np.ndarray]:
     """The cells covering the area and the incidents in each over the query's months."""
     cells = _cells(q)
     if len(cells) == 0:
-        return cells, np.zeros(0)
-    found = kept.cell_counts(
-        q.size,
-        q.first,
-        q.last,
-        q.category,
-        (int(cells.cols.min()), int(cells.cols.max())),
-        (int(cells.rows.min()), int(cells.rows.max())),
-        without=q.viewer.hidden_incidents,
+        return cells, np.zeros(0, dtype=np.int64)
+    found = kept.counts_in_cells(
+        q.size, cells.cols, cells.rows, q.first, q.last, q.category, without=q.viewer.hidden_incidents
     )
-    counts = np.array(
-        [found.get((int(c), int(r)), 0) for c, r in zip(cells.cols, cells.rows)], dtype=np.int64
-    )
-    return cells, counts
+    return cells, found
 
 
 def hot_spots(q: MapQuery):
     """(cells, counts, Gi*) for the query, kept a while: Gi* over thousands of cells takes a
     moment, and the same view is asked for again and again."""
-    state = (
-        kept.IncidentCountsState.objects.filter(key=1).values_list("last_incident_id", "refreshed_at").first()
-    )
     key = _cache_key(
-        "maps-gi", q.area.code, q.area.level, q.size, q.first, q.last, q.category.value, state,
+        "maps-gi", q.area.code, q.area.level, q.size, q.first, q.last, q.category.value, kept.version(),
         sorted(q.viewer.hidden_incidents),
     )
     found = cache.get(key)
@@ -311,27 +325,25 @@ def hot_spots(q: MapQuery):
 def incidents_layer(q: MapQuery) -> Layer:
     cells, counts = area_cell_counts(q)
     present = np.flatnonzero(counts > 0)
-    by_cell = {(int(cells.cols[i]), int(cells.rows[i])): int(counts[i]) for i in present}
+    keys = list(zip(cells.cols[present].tolist(), cells.rows[present].tolist()))
+    by_cell = dict(zip(keys, counts[present].tolist()))
     text, suppressed = counts_as_text(by_cell, q.viewer)
     total = int(counts.sum())
     classes = count_classes(int(counts.max()) if len(counts) else 0)
+    # Classes run on from 1 without gaps, so a count's class is found by its lower bounds.
+    class_of = np.searchsorted([lo for lo, _ in classes], counts[present], side="right") - 1
+    names = cell_shapes(cells).names
     properties = []
-    for i in present:
-        key = (int(cells.cols[i]), int(cells.rows[i]))
-        shown = _shown_number(text[key], by_cell[key])
-        hidden = text[key] == NOT_SHOWN
-        colour = NOT_SHOWN_COLOUR if hidden else COUNT_COLOURS[_class_of(by_cell[key], classes)]
+    for i, key, k in zip(present.tolist(), keys, class_of.tolist()):
+        n, shown = by_cell[key], text[key]
         properties.append(
             {
-                "cell": grid.cell_reference(q.size, *key),
-                "easting": key[0] * q.size,
-                "northing": key[1] * q.size,
-                "size_m": q.size,
-                "incidents": text[key],
-                "incidents_n": shown,
-                "_colour": colour,
+                **names[i],
+                "incidents": shown,
+                "incidents_n": _shown_number(shown, n),
+                "_colour": NOT_SHOWN_COLOUR if shown == NOT_SHOWN else COUNT_COLOURS[k],
                 # The popup adds the cell and the layer's note: thousands of cells, so nothing repeated.
-                "_title": f"{text[key]} incident{'s' if text[key] != '1' else ''}",
+                "_title": f"{shown} incident{'s' if shown != '1' else ''}",
             }
         )
     legend = [
@@ -350,7 +362,7 @@ def incidents_layer(q: MapQuery) -> Layer:
         "incidents",
         "Incidents per grid cell",
         legend,
-        _cell_features(q.size, cells.cols[present], cells.rows[present], properties),
+        _cell_features(cells, present, properties),
         [
             Column("cell", "Cell (south-west corner, size)"),
             Column("incidents", "Incidents", True, "incidents_n"),
@@ -366,17 +378,14 @@ def hotspots_layer(q: MapQuery) -> Layer:
     cells, counts, g = hot_spots(q)
     by_cell = {(int(c), int(r)): int(n) for c, r, n in zip(cells.cols, cells.rows, counts) if n > 0}
     text, suppressed = counts_as_text(by_cell, q.viewer)
-    properties = []
+    properties, names = [], cell_shapes(cells).names
     for i, (c, r) in enumerate(zip(cells.cols.tolist(), cells.rows.tolist())):
         n = int(counts[i])
         shown = text.get((c, r), "0")
         b = int(g.bin[i])
         properties.append(
             {
-                "cell": grid.cell_reference(q.size, c, r),
-                "easting": c * q.size,
-                "northing": r * q.size,
-                "size_m": q.size,
+                **names[i],
                 "incidents": shown,
                 "incidents_n": _shown_number(shown, n),
                 "gi_z": round(float(g.z[i]), 3),
@@ -401,7 +410,7 @@ def hotspots_layer(q: MapQuery) -> Layer:
         "hotspots",
         "Hot and cold spots (Gi*)",
         legend,
-        _cell_features(q.size, cells.cols, cells.rows, properties),
+        _cell_features(cells, None, properties),
         [
             Column("cell", "Cell (south-west corner, size)"),
             Column("incidents", "Incidents", True, "incidents_n"),

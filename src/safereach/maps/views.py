@@ -16,6 +16,7 @@ from django.utils import timezone
 from safereach.accounts.models import AuditEvent, Role
 from safereach.accounts.permissions import role_required
 from safereach.areas.basemap import basemap
+from safereach.core.json_output import json_response
 from safereach.core.small_counts import FEWER_THAN_SMALL
 from safereach.evidence.models import Dataset, Incident
 from safereach.governance.access import audit_sensitive, reason_given, visible_sensitive, withheld
@@ -187,18 +188,18 @@ def layer_json(request, key):
     _layer_or_404(key)
     form, q = _read(request)
     if q is None:
-        return JsonResponse(
+        return json_response(
             {"errors": {f: [str(e) for e in errs] for f, errs in form.errors.items()}}, status=400
         )
     found = layer(key, q)
     if found.sensitive:
         if not reason_given(request):
-            return JsonResponse(
+            return json_response(
                 {"errors": {"reason": [NEEDS_REASON]}, "reason_url": reverse("governance:reason")}, status=403
             )
         audit_sensitive(request, found.sensitive, what=f"map layer {key}")
     features = found.map_features() if request.GET.get("map") else found.features
-    return JsonResponse(
+    return json_response(
         {
             "key": key,
             "title": found.title,

@@ -84,3 +84,32 @@ def test_the_categories_and_months_loaded(mapped_county):
     assert {"Anti-social behaviour", "Burglary", "Criminal damage and arson"} <= set(labels)
     assert Category.parse("police:Burglary") == Category("police", "Burglary")
     assert Category.parse("") == Category()
+
+
+def test_counts_in_any_cells_and_months_equal_counting_the_incidents(mapped_county):
+    """The months remembered per set of cells give the same answers as the incidents table, for
+    cells in any order and any range of months, and follow a new load at once."""
+    import numpy as np
+
+    counts.ensure_fresh()
+    rng = np.random.default_rng(7)
+    for size in CELL_SIZES:
+        (c0, c1), (r0, r1) = _range(size)
+        cols, rows = np.meshgrid(np.arange(c0, c1 + 1), np.arange(r0, r1 + 1))
+        order = rng.permutation(cols.size)[: max(1, cols.size // 2)]  # some cells, shuffled
+        cols, rows = cols.ravel()[order], rows.ravel()[order]
+        for category in [Category(), Category("police", "Burglary"), Category("", "Anti-social behaviour")]:
+            for months in [(JAN, MAR), (FEB, FEB), (FEB, MAR), (datetime.date(2023, 1, 1), JAN)]:
+                found = counts.counts_in_cells(size, cols, rows, *months, category)
+                naive = counts.naive_cell_counts(size, *months, category, (c0, c1), (r0, r1))
+                assert found.tolist() == [naive.get((c, r), 0) for c, r in zip(cols.tolist(), rows.tolist())]
+    cols, rows = np.array([561]), np.array([201])
+    april = datetime.date(2024, 4, 1)
+    assert counts.counts_in_cells(1000, cols, rows, JAN, april, Category("fire")).tolist() == [0]
+    Incident.objects.create(
+        dataset=Dataset.objects.get(kind="crime"), source="fire", category="Deliberate secondary fire",
+        month=april, easting=561_000, northing=201_000,
+    )
+    counts.ensure_fresh()
+    assert counts.counts_in_cells(1000, cols, rows, JAN, april, Category("fire")).tolist() == [1]
+    assert counts.counts_in_cells(1000, cols, rows, JAN, MAR, Category("fire")).tolist() == [0]
