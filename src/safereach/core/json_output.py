@@ -6,16 +6,18 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 
 _django = DjangoJSONEncoder()
+_OPTIONS = orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_PASSTHROUGH_DATETIME
 
 
 def _default(value):
-    # What orjson does not know itself (Decimal, lazy text, UUID), written as Django writes it.
+    # What orjson does not know itself (Decimal, lazy text) and dates and times, written as
+    # Django writes them (to the millisecond, UTC as Z).
     return _django.default(value)
 
 
 def json_response(data, status: int = 200) -> HttpResponse:
     return HttpResponse(
-        orjson.dumps(data, default=_default, option=orjson.OPT_SERIALIZE_NUMPY),
+        orjson.dumps(data, default=_default, option=_OPTIONS),
         status=status,
         content_type="application/json",
     )
