@@ -168,6 +168,9 @@ class RequestForm(forms.ModelForm):
         label="Yes, book it again: this is for another group of pupils",
         required=False,
     )
+    # The page asks about booking again just below the sessions, so its error comes second in
+    # the error summary, as on the page.
+    field_order = ["sessions", "book_again"]
 
     class Meta:
         model = Booking

@@ -161,8 +161,19 @@ class Booking(models.Model):
 
     @property
     def dates_text(self) -> str:
-        """The dates that suit, as people write them: 1 to 5 March 2027 and 15 to 19 March 2027."""
-        return " and ".join(f"{a:%-d %B} to {b:%-d %B %Y}" for a, b in self.date_ranges)
+        """The dates that suit, as people write them: 1 to 5 March 2027 and 15 to 19 March 2027;
+        29 March to 2 April 2027; 21 December 2026 to 8 January 2027; 3 March 2027."""
+
+        def span(a: date, b: date) -> str:
+            if a == b:
+                return f"{b:%-d %B %Y}"
+            if (a.year, a.month) == (b.year, b.month):
+                return f"{a:%-d} to {b:%-d %B %Y}"
+            if a.year == b.year:
+                return f"{a:%-d %B} to {b:%-d %B %Y}"
+            return f"{a:%-d %B %Y} to {b:%-d %B %Y}"
+
+        return " and ".join(span(a, b) for a, b in self.date_ranges)
 
     def school_day(self) -> SchoolDay:
         """The part of the school's day the sessions may take, and its lunch to keep clear

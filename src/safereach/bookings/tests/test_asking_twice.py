@@ -56,3 +56,14 @@ def test_pupils_below_one_are_refused_in_words(client, county):
 def test_the_times_page_says_why_they_are_not_in_date_order(client, county):
     page, _, _ = book(client, county)
     assert "listed best first, not in date order" in page.content.decode()
+
+
+def test_the_question_comes_where_it_is_on_the_page(client, county):
+    book(client, county)
+    url = reverse("bookings:request", args=[county["school"].urn])
+    page = client.post(url, request_data(county, pupils="0")).content.decode()
+    summary = page[page.index("govuk-error-summary__list"):]
+    assert summary.index("#id_book_again") < summary.index("#id_pupils"), "just below the sessions"
+    # In a fieldset with its question, so the summary's link shows the question and the error.
+    box = page[page.index("Is this for another group of pupils?") - 300:page.index('id="id_book_again"')]
+    assert "<legend" in box and "<fieldset" in box and "id_book_again-error" in box

@@ -28,14 +28,12 @@
 
   // The parts one level down: districts and wards are already drawn by the basemap, so only a
   // ward's LSOAs are outlined here, with their names. The outline lies under the layers and takes
-  // no clicks; a click where no layer is asks which part it is.
+  // no clicks; a click where no layer is asks which part it is. Their names are placed with the
+  // basemap's (areas/basemap.js): first, only where they fit, and never over another name.
   var outline = L.geoJSON(config.outline, {
     renderer: L.svg(), interactive: false,
     filter: function (feature) { return feature.properties.level === "lsoa"; },
-    style: { color: "#0b0c0c", weight: 1.5, fill: false, opacity: 0.8 },
-    onEachFeature: function (feature, shape) {
-      shape.bindTooltip(feature.properties.name, { permanent: true, direction: "center", className: "app-map-label" });
-    }
+    style: { color: "#0b0c0c", weight: 1.5, fill: false, opacity: 0.8 }
   }).addTo(map);
 
   function inside(latlng, rings) {
@@ -73,12 +71,9 @@
   } else {
     map.setView([52.5, -1.5], 6);
   }
-  // Names only where they fit: shown from a zoom at which the parts are big enough to hold them.
-  function labels() {
-    holder.classList.toggle("app-map--small", map.getZoom() < (config.area.level === "county" ? 9 : 11));
-  }
-  map.on("zoomend", labels);
-  labels();
+  SafeReachBasemap.names(map, outline.getLayers().map(function (shape) {
+    return [shape, shape.feature.properties.name];
+  }), "app-map-label");
 
   var shown = {};
   var loaded = {};

@@ -18,7 +18,9 @@
     L.geoJSON(data.lsoa.geometry, { interactive: false, style: { color: "#1d70b8", weight: 2, fillOpacity: 0.15 } }).addTo(map);
   }
   var circle = L.circle(where, { radius: data.radius_m, interactive: false, color: "#505a5f", weight: 1, dashArray: "4 4", fill: false }).addTo(map);
-  L.circleMarker(where, { radius: 7, interactive: false, color: "#0b0c0c", fillColor: "#d4351c", fillOpacity: 1 }).addTo(map);
+  // The school's point: the basemap writes no name over it (app-map-point).
+  L.circleMarker(where, { radius: 7, interactive: false, className: "app-map-point", color: "#0b0c0c",
+                          fillColor: "#d4351c", fillOpacity: 1 }).addTo(map);
   map.fitBounds(circle.getBounds(), { padding: [10, 10] });
   holder.setAttribute("data-ready", "true");
 })();
