@@ -29,9 +29,9 @@ FIELDS = {
     forms.IntegerField: {"invalid": "Enter a whole number, like 28"},
     forms.FloatField: {"invalid": "Enter a number, like 2.5"},
     forms.DecimalField: {"invalid": "Enter a number, like 2.5"},
-    forms.DateField: {"invalid": "Enter a real date, like 2027-03-01"},
+    forms.DateField: {"invalid": "Enter a real date, like 01/03/2027"},
     forms.TimeField: {"invalid": "Enter a time, like 9:30"},
-    forms.DateTimeField: {"invalid": "Enter a real date and time, like 2027-03-01 9:30"},
+    forms.DateTimeField: {"invalid": "Enter a real date and time, like 01/03/2027 9:30"},
     forms.ChoiceField: {
         "required": "Select an option",
         "invalid_choice": "Select an option from the list",

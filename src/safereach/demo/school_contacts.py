@@ -97,17 +97,22 @@ def contacts_to_print(count: int = 3) -> list[tuple[str, str]]:
     return chosen
 
 
+def queued_requests() -> int:
+    """The demo's requests waiting in the coordinators' queue, of any term."""
+    return Booking.objects.filter(school__is_fictional=True, status=Booking.Status.QUEUED).count()
+
+
 def things_to_try(site_url: str, coordinator_email: str, plan_days: tuple[date, date] | None) -> list[str]:
     """Three things a newcomer can do at once on this demo, each with its real URL."""
     site = site_url.rstrip("/")
     things = []
-    waiting = Booking.objects.filter(school__is_fictional=True, status=Booking.Status.QUEUED).count()
+    waiting = queued_requests()
     if plan_days and waiting:
         things.append(
             f"Plan the term ahead: sign in as {coordinator_email}, "
             f"open {site}{reverse('planning:term-plan')}, "
             f"plan {day_text(plan_days[0].isoformat())} to {day_text(plan_days[1].isoformat())} "
-            f"({waiting} schools' requests wait in the queue), see each officer's route and the "
+            f"({waiting} requests wait in the queue), see each officer's route and the "
             "travel it adds, and apply it."
         )
     booking = school_to_book()

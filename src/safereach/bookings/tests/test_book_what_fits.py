@@ -183,6 +183,8 @@ def test_when_no_session_fits_the_whole_request_joins_the_queue_as_before(client
     booking = Booking.objects.get()
     assert booking.status == Booking.Status.QUEUED and not Visit.objects.exists()
     assert "No officer is free" in page.content.decode()
+    # "Any time in the school day" was asked for: the page names no part of the day.
+    assert "in the part of the school day you chose" not in page.content.decode()
     assert (
         mail.outbox[0].subject == f"We have your request {booking.reference}: a coordinator will find a time"
     )
@@ -357,3 +359,12 @@ def test_the_coordinator_books_the_waiting_session_and_the_queue_empties(client,
     assert last_to_school.subject == f"Booking confirmed {booking.reference}"
     assert "Waiting for the booking coordinator" not in last_to_school.body
     assert queue_sections(client, county)["No time fitted: find one"] == {}
+
+
+def test_a_queued_request_names_the_part_of_the_day_only_when_one_was_chosen(client, county, arson):
+    times_url = ask_for(
+        client, county, [county["home_fire"]], part_of_day="morning",
+        school_day_starts="8:45", lunch_starts="9:00", school_day_ends="9:30",
+    )
+    page = client.get(times_url).content.decode()
+    assert "in the part of the school day you chose (morning)" in page

@@ -46,7 +46,7 @@ def test_django_s_own_words_are_replaced():
         "weight": ["Enter a number with 4 digits or fewer"],
         "email": ["Enter an email address in the correct format, like name@example.org"],
         "website": ["Enter a web address in the correct format, like https://www.example.org"],
-        "day": ["Enter a real date, like 2027-03-01"],
+        "day": ["Enter a real date, like 01/03/2027"],
         "kind": ["Select an option from the list"],
     }
     assert errors({"name": "", "pupils": "600"}) == {
@@ -65,3 +65,11 @@ def test_a_form_s_own_words_still_win():
 def test_the_cancellation_reason_says_its_limit_plainly():
     form = CancelForm({"reason": "x" * 5025})
     assert form.errors["reason"] == ["Enter 500 characters or fewer (you entered 5025)"]
+
+
+def test_the_examples_the_messages_give_are_accepted():
+    # Day first, as a UK browser's date picker shows it and as the hints write it.
+    assert forms.DateField().clean("01/03/2027").isoformat() == "2027-03-01"
+    assert forms.DateField().clean("2027-03-01").isoformat() == "2027-03-01"  # what the picker sends
+    assert forms.DateTimeField().clean("01/03/2027 9:30").strftime("%Y-%m-%d %H:%M") == "2027-03-01 09:30"
+    assert forms.IntegerField().clean("28") == 28

@@ -42,7 +42,10 @@ def test_next_terms_requests_wait_in_the_queue_and_the_planner_plans_them(run_de
     for booking in requests.prefetch_related("sessions"):
         (session,) = booking.sessions.all()
         assert set(booking.year_groups) <= set(session.year_groups) & booking.school.year_groups_taught
-    assert f"Requests for next term: {requests.count()} in the coordinators' queue" in output
+    queued = Booking.objects.filter(school__is_fictional=True, status=Booking.Status.QUEUED).count()
+    said = f"Requests in the coordinators' queue: {queued}, {requests.count()} of them for next term"
+    assert said in output
+    assert f"({queued} requests wait in the queue)" in output, "the same count in the things to try"
     ahead = Visit.objects.filter(is_fictional=True, starts_at__date__gt=fixed_today)
     assert ahead.count() >= 100
     assert not ahead.filter(booking__isnull=True).exists(), "every demo visit is a school's booking"

@@ -10,7 +10,7 @@ from safereach.accounts.models import Role
 from safereach.demo.build import rebuild_demo
 from safereach.demo.county import COUNTY, DEFAULT_LAST_MONTH, DEFAULT_SEED, generate
 from safereach.demo.partners import DEMO_PASSWORD
-from safereach.demo.school_contacts import contacts_to_print, things_to_try
+from safereach.demo.school_contacts import contacts_to_print, queued_requests, things_to_try
 from safereach.demo.schools_side import demo_school_link
 
 
@@ -78,9 +78,10 @@ class Command(BaseCommand):
                       f"knowledge checks ({counts['knowledge checks six weeks on']} taken again six "
                       f"weeks on); {counts['concerns']} concerns shared")
         if "term requests" in counts:
-            out.write(f"  Requests for next term: {counts['term requests']} in the coordinators' queue, "
-                      f"for days from {counts['term requests days'][0]:%d %B %Y} to "
-                      f"{counts['term requests days'][1]:%d %B %Y}")
+            first, last = counts["term requests days"]
+            out.write(f"  Requests in the coordinators' queue: {queued_requests()}, "
+                      f"{counts['term requests']} of them for next term, for days from "
+                      f"{first:%d %B %Y} to {last:%d %B %Y}")
         if "register notices" in counts:
             out.write(f"  Register of fire-safety notices: {counts['register notices']} notices, "
                       f"{counts['register entries']} on the public register today")
