@@ -2,8 +2,9 @@
 has ended), beside the same requests from the dataset's provider, in the same run.
 
 The kept counts (maps/counts.py) add every dataset together, so a viewer with an incident dataset
-withheld is answered from the incidents table without it (correct, slower); the provider is
-answered from the kept counts. Synthetic county: a 60 km × 40 km box in two districts, 500,000
+withheld is answered from the kept counts less the withheld dataset's own, counted from its rows
+in the incidents table (then remembered like the kept counts); the provider from the kept counts
+alone. Synthetic county: a 60 km × 40 km box in two districts, 500,000
 police crimes and 50,000 fire incidents over 12 months (about three years of Essex's crime),
 clustered round a few towns. Timed: GET /maps/layers/incidents.json for the county and for a
 district, over varied month ranges and categories; the answers are checked against each other
@@ -93,7 +94,8 @@ def main() -> None:
                             centroid_easting=X0 + 30_000 * k + 15_000, centroid_northing=Y0 + 20_000)
     counts.ensure_fresh()
 
-    categories = ["", "police:", "police:Burglary", "fire:"]
+    # What both may ask for: the withheld viewer is not even offered the fires' categories.
+    categories = ["", "police:", "police:Burglary"]
     queries = []
     for _ in range(REQUESTS):
         length = int(rng.integers(1, MONTHS + 1))
@@ -108,6 +110,8 @@ def main() -> None:
         for name, user in (("provider", coordinator), ("withheld", analyst)):
             client = signed_in(user, HTTP_HOST="localhost")
             client.get(f"/maps/layers/incidents.json?area={area}")  # the view's cells, kept after the first
+            fires = client.get(f"/maps/layers/incidents.json?area={area}&category=fire:")
+            assert fires.status_code == (400 if name == "withheld" else 200), fires.content[:300]
             seconds, total = [], []
             for q in queries:
                 began = time.perf_counter()
@@ -117,10 +121,7 @@ def main() -> None:
                 total.append(sum(f["properties"]["incidents_n"] for f in response.json()["features"]))
             timings[name], totals[name] = np.asarray(seconds) * 1000, total
         for q, mine, theirs in zip(queries, totals["provider"], totals["withheld"]):
-            if "fire" not in q:
-                assert theirs <= mine
-            if q.endswith("category=fire:"):
-                assert theirs == 0, q  # every fire is withheld
+            assert theirs <= mine
             if "police" in q:
                 assert theirs == mine, q  # the crimes are the same either way
         figures[view] = {
@@ -134,7 +135,7 @@ def main() -> None:
         f = figures[view]
         lines.append(
             f"{view}: provider (kept counts) median {f['provider_p50_ms']} ms; viewer with the fires "
-            f"withheld (incidents table) median {f['withheld_p50_ms']} ms, "
+            f"withheld (kept counts less the fires) median {f['withheld_p50_ms']} ms, "
             f"p95 {f['withheld_p95_ms']} ms: {f['ratio_withheld_to_provider']}x"
         )
     figures["incidents"] = CRIMES + FIRES

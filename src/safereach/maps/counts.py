@@ -9,11 +9,12 @@ changed are counted again. `naive_cell_counts` answers the same question from th
 table, for the tests and the benchmark to compare against.
 
 The kept counts add every dataset together. When some incident dataset is withheld from the
-viewer (its sharing agreement has ended, say: governance.access), the questions are answered
-from the incidents table without it instead: slower, but exact, and only for those viewers
-while the agreement is not in force.
+viewer (its sharing agreement has ended, say: governance.access), a grid's counts are the kept
+counts less that dataset's own, counted from its rows alone; other questions (per LSOA, the
+categories and months) are answered from the incidents table without it.
 """
 
+import hashlib
 import threading
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
@@ -71,9 +72,17 @@ class Category:
 
 def version() -> tuple | None:
     """Which refresh of the kept counts is current: anything worked out from them is good until
-    this changes."""
-    state = IncidentCountsState.objects.filter(key=1).values_list("last_incident_id", "refreshed_at").first()
-    return (state[0], state[1].timestamp()) if state else None
+    this changes. It is what ensure_fresh compares (the last incident, the datasets and each
+    month's total), so it changes whenever the counts do, even within one tick of the clock."""
+    state = (
+        IncidentCountsState.objects.filter(key=1)
+        .values_list("last_incident_id", "datasets", "month_totals", "refreshed_at")
+        .first()
+    )
+    if state is None:
+        return None
+    last, datasets, totals, refreshed = state
+    return last, tuple(datasets), tuple(sorted(totals.items())), refreshed.timestamp()
 
 
 def _kept(name: str, compute):
@@ -82,7 +91,7 @@ def _kept(name: str, compute):
     from django.core.cache import cache
 
     state = version()
-    key = f"maps:{name}:{state[0]}:{state[1]}" if state else None
+    key = f"maps:{name}:{hashlib.sha256(repr(state).encode()).hexdigest()}" if state else None
     found = cache.get(key) if key else None
     if found is None:
         found = compute()
@@ -318,13 +327,11 @@ def counts_in_cells(
 ) -> np.ndarray:
     """Incidents in each of the cells (cols[i], rows[i]) of `size` over the months `first` to
     `last` (inclusive), in the cells' order; leaving out the datasets `without` (ids)."""
-    if not without:
-        return monthly_cell_counts(size, cols, rows, category).between(first, last)
-    found = cell_counts(
-        size, first, last, category, (int(cols.min()), int(cols.max())), (int(rows.min()), int(rows.max())),
-        without=without,
-    )
-    return np.array([found.get((c, r), 0) for c, r in zip(cols.tolist(), rows.tolist())], dtype=np.int64)
+    found = monthly_cell_counts(size, cols, rows, category).between(first, last)
+    if without:
+        # The kept counts add every dataset together: take away the withheld datasets' own.
+        found = found - withheld_cell_counts(size, cols, rows, category, without).between(first, last)
+    return found
 
 
 @dataclass(frozen=True)
@@ -351,22 +358,81 @@ def monthly_cell_counts(size: int, cols: np.ndarray, rows: np.ndarray, category:
     return _monthly(size, cols.tobytes(), rows.tobytes(), category, version())
 
 
+def withheld_cell_counts(
+    size: int, cols: np.ndarray, rows: np.ndarray, category: Category, datasets
+) -> MonthlyCells:
+    """Every month's incidents of the `datasets` (ids) alone in the cells, counted from the
+    incidents table (those datasets' rows only) and remembered like the kept counts' months."""
+    cols = np.ascontiguousarray(cols, dtype=np.int64)
+    rows = np.ascontiguousarray(rows, dtype=np.int64)
+    return _withheld(size, cols.tobytes(), rows.tobytes(), category, tuple(sorted(datasets)), version())
+
+
 def forget() -> None:
     """Drop what this process remembers of the kept counts (tests start afresh with it)."""
     _monthly.cache_clear()
+    _withheld.cache_clear()
+
+
+class _Box:
+    """The box round a set of cells, and where in the set's order each cell of the box is."""
+
+    def __init__(self, cols: bytes, rows: bytes):
+        self.c = np.frombuffer(cols, dtype=np.int64)
+        self.r = np.frombuffer(rows, dtype=np.int64)
+        self.c0, self.r0 = int(self.c.min()), int(self.r.min())
+        self.c1, self.r1 = int(self.c.max()), int(self.r.max())
+        self.width = self.c1 - self.c0 + 1
+        # -1: a cell of the box that is not one of the set.
+        self.position = np.full(self.width * (self.r1 - self.r0 + 1), -1, dtype=np.int64)
+        self.position[(self.r - self.r0) * self.width + (self.c - self.c0)] = np.arange(len(self.c))
+
+    def add(self, counts: np.ndarray, found: np.ndarray) -> None:
+        """Add rows of (place in the box, count) to `counts`, one number per cell."""
+        at = self.position[found[:, 0]]
+        inside = at >= 0
+        added = np.bincount(at[inside], weights=found[inside, 1], minlength=len(self.c))
+        counts += added.astype(counts.dtype)
+
+
+@lru_cache(maxsize=16)
+def _withheld(size: int, cols: bytes, rows: bytes, category: Category, datasets: tuple, state):
+    months = tuple(months_present())
+    counts = np.zeros((len(months), len(cols) // 8), dtype=np.int32)
+    if not len(cols) or not months or not datasets:
+        return MonthlyCells(months, counts)
+    box = _Box(cols, rows)
+    q = connection.ops.quote_name
+    filters = category.incident_filters()
+    e, n = q("easting"), q("northing")
+    sql = (
+        f"SELECT {q('month')}, ({_floor_div(n, size)} - %s) * %s + ({_floor_div(e, size)} - %s), COUNT(*) "
+        f"FROM {q(Incident._meta.db_table)} "
+        f"WHERE {q('dataset_id')} IN ({', '.join(['%s'] * len(datasets))}) "
+        + "".join(f"AND {q(k)} = %s " for k in filters)
+        + f"AND {e} >= %s AND {e} < %s AND {n} >= %s AND {n} < %s GROUP BY 1, 2"
+    )
+    params = [box.r0, box.width, box.c0, *datasets, *filters.values(),
+              box.c0 * size, (box.c1 + 1) * size, box.r0 * size, (box.r1 + 1) * size]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    if found:
+        index = {m: i for i, m in enumerate(months)} | {m.isoformat(): i for i, m in enumerate(months)}
+        month = np.array([index[row[0]] for row in found])
+        places = np.array([row[1:] for row in found], dtype=np.int64)
+        for i in np.unique(month).tolist():
+            box.add(counts[i], places[month == i])
+    return MonthlyCells(months, counts)
 
 
 @lru_cache(maxsize=48)
 def _monthly(size: int, cols: bytes, rows: bytes, category: Category, state) -> MonthlyCells:
-    c, r = np.frombuffer(cols, dtype=np.int64), np.frombuffer(rows, dtype=np.int64)
     months = tuple(months_present())
-    if not len(c) or not months:
-        return MonthlyCells(months, np.zeros((len(months), len(c)), dtype=np.int32))
-    c0, r0, r1 = int(c.min()), int(r.min()), int(r.max())
-    width = int(c.max()) - c0 + 1
-    # Where each cell of the box round the cells is in the given order (-1: not one of them).
-    position = np.full(width * (r1 - r0 + 1), -1, dtype=np.int64)
-    position[(r - r0) * width + (c - c0)] = np.arange(len(c))
+    counts = np.zeros((len(months), len(cols) // 8), dtype=np.int32)
+    if not len(cols) or not months:
+        return MonthlyCells(months, counts)
+    box = _Box(cols, rows)
     q = connection.ops.quote_name
     filters = {"size": size, **category.filters()}
     # One month at a time, each an equality on the index down to the month, then the rows and a
@@ -375,19 +441,14 @@ def _monthly(size: int, cols: bytes, rows: bytes, category: Category, state) -> 
         f"SELECT ({q('row')} - %s) * %s + ({q('col')} - %s), {q('count')} "
         f"FROM {q(IncidentCellCount._meta.db_table)} WHERE "
         + " AND ".join(f"{q(k)} = %s" for k in filters)
-        + f" AND {q('month')} = %s AND {q('row')} IN ({', '.join(['%s'] * (r1 - r0 + 1))}) "
+        + f" AND {q('month')} = %s AND {q('row')} IN ({', '.join(['%s'] * (box.r1 - box.r0 + 1))}) "
         f"AND {q('col')} >= %s AND {q('col')} <= %s"
     )
-    counts = np.zeros((len(months), len(c)), dtype=np.int32)
+    place, rows_in = [box.r0, box.width, box.c0, *filters.values()], range(box.r0, box.r1 + 1)
     with connection.cursor() as cursor:
         for i, month in enumerate(months):
-            cursor.execute(
-                sql, [r0, width, c0, *filters.values(), month, *range(r0, r1 + 1), c0, c0 + width - 1]
-            )
-            found = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 2)
-            at = position[found[:, 0]]
-            inside = at >= 0
-            counts[i] = np.bincount(at[inside], weights=found[inside, 1], minlength=len(c))
+            cursor.execute(sql, [*place, month, *rows_in, box.c0, box.c1])
+            box.add(counts[i], np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 2))
     return MonthlyCells(months, counts)
 
 

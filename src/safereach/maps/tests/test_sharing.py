@@ -248,3 +248,39 @@ def test_a_sensitive_layer_is_not_shown_to_roles_the_agreement_does_not_name(cli
     assert "Harbour House" not in client.get(f"/maps/tables/places.csv{Q}").content.decode()
     assert "not shared with your role" in layer.json()["withheld"]
     assert not AuditEvent.objects.filter(action__startswith="sensitive.").exists()
+
+
+def test_the_map_takes_away_exactly_what_is_withheld(mapped_county, fires):
+    """Counts without a dataset (the kept counts less the withheld dataset's own) equal counting
+    what is left in the incidents table, for cells in any order and any months; and the
+    remembered counts follow when the withheld dataset changes."""
+    import numpy as np
+
+    from safereach.maps.counts import counts_in_cells, naive_cell_counts
+
+    ensure_fresh()
+    without = {fires["dataset"].pk}
+    c0, c1, r0, r1 = (X0 // 250) - 1, (X0 + 12_000) // 250 + 1, (Y0 // 250) - 1, (Y0 + 6_000) // 250 + 1
+    cols, rows = np.meshgrid(np.arange(c0, c1 + 1), np.arange(r0, r1 + 1))
+    order = np.random.default_rng(3).permutation(cols.size)
+    cols, rows = cols.ravel()[order], rows.ravel()[order]
+    months = [(datetime.date(2024, 1, 1), datetime.date(2024, 3, 1)), (datetime.date(2024, 2, 1),) * 2]
+    for category in (Category(), Category("fire"), Category("police")):
+        for first, last in months:
+            found = counts_in_cells(250, cols, rows, first, last, category, without)
+            naive = naive_cell_counts(250, first, last, category, (c0, c1), (r0, r1), without)
+            assert found.tolist() == [naive.get((c, r), 0) for c, r in zip(cols.tolist(), rows.tolist())]
+    everything = counts_in_cells(250, cols, rows, *months[0], Category("fire"))
+    assert everything.sum() == FIRES
+    assert counts_in_cells(250, cols, rows, *months[0], Category("fire"), without).sum() == 0
+    # Another load of fires, shared: remembered counts follow it at once.
+    more = make_dataset(kind="fire-incidents", publisher="Northshire Fire and Rescue Service")
+    Incident.objects.bulk_create(
+        Incident(dataset=more, source="fire", category="Dwelling fire", month=datetime.date(2024, 2, 1),
+                 easting=X0 + 4_000 + k, northing=Y0 + 1_000)
+        for k in range(3)
+    )
+    ensure_fresh()
+    assert counts_in_cells(250, cols, rows, *months[0], Category("fire")).sum() == FIRES + 3
+    assert counts_in_cells(250, cols, rows, *months[0], Category("fire"), without).sum() == 3
+    assert counts_in_cells(250, cols, rows, *months[1], Category("fire"), without).sum() == 3
