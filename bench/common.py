@@ -47,7 +47,8 @@ def report(name: str, figures: dict, lines: list[str]) -> None:
 def signed_in(user, **client_options):
     """A test client signed in as `user`, through the second step (a code from the user's
     authenticator) where the user's roles need one, as a person would be: pages then answer as
-    they do for that person, not with the way to the second step."""
+    they do for that person, not with the way to the second step. A code is good once, so sign
+    each user in once and keep the client."""
     from django.test import Client
     from django.urls import reverse
     from django_otp.oath import TOTP

@@ -104,11 +104,14 @@ def categories(without=()) -> list[Category]:
     """Every category with incidents, grouped by source, with the rollups first; but for the
     datasets `without` (ids: withheld from the viewer, so not even their categories are named)."""
     if without:
-        return _categories(
-            Incident.objects.exclude(dataset_id__in=without)
-            .values_list("source", "category")
-            .distinct()
-            .order_by("source", "category")
+        return _kept(
+            "categories-without-" + "-".join(map(str, sorted(without))),
+            lambda: _categories(
+                Incident.objects.exclude(dataset_id__in=without)
+                .values_list("source", "category")
+                .distinct()
+                .order_by("source", "category")
+            ),
         )
     return _kept("categories", _categories)
 
@@ -130,7 +133,10 @@ def months_present(without=()) -> list[date]:
     """The months with any incidents, oldest first; but for the datasets `without` (ids)."""
     if without:
         left = Incident.objects.exclude(dataset_id__in=without)
-        return list(left.values_list("month", flat=True).distinct().order_by("month"))
+        return _kept(
+            "months-without-" + "-".join(map(str, sorted(without))),
+            lambda: list(left.values_list("month", flat=True).distinct().order_by("month")),
+        )
     return _kept("months", _months_present)
 
 
