@@ -5,7 +5,7 @@ from safereach.bookings.models import CANCEL_REASON_LENGTH, MOST_SESSIONS_AT_ONC
 from safereach.bookings.offers import booking_settings
 from safereach.catalogue.models import Session
 from safereach.core.dates import out_of_range
-from safereach.core.forms import ModelChoicesById
+from safereach.core.forms import DayFirstDateInput, ModelChoicesById
 from safereach.routing.diary import Fit, SchoolDay
 from safereach.schools.year_groups import YEAR_GROUPS, describe
 
@@ -40,7 +40,7 @@ def first_day_field(help_text: str = "") -> forms.DateField:
     return forms.DateField(
         label="From",
         help_text=help_text,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DayFirstDateInput(),
         error_messages={
             "required": "Enter the first day that suits",
             "invalid": "Enter the first day as a real date",
@@ -52,7 +52,7 @@ def last_day_field(help_text: str = "") -> forms.DateField:
     return forms.DateField(
         label="To",
         help_text=help_text,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DayFirstDateInput(),
         error_messages={
             "required": "Enter the last day that suits",
             "invalid": "Enter the last day as a real date",
@@ -99,13 +99,13 @@ class RequestForm(forms.ModelForm):
     also_from = forms.DateField(
         label="From",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DayFirstDateInput(),
         error_messages={"invalid": "Enter the first day of the other range as a real date"},
     )
     also_to = forms.DateField(
         label="To",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DayFirstDateInput(),
         error_messages={"invalid": "Enter the last day of the other range as a real date"},
     )
     access_needs = forms.CharField(

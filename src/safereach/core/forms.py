@@ -40,3 +40,26 @@ class IdConverter:
 
     def to_url(self, value) -> str:
         return str(int(value))
+
+
+# Dates are typed day first, as people in the UK write them, in a plain text box: a browser's
+# own date picker orders the date as the browser's language does (mm/dd/yyyy in American
+# English), so no hint could say what it shows. ISO dates (2027-03-01) are read too.
+DATE_EXAMPLE = "01/03/2027"
+
+
+class DayFirstDateInput(forms.DateInput):
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        super().__init__({"autocomplete": "off", "spellcheck": "false", **(attrs or {})}, format="%d/%m/%Y")
+
+
+def date_hint(field, help_text: str = "") -> str:
+    """A date field's hint, which always gives the form the field shows (day first)."""
+    help_text = str(help_text or "")
+    if not isinstance(field, forms.DateField) or isinstance(field, forms.DateTimeField):
+        return help_text
+    if DATE_EXAMPLE in help_text:
+        return help_text
+    return f"{help_text} For example, {DATE_EXAMPLE}.".strip()

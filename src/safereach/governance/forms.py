@@ -2,10 +2,11 @@ from django import forms
 
 from safereach.accounts.models import Agency, Role
 from safereach.accounts.roles import OFFICIAL_SENSITIVE_ROLES
+from safereach.core.forms import DayFirstDateInput
 from safereach.evidence.models import Dataset
 from safereach.governance.models import SharingAgreement
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DayFirstDateInput()
 
 
 def _date_errors(what: str) -> dict:

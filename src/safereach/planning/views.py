@@ -28,6 +28,7 @@ from safereach.accounts.permissions import role_required
 from safereach.bookings.models import Term
 from safereach.bookings.views import site_url
 from safereach.core import dates
+from safereach.core.forms import DayFirstDateInput
 from safereach.planning.models import PlanRun
 from safereach.planning.tasks import apply_the_plan, plan_the_term
 
@@ -49,7 +50,7 @@ HEADINGS = {
 class PlanForm(forms.Form):
     first_day = forms.DateField(
         label="First day",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DayFirstDateInput(),
         error_messages={
             "required": "Enter the first day to plan",
             "invalid": "Enter the first day as a real date",
@@ -57,7 +58,7 @@ class PlanForm(forms.Form):
     )
     last_day = forms.DateField(
         label="Last day",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DayFirstDateInput(),
         error_messages={
             "required": "Enter the last day to plan",
             "invalid": "Enter the last day as a real date",

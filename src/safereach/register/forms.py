@@ -6,6 +6,7 @@ from django import forms
 
 from safereach.areas.coordinates import lonlat_problems
 from safereach.areas.models import Area
+from safereach.core.forms import DATE_EXAMPLE, DayFirstDateInput
 from safereach.evidence.importers.locations import postcode
 from safereach.register import rules
 from safereach.register.articles import EXAMPLE, articles_text, parse_articles
@@ -13,7 +14,7 @@ from safereach.register.models import PremisesType, RegisterNotice
 from safereach.register.records import EventInput
 from safereach.register.rules import AppealOutcome, ClaimOutcome, EventKind, NoticeKind, Result
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DayFirstDateInput()
 YES_NO = [("no", "No"), ("yes", "Yes")]
 
 
@@ -25,7 +26,7 @@ def _date(label: str, *, required=True, what="the date", help_text=""):
         help_text=help_text,
         error_messages={
             "required": f"Enter {what}",
-            "invalid": f"Enter {what} as a real date, for example 2026-03-01",
+            "invalid": f"Enter {what} as a real date, for example {DATE_EXAMPLE}",
         },
     )
 

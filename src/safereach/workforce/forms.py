@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from safereach.catalogue.models import Session
 from safereach.core import dates
+from safereach.core.forms import DayFirstDateInput
 from safereach.workforce.models import Leave, Officer
 
 WEEKDAYS = [("1", "Monday"), ("2", "Tuesday"), ("3", "Wednesday"), ("4", "Thursday"), ("5", "Friday")]
@@ -118,8 +119,8 @@ class LeaveForm(forms.ModelForm):
         fields = ["starts_on", "ends_on", "reason"]
         labels = {"starts_on": "First day away", "ends_on": "Last day away", "reason": "Reason (optional)"}
         widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}),
-            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "starts_on": DayFirstDateInput(),
+            "ends_on": DayFirstDateInput(),
         }
         error_messages = {
             "starts_on": {

@@ -97,7 +97,7 @@ BAD = [
     pytest.param(
         {"served_on": "2026-02-30"},
         "served_on",
-        "Enter the date the notice was served as a real date, for example 2026-03-01",
+        "Enter the date the notice was served as a real date, for example 01/03/2027",
         id="not-a-day",
     ),
     pytest.param(
