@@ -94,7 +94,7 @@ class RequestForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Select the year groups taking part"},
     )
-    dates_from = first_day_field("The first day that suits, for example 01/03/2027.")
+    dates_from = first_day_field("The first day that suits.")
     dates_to = last_day_field("The last day that suits.")
     also_from = forms.DateField(
         label="From",
@@ -385,7 +385,7 @@ class ChooseTimesForm(forms.Form):
 class OtherDatesForm(forms.Form):
     """Other dates a school gives to move a visit to, when none on its first dates suits."""
 
-    dates_from = first_day_field("For example, 01/03/2027.")
+    dates_from = first_day_field()
     dates_to = last_day_field()
 
     def __init__(self, *args, today=None, **kwargs):

@@ -12,6 +12,8 @@ from django import forms
 from django.core import validators
 from django.db import models
 
+from safereach.core.forms import DATE_EXAMPLE
+
 # Messages take %(limit_value)s and %(show_value)s as Django's do.
 VALIDATORS = {
     validators.MaxLengthValidator: "Enter %(limit_value)d characters or fewer (you entered %(show_value)d)",
@@ -29,9 +31,9 @@ FIELDS = {
     forms.IntegerField: {"invalid": "Enter a whole number, like 28"},
     forms.FloatField: {"invalid": "Enter a number, like 2.5"},
     forms.DecimalField: {"invalid": "Enter a number, like 2.5"},
-    forms.DateField: {"invalid": "Enter a real date, like 01/03/2027"},
+    forms.DateField: {"invalid": f"Enter a real date, like {DATE_EXAMPLE}"},
     forms.TimeField: {"invalid": "Enter a time, like 9:30"},
-    forms.DateTimeField: {"invalid": "Enter a real date and time, like 01/03/2027 9:30"},
+    forms.DateTimeField: {"invalid": f"Enter a real date and time, like {DATE_EXAMPLE} 9:30"},
     forms.ChoiceField: {
         "required": "Select an option",
         "invalid_choice": "Select an option from the list",

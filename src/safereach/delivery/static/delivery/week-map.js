@@ -35,6 +35,7 @@
     L.marker(base, { interactive: false, keyboard: false, icon: L.divIcon({ className: "", iconSize: [16, 16],
       html: '<span style="display:block;width:16px;height:16px;background:#0b0c0c"></span>' }) }).addTo(map);
   }
-  map.fitBounds(bounds, { padding: [20, 20] });
+  // Never closer than a town: one visit near the base would otherwise fill the map with streets.
+  map.fitBounds(bounds, { padding: [20, 20], maxZoom: 13 });
   holder.setAttribute("data-ready", "true");
 })();
