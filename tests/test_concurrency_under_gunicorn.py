@@ -136,6 +136,8 @@ def a_school_asks(base, world, n) -> list[int]:
         "part_of_day": "any", "school_day_starts": "8:45", "lunch_starts": "12:00",
         "school_day_ends": "15:15", "pupils": "28", "year_groups": ["5"], "access_needs": "",
         "contact_name": f"Contact {n}", "contact_role": "", "contact_email": f"c{n}@oakfield.sch.uk",
+        # One school's many groups: each says so, as a school asked again for a session must.
+        "book_again": "1",
     })
     statuses.append(status)
     if status == 302:
