@@ -58,8 +58,6 @@ class DayFirstDateInput(forms.DateInput):
 def date_hint(field, help_text: str = "") -> str:
     """A date field's hint, which always gives the form the field shows (day first)."""
     help_text = str(help_text or "")
-    if not isinstance(field, forms.DateField) or isinstance(field, forms.DateTimeField):
-        return help_text
-    if DATE_EXAMPLE in help_text:
+    if not isinstance(field, forms.DateField) or DATE_EXAMPLE in help_text:
         return help_text
     return f"{help_text} For example, {DATE_EXAMPLE}.".strip()
